@@ -1,0 +1,82 @@
+//! The command line: clap types, turned into checked configuration, dispatched to one
+//! module per subcommand. Exit codes follow SPEC section 7: 0 all inputs scored, 1 some
+//! inputs rejected, 2 usage or configuration error (nothing produced).
+
+mod framework_cmd;
+
+use std::io::Write;
+
+use clap::{Parser, Subcommand};
+
+/// Process exit status (SPEC section 7).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    Success = 0,
+    SomeRejected = 1,
+    Config = 2,
+}
+
+/// A usage or configuration problem: printed as `error: ...`, exit 2.
+#[derive(Debug)]
+pub struct ConfigError(pub String);
+
+impl<E: std::fmt::Display> From<E> for ConfigError {
+    fn from(e: E) -> Self {
+        ConfigError(e.to_string())
+    }
+}
+
+pub type CmdResult = Result<Exit, ConfigError>;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "posture",
+    version,
+    about = "National cyber-maturity assessment: workbooks, validation, scoring and PDF reports",
+    long_about = None,
+    after_help = "Start with `posture demo` to run the whole pipeline on the bundled sample data."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// List the built-in frameworks.
+    #[command(after_help = "Example:\n  posture frameworks")]
+    Frameworks,
+    /// Check or show a framework.
+    #[command(subcommand)]
+    Framework(framework_cmd::FrameworkCommand),
+}
+
+/// Parse the arguments, run the command and return the exit status.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                Exit::Config as i32
+            } else {
+                0
+            };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let result = match cli.command {
+        Command::Frameworks => framework_cmd::list(),
+        Command::Framework(cmd) => framework_cmd::run(cmd),
+    };
+    match result {
+        Ok(exit) => exit as i32,
+        Err(ConfigError(message)) => {
+            let _ = std::io::stdout().flush();
+            for line in message.lines() {
+                eprintln!("error: {line}");
+            }
+            Exit::Config as i32
+        }
+    }
+}

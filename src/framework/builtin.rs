@@ -1,0 +1,126 @@
+//! The frameworks compiled into the binary, so posture works from any directory. The same
+//! files stand under `frameworks/`; a path given to `--framework` overrides them.
+
+use super::{load_str, Framework, LoadError, Source};
+
+/// (id, file text) of every built-in framework, in the order `posture frameworks` lists them.
+pub const BUILTINS: &[(&str, &str)] = &[
+    ("kh-ncmf", include_str!("../../frameworks/kh-ncmf.toml")),
+    (
+        "nist-csf-2.0",
+        include_str!("../../frameworks/nist-csf-2.0.toml"),
+    ),
+];
+
+pub fn builtin_ids() -> Vec<&'static str> {
+    BUILTINS.iter().map(|(id, _)| *id).collect()
+}
+
+/// Load a built-in framework by id; `None` when there is no such built-in.
+pub fn builtin(id: &str) -> Option<Result<Framework, LoadError>> {
+    BUILTINS
+        .iter()
+        .find(|(builtin_id, _)| *builtin_id == id)
+        .map(|(id, text)| load_str(text, Source::Builtin(id.to_string())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn load(id: &str) -> Framework {
+        match builtin(id).expect("built-in exists") {
+            Ok(f) => f,
+            Err(e) => panic!("built-in {id} does not load:\n{e}"),
+        }
+    }
+
+    #[test]
+    fn every_builtin_loads() {
+        for id in builtin_ids() {
+            let f = load(id);
+            assert_eq!(f.id, id);
+        }
+    }
+
+    #[test]
+    fn csf_framework_has_the_full_structure() {
+        let csf = load("nist-csf-2.0");
+        assert_eq!(csf.domains.len(), 6);
+        assert_eq!(csf.categories.len(), 22);
+        assert_eq!(csf.questions.len(), 106);
+    }
+
+    #[test]
+    fn national_framework_shape() {
+        let f = load("kh-ncmf");
+        assert_eq!(f.version, "1.0.0");
+        let domains: Vec<&str> = f.domains.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(domains, ["PEO", "TEC", "COL", "GOA"]);
+        assert!(
+            (18..=24).contains(&f.categories.len()),
+            "{}",
+            f.categories.len()
+        );
+        assert!(
+            (70..=100).contains(&f.questions.len()),
+            "{}",
+            f.questions.len()
+        );
+        assert_eq!(f.max_level(), 5);
+        for s in &f.scale {
+            assert!(
+                s.label.has("km"),
+                "scale level {} has no Khmer label",
+                s.level
+            );
+        }
+        for q in &f.questions {
+            assert_eq!(
+                q.guidance.get("en").map(Vec::len),
+                Some(6),
+                "{} guidance",
+                q.id
+            );
+            assert!(
+                q.refs.iter().any(|r| r.starts_with("CSF:")),
+                "{} has no CSF tag",
+                q.id
+            );
+        }
+        let na = f.questions.iter().filter(|q| q.allow_na).count();
+        assert!(
+            na > 0 && na * 5 < f.questions.len(),
+            "N/A allowed on {na} questions"
+        );
+        for sector in ["energy", "telecom", "water", "finance"] {
+            assert!(f.target_for(sector) > f.default_target, "{sector}");
+        }
+    }
+
+    /// Every `CSF:` tag of the national framework names a real CSF 2.0 id, and every CSF
+    /// function is reached by at least one national question.
+    #[test]
+    fn national_crosswalk_resolves_into_csf() {
+        let national = load("kh-ncmf");
+        let csf = load("nist-csf-2.0");
+        let mut known: BTreeSet<&str> = BTreeSet::new();
+        known.extend(csf.domains.iter().map(|d| d.id.as_str()));
+        known.extend(csf.categories.iter().map(|c| c.id.as_str()));
+        known.extend(csf.questions.iter().map(|q| q.id.as_str()));
+        let mut functions_reached = BTreeSet::new();
+        for q in &national.questions {
+            for tag in q.refs.iter().filter_map(|r| r.strip_prefix("CSF:")) {
+                assert!(
+                    known.contains(tag),
+                    "{}: CSF:{tag} is not a CSF 2.0 id",
+                    q.id
+                );
+                functions_reached.insert(tag.split(['.', '-']).next().unwrap().to_string());
+            }
+        }
+        let functions: BTreeSet<String> = csf.domains.iter().map(|d| d.id.clone()).collect();
+        assert_eq!(functions_reached, functions);
+    }
+}

@@ -1,0 +1,644 @@
+//! Parsing and checking a framework file. Every refusal carries `file:line:column`.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::ops::Range;
+use std::path::Path;
+
+use serde::Deserialize;
+use serde_spanned::Spanned;
+
+use super::{Category, Domain, Framework, Question, ScaleLevel, Source, Text};
+
+/// One thing wrong with a framework file, located by line and column (1-based).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Problem {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// A framework file that could not be loaded, with every problem found in it.
+#[derive(Clone, Debug)]
+pub struct LoadError {
+    pub file: String,
+    pub problems: Vec<Problem>,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.problems.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{}:{}:{}: {}", self.file, p.line, p.column, p.message)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// Load a framework from a file path.
+pub fn load_file(path: &Path) -> Result<Framework, LoadError> {
+    let file = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| LoadError {
+        file: file.clone(),
+        problems: vec![Problem {
+            line: 1,
+            column: 1,
+            message: format!("failed to read framework file ({e})"),
+        }],
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let (line, column) = line_col_bytes(e.as_bytes(), e.utf8_error().valid_up_to());
+        LoadError {
+            file: file.clone(),
+            problems: vec![Problem {
+                line,
+                column,
+                message: "framework file is not valid UTF-8".into(),
+            }],
+        }
+    })?;
+    load_str(&text, Source::File(path.to_path_buf()))
+}
+
+/// Resolve `--framework`: an existing file path, or else a built-in id.
+pub fn resolve(id_or_path: &str) -> Result<Framework, LoadError> {
+    let path = Path::new(id_or_path);
+    let looks_like_path = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
+        || path.is_file();
+    if looks_like_path {
+        return load_file(path);
+    }
+    match super::builtin(id_or_path) {
+        Some(result) => result,
+        None => Err(LoadError {
+            file: id_or_path.to_string(),
+            problems: vec![Problem {
+                line: 1,
+                column: 1,
+                message: format!(
+                    "no built-in framework or file named `{id_or_path}` (built-in: {})",
+                    super::builtin_ids().join(", ")
+                ),
+            }],
+        }),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    framework: Spanned<RawHeader>,
+    #[serde(default)]
+    targets: BTreeMap<Spanned<String>, Spanned<i64>>,
+    #[serde(default)]
+    scale: Vec<Spanned<RawLevel>>,
+    #[serde(default)]
+    domains: Vec<Spanned<RawDomain>>,
+    #[serde(default)]
+    categories: Vec<Spanned<RawCategory>>,
+    #[serde(default)]
+    questions: Vec<Spanned<RawQuestion>>,
+}
+
+// Dotted keys (`title.en`) cannot be wrapped in Spanned as a whole table by toml, so the
+// span of a missing language is the owning entry's.
+type RawText = BTreeMap<String, Spanned<String>>;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHeader {
+    id: Spanned<String>,
+    version: Spanned<String>,
+    title: RawText,
+    description: Option<RawText>,
+    default_target: Spanned<i64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLevel {
+    level: Spanned<i64>,
+    label: RawText,
+    description: Option<RawText>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDomain {
+    id: Spanned<String>,
+    weight: Option<Spanned<f64>>,
+    name: RawText,
+    description: Option<RawText>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCategory {
+    id: Spanned<String>,
+    domain: Spanned<String>,
+    weight: Option<Spanned<f64>>,
+    name: RawText,
+    description: Option<RawText>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawQuestion {
+    id: Spanned<String>,
+    category: Spanned<String>,
+    weight: Option<Spanned<f64>>,
+    #[serde(default)]
+    allow_na: bool,
+    text: RawText,
+    guidance: Option<BTreeMap<String, Spanned<Vec<String>>>>,
+    #[serde(default)]
+    refs: Vec<Spanned<String>>,
+}
+
+/// Collects problems with their byte spans, then turns them into lines and columns.
+struct Checker<'a> {
+    source: &'a str,
+    problems: Vec<(usize, String)>,
+}
+
+impl Checker<'_> {
+    fn at(&mut self, span: Range<usize>, message: impl Into<String>) {
+        self.problems.push((span.start, message.into()));
+    }
+
+    fn text(&mut self, raw: &RawText, owner: Range<usize>, what: &str) -> Text {
+        let mut out = BTreeMap::new();
+        for (lang, value) in raw {
+            if !is_lang_tag(lang) {
+                self.at(
+                    value.span(),
+                    format!("{what}: `{lang}` is not a language code (expected e.g. `en`, `km`)"),
+                );
+            }
+            out.insert(lang.clone(), value.get_ref().clone());
+        }
+        match raw.get("en") {
+            None => self.at(
+                owner,
+                format!("{what} has no English text (add `.en = \"...\"`; every text needs `en`)"),
+            ),
+            Some(en) if en.get_ref().trim().is_empty() => {
+                self.at(en.span(), format!("{what} has an empty English text"))
+            }
+            Some(_) => {}
+        }
+        Text(out)
+    }
+
+    fn weight(&mut self, raw: &Option<Spanned<f64>>, what: &str) -> f64 {
+        match raw {
+            None => 1.0,
+            Some(w) => {
+                let value = *w.get_ref();
+                if !value.is_finite() || value <= 0.0 {
+                    self.at(
+                        w.span(),
+                        format!(
+                            "{what} has weight {value}; weights must be finite and greater than 0"
+                        ),
+                    );
+                }
+                value
+            }
+        }
+    }
+
+    fn id(&mut self, raw: &Spanned<String>, what: &str, seen: &mut HashMap<String, String>) {
+        let id = raw.get_ref();
+        if id.is_empty()
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+        {
+            self.at(
+                raw.span(),
+                format!("{what} id `{id}` may only contain letters, digits, `.` and `-`"),
+            );
+        }
+        if let Some(previous) = seen.insert(id.clone(), what.to_string()) {
+            self.at(
+                raw.span(),
+                format!("duplicate id `{id}`: already used by a {previous}; ids must be unique across the whole file"),
+            );
+        }
+    }
+}
+
+fn is_lang_tag(tag: &str) -> bool {
+    !tag.is_empty() && tag.len() <= 12 && tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
+
+fn is_semver(version: &str) -> bool {
+    let core = version.split(['-', '+']).next().unwrap_or("");
+    let parts: Vec<&str> = core.split('.').collect();
+    parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// Parse and check a framework from its text.
+pub fn load_str(source_text: &str, source: Source) -> Result<Framework, LoadError> {
+    let file = source.to_string();
+    let fail = |problems: Vec<Problem>| LoadError {
+        file: file.clone(),
+        problems,
+    };
+    let raw: RawFile = toml::from_str(source_text).map_err(|e| {
+        let offset = error_offset(source_text, &e);
+        let (line, column) = line_col(source_text, offset);
+        fail(vec![Problem {
+            line,
+            column,
+            message: describe_toml_error(&e),
+        }])
+    })?;
+
+    let mut check = Checker {
+        source: source_text,
+        problems: Vec::new(),
+    };
+    let framework = build(&raw, &mut check, source_text, source);
+    if check.problems.is_empty() {
+        Ok(framework)
+    } else {
+        let mut problems: Vec<Problem> = check
+            .problems
+            .iter()
+            .map(|(offset, message)| {
+                let (line, column) = line_col(check.source, *offset);
+                Problem {
+                    line,
+                    column,
+                    message: message.clone(),
+                }
+            })
+            .collect();
+        problems.sort_by_key(|p| (p.line, p.column));
+        Err(fail(problems))
+    }
+}
+
+fn build(raw: &RawFile, check: &mut Checker<'_>, source_text: &str, source: Source) -> Framework {
+    let header = raw.framework.get_ref();
+    let id = header.id.get_ref().clone();
+    if id.is_empty()
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
+    {
+        // SPEC says [a-z0-9-]+; the dot is allowed too because the built-in CSF framework is
+        // named `nist-csf-2.0` (documented in docs/frameworks.md).
+        check.at(
+            header.id.span(),
+            format!("framework id `{id}` may only contain lower-case letters, digits, `-` and `.`"),
+        );
+    }
+    let version = header.version.get_ref().clone();
+    if !is_semver(&version) {
+        check.at(
+            header.version.span(),
+            format!("framework version `{version}` is not semver (expected MAJOR.MINOR.PATCH, e.g. `1.0.0`)"),
+        );
+    }
+    let title = check.text(&header.title, raw.framework.span(), "framework title");
+    let description = header
+        .description
+        .as_ref()
+        .map(|d| check.text(d, raw.framework.span(), "framework description"));
+
+    // The scale: contiguous from 0, in order.
+    let mut scale = Vec::new();
+    if raw.scale.len() < 2 {
+        check.at(
+            raw.framework.span(),
+            format!(
+                "the scale has {} level(s); add at least two [[scale]] entries, numbered from 0",
+                raw.scale.len()
+            ),
+        );
+    }
+    for (position, level) in raw.scale.iter().enumerate() {
+        let l = level.get_ref();
+        let value = *l.level.get_ref();
+        if value != position as i64 {
+            check.at(
+                l.level.span(),
+                format!(
+                    "scale level {value} out of sequence: levels must be contiguous from 0 in order, so this entry must be level {position}"
+                ),
+            );
+        }
+        scale.push(ScaleLevel {
+            level: position.min(u8::MAX as usize) as u8,
+            label: check.text(
+                &l.label,
+                l.level.span(),
+                &format!("scale level {value} label"),
+            ),
+            description: l.description.as_ref().map(|d| {
+                check.text(
+                    d,
+                    l.level.span(),
+                    &format!("scale level {value} description"),
+                )
+            }),
+        });
+    }
+    let levels = scale.len();
+    let max_level = levels.saturating_sub(1) as i64;
+    let target = |check: &mut Checker<'_>, value: &Spanned<i64>, what: &str| -> u8 {
+        let v = *value.get_ref();
+        if v < 0 || v > max_level {
+            check.at(
+                value.span(),
+                format!("{what} {v} is outside the scale (0 to {max_level})"),
+            );
+            0
+        } else {
+            v as u8
+        }
+    };
+    let default_target = target(check, &header.default_target, "default_target");
+    let mut targets = BTreeMap::new();
+    for (sector, value) in &raw.targets {
+        let v = target(
+            check,
+            value,
+            &format!("target for sector `{}`", sector.get_ref()),
+        );
+        targets.insert(sector.get_ref().clone(), v);
+    }
+
+    let mut seen: HashMap<String, String> = HashMap::new();
+    let mut domains: Vec<Domain> = Vec::new();
+    for d in &raw.domains {
+        let d = d.get_ref();
+        check.id(&d.id, "domain", &mut seen);
+        domains.push(Domain {
+            id: d.id.get_ref().clone(),
+            weight: check.weight(&d.weight, &format!("domain `{}`", d.id.get_ref())),
+            name: check.text(
+                &d.name,
+                d.id.span(),
+                &format!("domain `{}` name", d.id.get_ref()),
+            ),
+            description: d.description.as_ref().map(|t| {
+                check.text(
+                    t,
+                    d.id.span(),
+                    &format!("domain `{}` description", d.id.get_ref()),
+                )
+            }),
+            categories: Vec::new(),
+        });
+    }
+    let domain_index: HashMap<String, usize> = domains
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.clone(), i))
+        .collect();
+
+    let mut categories: Vec<Category> = Vec::new();
+    for c in &raw.categories {
+        let c = c.get_ref();
+        let cid = c.id.get_ref().clone();
+        check.id(&c.id, "category", &mut seen);
+        let parent = match domain_index.get(c.domain.get_ref()) {
+            Some(&i) => i,
+            None => {
+                check.at(
+                    c.domain.span(),
+                    format!(
+                        "category `{cid}` refers to domain `{}`, which is not defined (domains: {})",
+                        c.domain.get_ref(),
+                        list_ids(domains.iter().map(|d| d.id.as_str()))
+                    ),
+                );
+                usize::MAX
+            }
+        };
+        if parent != usize::MAX {
+            domains[parent].categories.push(categories.len());
+        }
+        categories.push(Category {
+            id: cid.clone(),
+            domain: c.domain.get_ref().clone(),
+            domain_index: parent,
+            weight: check.weight(&c.weight, &format!("category `{cid}`")),
+            name: check.text(&c.name, c.id.span(), &format!("category `{cid}` name")),
+            description: c
+                .description
+                .as_ref()
+                .map(|t| check.text(t, c.id.span(), &format!("category `{cid}` description"))),
+            questions: Vec::new(),
+        });
+    }
+    let category_index: HashMap<String, usize> = categories
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.clone(), i))
+        .collect();
+
+    let mut questions: Vec<Question> = Vec::new();
+    for q in &raw.questions {
+        let q = q.get_ref();
+        let qid = q.id.get_ref().clone();
+        check.id(&q.id, "question", &mut seen);
+        let parent = match category_index.get(q.category.get_ref()) {
+            Some(&i) => i,
+            None => {
+                check.at(
+                    q.category.span(),
+                    format!(
+                        "question `{qid}` refers to category `{}`, which is not defined",
+                        q.category.get_ref()
+                    ),
+                );
+                usize::MAX
+            }
+        };
+        let mut guidance = BTreeMap::new();
+        if let Some(g) = &q.guidance {
+            for (lang, entries) in g {
+                if entries.get_ref().len() != levels {
+                    check.at(
+                        entries.span(),
+                        format!(
+                            "question `{qid}` has {} guidance.{lang} entries but the scale has {levels} levels; give one entry per level, from level 0",
+                            entries.get_ref().len()
+                        ),
+                    );
+                }
+                guidance.insert(lang.clone(), entries.get_ref().clone());
+            }
+            if !g.contains_key("en") {
+                check.at(
+                    q.id.span(),
+                    format!("question `{qid}` has guidance without English (`guidance.en`)"),
+                );
+            }
+        }
+        let mut refs = Vec::new();
+        for r in &q.refs {
+            let tag = r.get_ref();
+            match tag.split_once(':') {
+                Some((scheme, value))
+                    if !scheme.is_empty()
+                        && scheme.chars().all(|c| c.is_ascii_alphanumeric())
+                        && !value.trim().is_empty()
+                        && value.trim() == value => {}
+                _ => check.at(
+                    r.span(),
+                    format!(
+                        "question `{qid}` has crosswalk tag `{tag}`; tags are SCHEME:ID, e.g. `CSF:PR.AA-01` or `GCI:technical`"
+                    ),
+                ),
+            }
+            refs.push(tag.clone());
+        }
+        let (domain_index, category_weight_ok) = if parent == usize::MAX {
+            (usize::MAX, false)
+        } else {
+            (categories[parent].domain_index, true)
+        };
+        if category_weight_ok {
+            categories[parent].questions.push(questions.len());
+        }
+        questions.push(Question {
+            id: qid.clone(),
+            category: q.category.get_ref().clone(),
+            category_index: parent,
+            domain_index,
+            weight: check.weight(&q.weight, &format!("question `{qid}`")),
+            allow_na: q.allow_na,
+            text: check.text(&q.text, q.id.span(), &format!("question `{qid}` text")),
+            guidance,
+            refs,
+        });
+    }
+
+    if domains.is_empty() {
+        check.at(raw.framework.span(), "the framework has no [[domains]]");
+    }
+    // A dangling reference usually also leaves its intended parent empty; report the cause
+    // only, not the echo.
+    let dangling = categories.iter().any(|c| c.domain_index == usize::MAX)
+        || questions.iter().any(|q| q.category_index == usize::MAX);
+    for (d, raw_d) in domains.iter().zip(&raw.domains) {
+        if d.categories.is_empty() && !dangling {
+            check.at(
+                raw_d.get_ref().id.span(),
+                format!(
+                    "domain `{}` has no categories; every domain needs at least one",
+                    d.id
+                ),
+            );
+        }
+    }
+    for (c, raw_c) in categories.iter().zip(&raw.categories) {
+        if c.questions.is_empty() && !dangling {
+            check.at(
+                raw_c.get_ref().id.span(),
+                format!(
+                    "category `{}` has no questions; every category needs at least one",
+                    c.id
+                ),
+            );
+        }
+    }
+
+    let mut framework = Framework {
+        id,
+        version,
+        title,
+        description,
+        default_target,
+        targets,
+        scale,
+        domains,
+        categories,
+        questions,
+        sha256: super::sha256_hex(source_text.as_bytes()),
+        source,
+        question_index: HashMap::new(),
+    };
+    framework.rebuild_index();
+    framework
+}
+
+fn list_ids<'a>(ids: impl Iterator<Item = &'a str>) -> String {
+    let ids: Vec<&str> = ids.collect();
+    if ids.is_empty() {
+        "none defined".into()
+    } else {
+        ids.join(", ")
+    }
+}
+
+/// toml's messages are good but carry their own multi-line snippet; keep the first line
+/// and name unknown keys the way a framework author thinks of them.
+fn describe_toml_error(e: &toml::de::Error) -> String {
+    let message = e.message().trim().to_string();
+    if let Some(rest) = message.strip_prefix("unknown field ") {
+        return format!("unknown key {rest}");
+    }
+    message
+        .replace("expected i64", "expected a whole number")
+        .replace("expected f64", "expected a number")
+        .replace("expected a boolean", "expected true or false")
+}
+
+/// toml locates an unknown key at the start of its table; point at the key's own line.
+fn error_offset(text: &str, e: &toml::de::Error) -> usize {
+    let span = e.span().unwrap_or(0..0);
+    let key = e
+        .message()
+        .strip_prefix("unknown field `")
+        .and_then(|rest| rest.split('`').next());
+    if let Some(key) = key {
+        let end = span.end.min(text.len());
+        let mut offset = span.start.min(end);
+        for line in text.get(offset..end).unwrap_or("").split_inclusive('\n') {
+            let trimmed = line.trim_start();
+            if let Some(after) = trimmed.strip_prefix(key) {
+                if after.trim_start().starts_with(['=', '.']) {
+                    return offset + (line.len() - trimmed.len());
+                }
+            }
+            offset += line.len();
+        }
+    }
+    span.start
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    line_col_bytes(text.as_bytes(), offset)
+}
+
+fn line_col_bytes(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let offset = offset.min(bytes.len());
+    let before = &bytes[..offset];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map(|p| p + 1)
+        .unwrap_or(0);
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    (line, column)
+}

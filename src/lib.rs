@@ -1,0 +1,24 @@
+//! posture: national cyber-maturity assessment, offline, on one laptop.
+//!
+//! The modules follow the pipeline, and data flows one way through plain structs:
+//!
+//! ```text
+//! framework ─┐
+//! registry ──┼─> workbook (template, ingest) ─> score ─> aggregate ─> export
+//!            │                                                   └──> chart ─> report
+//!            └──────────────────────────────────────────────────────────────> cli
+//! ```
+//!
+//! No module reaches back up the pipeline; `cli` is a thin shell over the rest.
+
+#![warn(clippy::iter_over_hash_type)]
+
+pub mod aggregate;
+pub mod cli;
+pub mod framework;
+pub mod registry;
+pub mod score;
+pub mod workbook;
+
+/// The tool's version, as written into every export and report.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,189 @@
+//! The submission workbook in both directions (SPEC section 4): the template agencies fill
+//! in, and ingestion of what they send back. Ingestion turns every input file into a
+//! [`Submission`] — scored later, or rejected with located diagnostics, or a duplicate —
+//! so that nothing is ever lost.
+
+pub mod ingest;
+pub mod template;
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+/// How bad a diagnostic is. Any error rejects the workbook.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// One located finding about a workbook: `Assessment!D17: found "2.5", expected ...`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Diagnostic {
+    #[serde(skip)]
+    pub severity: Severity,
+    /// Sheet name as found in the workbook; `None` for whole-file problems.
+    pub sheet: Option<String>,
+    /// A1 reference such as `D17`; `None` where the problem has no cell.
+    pub cell: Option<String>,
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn error(sheet: Option<&str>, cell: Option<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            sheet: sheet.map(str::to_string),
+            cell,
+            message: message.into(),
+        }
+    }
+
+    pub fn warning(sheet: Option<&str>, cell: Option<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            sheet: sheet.map(str::to_string),
+            cell,
+            message: message.into(),
+        }
+    }
+
+    /// `Assessment!D17`, `Profile`, or empty for whole-file problems.
+    pub fn location(&self) -> String {
+        match (&self.sheet, &self.cell) {
+            (Some(s), Some(c)) => format!("{s}!{c}"),
+            (Some(s), None) => s.clone(),
+            (None, Some(c)) => c.clone(),
+            (None, None) => String::new(),
+        }
+    }
+}
+
+/// A1 reference of a zero-based (row, column), e.g. (16, 3) -> `D17`.
+pub fn a1(row: u32, col: u32) -> String {
+    let mut letters = Vec::new();
+    let mut c = col + 1;
+    while c > 0 {
+        let rem = (c - 1) % 26;
+        letters.push(b'A' + rem as u8);
+        c = (c - 1) / 26;
+    }
+    letters.reverse();
+    format!(
+        "{}{}",
+        String::from_utf8(letters).expect("ASCII letters"),
+        row + 1
+    )
+}
+
+/// One question's answer after validation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Answer {
+    Level(u8),
+    NotApplicable,
+    Unanswered,
+}
+
+/// One Assessment row as the agency filled it in, aligned with the framework's questions.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AnswerRow {
+    pub answer: Answer,
+    pub evidence: Option<String>,
+    pub comment: Option<String>,
+}
+
+impl Default for AnswerRow {
+    fn default() -> Self {
+        AnswerRow {
+            answer: Answer::Unanswered,
+            evidence: None,
+            comment: None,
+        }
+    }
+}
+
+/// The Profile sheet. Every field is optional here because a rejected workbook keeps
+/// whatever could be read (the response rate counts agencies whose Profile was readable).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Profile {
+    pub agency_id: Option<String>,
+    pub agency_name: Option<String>,
+    pub sector: Option<String>,
+    pub cycle: Option<String>,
+    pub framework_id: Option<String>,
+    pub framework_version: Option<String>,
+    pub submitted_by: Option<String>,
+    pub submitted_on: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Scored,
+    Rejected,
+    Duplicate,
+}
+
+/// Everything known about one input file after ingestion.
+#[derive(Clone, Debug, Serialize)]
+pub struct Submission {
+    /// The path as reached from the INPUTS argument (argument joined with the path inside it).
+    pub file: String,
+    #[serde(skip)]
+    pub path: PathBuf,
+    pub sha256: String,
+    pub status: Status,
+    pub profile: Profile,
+    /// One entry per framework question, in framework order; empty when rejected before
+    /// the Assessment sheet could be read.
+    #[serde(skip)]
+    pub answers: Vec<AnswerRow>,
+    pub errors: Vec<Diagnostic>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Submission {
+    pub fn agency_id(&self) -> Option<&str> {
+        self.profile.agency_id.as_deref()
+    }
+
+    pub fn cycle(&self) -> Option<&str> {
+        self.profile.cycle.as_deref()
+    }
+}
+
+/// Resource limits for reading untrusted files (SPEC section 4), each overridable by a flag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    pub max_file_bytes: u64,
+    pub max_member_bytes: u64,
+    pub max_total_inflated_bytes: u64,
+    pub max_assessment_rows: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: 200 * 1024 * 1024,
+            max_member_bytes: 64 * 1024 * 1024,
+            max_total_inflated_bytes: 128 * 1024 * 1024,
+            max_assessment_rows: 100_000,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a1_references() {
+        assert_eq!(a1(0, 0), "A1");
+        assert_eq!(a1(16, 3), "D17");
+        assert_eq!(a1(0, 25), "Z1");
+        assert_eq!(a1(0, 26), "AA1");
+        assert_eq!(a1(9, 701), "ZZ10");
+        assert_eq!(a1(0, 702), "AAA1");
+    }
+}

@@ -1,0 +1,1 @@
+//! Writing the blank self-assessment workbook an agency fills in.

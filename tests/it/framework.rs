@@ -1,0 +1,99 @@
+//! `posture frameworks`, `framework check` and `framework show`.
+
+use super::util::*;
+
+#[test]
+fn small_valid_framework_checks_ok() {
+    let o = run(&["framework", "check", "tests/frameworks/small-valid.toml"]);
+    assert_exit(&o, 0);
+    assert!(
+        stdout(&o).contains(
+            "ok: framework small 0.1.0 with 2 domains, 2 categories, 3 questions, scale 0-3"
+        ),
+        "{}",
+        stdout(&o)
+    );
+}
+
+/// Each broken file breaks the small framework exactly once; each must be refused with
+/// exactly one located error naming what is wrong.
+#[test]
+fn broken_frameworks_get_one_located_error_each() {
+    let cases: &[(&str, &str)] = &[
+        ("01-unknown-key", ":34:1: unknown key `wieght`, expected one of `id`, `weight`, `name`, `description`"),
+        ("02-syntax", ":60:28: invalid basic string"),
+        ("03-duplicate-id", ":63:6: duplicate id `A.1-01`: already used by a question"),
+        ("04-unknown-domain", ":44:10: category `B.1` refers to domain `C`, which is not defined (domains: A, B)"),
+        ("05-unknown-category", ":64:12: question `B.1-01` refers to category `B.2`, which is not defined"),
+        ("06-scale-gap", ":21:9: scale level 3 out of sequence: levels must be contiguous from 0 in order, so this entry must be level 2"),
+        ("07-target-outside-scale", ":10:10: target for sector `energy` 4 is outside the scale (0 to 3)"),
+        ("08-bad-weight", ":45:10: category `B.1` has weight 0; weights must be finite and greater than 0"),
+        ("09-guidance-length", ":52:15: question `A.1-01` has 3 guidance.en entries but the scale has 4 levels"),
+        ("10-missing-english", ":63:6: question `B.1-01` text has no English text"),
+        ("11-empty-category", ":43:6: category `B.1` has no questions"),
+        ("12-bad-version", ":4:11: framework version `1.0` is not semver"),
+        ("13-nan-weight", ":45:10: category `B.1` has weight NaN; weights must be finite and greater than 0"),
+        ("14-wrong-type", ":7:18: invalid type: string \"two\", expected a whole number"),
+    ];
+    for (name, expected) in cases {
+        let path = format!("tests/frameworks/broken/{name}.toml");
+        let o = run(&["framework", "check", &path]);
+        assert_exit(&o, 2);
+        let err = stderr(&o);
+        let errors: Vec<&str> = err.lines().filter(|l| l.contains(&path)).collect();
+        assert_eq!(
+            errors.len(),
+            1,
+            "{name}: expected one located error, got:\n{err}"
+        );
+        assert!(
+            errors[0].starts_with(&format!("error: {path}")) && errors[0].contains(expected),
+            "{name}: expected `{expected}` in:\n{err}"
+        );
+    }
+}
+
+#[test]
+fn builtin_frameworks_are_listed_and_shown() {
+    let o = run(&["frameworks"]);
+    assert_exit(&o, 0);
+    let listed = stdout(&o);
+    assert!(listed.contains("kh-ncmf"), "{listed}");
+    assert!(listed.contains("nist-csf-2.0"), "{listed}");
+    for id in ["kh-ncmf", "nist-csf-2.0"] {
+        let o = run(&["framework", "show", id]);
+        assert_exit(&o, 0);
+        assert!(stdout(&o).starts_with(id), "{}", stdout(&o));
+        let o = run(&["framework", "show", id, "--format", "json"]);
+        assert_exit(&o, 0);
+        let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
+        assert_eq!(json["id"], id);
+    }
+}
+
+#[test]
+fn built_in_framework_files_match_the_embedded_copies() {
+    // The files under frameworks/ are what framework authors read and copy; they must be
+    // exactly what the binary embeds.
+    for id in ["kh-ncmf", "nist-csf-2.0"] {
+        let path = format!("frameworks/{id}.toml");
+        let o = run(&["framework", "check", &path]);
+        assert_exit(&o, 0);
+        let from_file = run(&["framework", "show", &path, "--format", "json"]);
+        let builtin = run(&["framework", "show", id, "--format", "json"]);
+        let a: serde_json::Value = serde_json::from_slice(&from_file.stdout).unwrap();
+        let b: serde_json::Value = serde_json::from_slice(&builtin.stdout).unwrap();
+        assert_eq!(a["sha256"], b["sha256"], "{id}");
+    }
+}
+
+#[test]
+fn unknown_framework_is_a_configuration_error() {
+    let o = run(&["framework", "show", "no-such-framework"]);
+    assert_exit(&o, 2);
+    assert!(
+        stderr(&o).contains("built-in: kh-ncmf, nist-csf-2.0"),
+        "{}",
+        stderr(&o)
+    );
+}

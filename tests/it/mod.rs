@@ -1,0 +1,2 @@
+mod framework;
+pub mod util;
