@@ -1,2 +1,4 @@
+mod books;
 mod framework;
+mod ingest;
 pub mod util;
