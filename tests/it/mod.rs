@@ -1,4 +1,5 @@
 mod books;
 mod framework;
 mod ingest;
+mod libreoffice;
 pub mod util;
