@@ -34,7 +34,12 @@ fn libreoffice_converted_workbooks_ingest_with_the_expected_answers() {
         registry: None,
         limits: Limits::default(),
     };
-    for name in ["source.xlsx", "roundtrip.ods", "roundtrip.xlsx", "roundtrip.xls"] {
+    for name in [
+        "source.xlsx",
+        "roundtrip.ods",
+        "roundtrip.xlsx",
+        "roundtrip.xls",
+    ] {
         let input = InputFile {
             path: dir.join(name),
             display: name.to_string(),
@@ -48,8 +53,16 @@ fn libreoffice_converted_workbooks_ingest_with_the_expected_answers() {
             [Answer::Level(2), Answer::NotApplicable, Answer::Level(3)],
             "{name}"
         );
-        assert_eq!(s.answers[0].evidence.as_deref(), Some("policy.pdf"), "{name}");
-        assert_eq!(s.answers[1].comment.as_deref(), Some("no such system"), "{name}");
+        assert_eq!(
+            s.answers[0].evidence.as_deref(),
+            Some("policy.pdf"),
+            "{name}"
+        );
+        assert_eq!(
+            s.answers[1].comment.as_deref(),
+            Some("no such system"),
+            "{name}"
+        );
         let p = &s.profile;
         assert_eq!(p.agency_id.as_deref(), Some("MOH"), "{name}");
         assert_eq!(p.agency_name.as_deref(), Some("ក្រសួងសុខាភិបាល"), "{name}");

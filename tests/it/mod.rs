@@ -3,3 +3,4 @@ mod framework;
 mod ingest;
 mod libreoffice;
 pub mod util;
+mod validate;
