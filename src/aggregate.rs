@@ -802,6 +802,72 @@ mod tests {
         assert_eq!(gci.len(), 2);
     }
 
+    /// docs/methodology.md, "A worked example": every number printed there.
+    #[test]
+    fn worked_example_of_the_methodology() {
+        let fw = crate::framework::load_str(
+            include_str!("../tests/frameworks/worked-example.toml"),
+            crate::framework::Source::File("worked-example.toml".into()),
+        )
+        .unwrap();
+        let subs = vec![
+            submission("MOP", "ministry", "2026", &[L(2), U, L(4), NA, L(2)]),
+            submission("EDC", "energy", "2026", &[L(4), L(4), L(3), L(3), L(5)]),
+        ];
+        let scores = score_all(&fw, &subs, None);
+        let (edc, mop) = (&scores[0], &scores[1]);
+        close(mop.categories["PEO.AW"], 1.0);
+        close(mop.categories["TEC.PR"], 4.0);
+        close(mop.categories["TEC.DE"], 2.0);
+        close(mop.domains["PEO"], 1.0);
+        close(mop.domains["TEC"], 3.0);
+        close(mop.overall, 2.5);
+        close(mop.index, 50.0);
+        assert_eq!((mop.tier, mop.target), (Some(2), 3));
+        close(mop.completeness, 0.75);
+        close(mop.overall_gap(), 0.5);
+        let gaps: Vec<(&str, u8, f64)> = mop
+            .gaps
+            .iter()
+            .map(|g| (g.question_id.as_str(), g.gap, g.priority))
+            .collect();
+        assert_eq!(
+            gaps,
+            [
+                ("PEO.AW-02", 3, 3.0),
+                ("TEC.DE-01", 1, 3.0),
+                ("PEO.AW-01", 1, 1.0)
+            ]
+        );
+        close(edc.categories["TEC.PR"], 3.0);
+        close(edc.domains["TEC"], 4.0);
+        close(edc.overall, 4.0);
+        close(edc.index, 80.0);
+        assert_eq!((edc.tier, edc.target), (Some(4), 4));
+        let gaps: Vec<(&str, f64)> = edc
+            .gaps
+            .iter()
+            .map(|g| (g.question_id.as_str(), g.priority))
+            .collect();
+        assert_eq!(gaps, [("TEC.PR-01", 6.0), ("TEC.PR-02", 3.0)]);
+
+        let n = aggregate(&fw, &scores, &subs, None);
+        let c = &n.cycles["2026"];
+        close(c.overall.mean, 3.25);
+        close(c.overall.median, 3.25);
+        close(c.overall.p25, 2.875);
+        close(c.overall.p75, 3.625);
+        close(c.overall.at_or_above_target, 0.5);
+        close(c.index.mean, 65.0);
+        close(c.domains["PEO"].mean, 2.5);
+        close(c.domains["TEC"].mean, 3.5);
+        let csf = &n.crosswalk["CSF"]["2026"];
+        close(csf.get("PR").copied(), 2.75);
+        close(csf.get("PR.AT").copied(), 2.5);
+        close(csf.get("PR.PS").copied(), 3.5);
+        close(csf.get("DE").copied(), 3.5);
+    }
+
     #[test]
     fn empty_input_gives_empty_national() {
         let fw = golden();

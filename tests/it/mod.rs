@@ -1,2 +1,3 @@
 mod framework;
+mod score;
 pub mod util;
