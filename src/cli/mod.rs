@@ -3,6 +3,7 @@
 //! inputs rejected, 2 usage or configuration error (nothing produced).
 
 mod framework_cmd;
+mod template_cmd;
 
 use std::io::Write;
 
@@ -49,6 +50,8 @@ enum Command {
     /// Check or show a framework.
     #[command(subcommand)]
     Framework(framework_cmd::FrameworkCommand),
+    /// Write blank self-assessment workbooks (xlsx) for agencies to fill in.
+    Template(template_cmd::TemplateArgs),
 }
 
 /// Parse the arguments, run the command and return the exit status.
@@ -68,6 +71,7 @@ pub fn main() -> i32 {
     let result = match cli.command {
         Command::Frameworks => framework_cmd::list(),
         Command::Framework(cmd) => framework_cmd::run(cmd),
+        Command::Template(args) => template_cmd::run(args),
     };
     match result {
         Ok(exit) => exit as i32,
