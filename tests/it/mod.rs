@@ -1,2 +1,3 @@
 mod framework;
+mod template;
 pub mod util;
