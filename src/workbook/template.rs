@@ -54,6 +54,9 @@ const COL_EVIDENCE: u16 = 5;
 const COL_COMMENT: u16 = 6;
 const COL_GUIDANCE: u16 = 7;
 
+/// Width of each per-level guidance column.
+const GUIDANCE_WIDTH: f64 = 32.0;
+
 /// Excel refuses a literal validation list longer than this many characters.
 const MAX_LIST_CHARS: usize = 255;
 
@@ -319,7 +322,6 @@ impl Styles {
             note: Format::new()
                 .set_text_wrap()
                 .set_align(FormatAlign::Top)
-                .set_italic()
                 .set_font_color(Color::RGB(0x595959)),
             step: Format::new()
                 .set_bold()
@@ -375,6 +377,91 @@ fn khmer_digits(n: u8) -> String {
         .collect()
 }
 
+/// Estimated height in points of `text` wrapped in a column `width` characters wide.
+///
+/// Neither Excel nor LibreOffice fits row heights to wrapped text when opening a generated
+/// file, so without this every question would show as one clipped line. Widths are
+/// approximate: Latin letters are a little narrower than the `0` that defines a column
+/// unit, Khmer base letters wider, and Khmer subscripts and vowel signs take no width of
+/// their own. Khmer lines are also taller.
+fn text_height(text: &str, width: f64) -> f64 {
+    text.split('\n')
+        .map(|para| {
+            let khmer = para.chars().any(is_khmer);
+            let line = if khmer { 24.0 } else { 15.0 };
+            wrapped_lines(para, width) as f64 * line
+        })
+        .sum::<f64>()
+        + 4.0
+}
+
+fn is_khmer(c: char) -> bool {
+    ('\u{1780}'..='\u{17FF}').contains(&c)
+}
+
+fn char_width(c: char, after_coeng: bool) -> f64 {
+    // Calibrated by rendering generated workbooks with LibreOffice (Carlito, metric
+    // compatible with Excel's Calibri): Latin text averages about 0.8 column units per
+    // character, a Khmer base letter about 1.05; a little margin is added so rows err on
+    // the tall side rather than clip.
+    match c {
+        _ if after_coeng => 0.0,
+        '\u{1780}'..='\u{17B3}' => 1.1,
+        '\u{17B6}' | '\u{17C1}'..='\u{17C5}' | '\u{17C7}' | '\u{17C8}' => 0.6,
+        '\u{17B4}'..='\u{17D3}' => 0.0,
+        '\u{17D4}'..='\u{17DD}' => 0.9,
+        '\u{17E0}'..='\u{17E9}' => 1.1,
+        _ => 0.84,
+    }
+}
+
+const SPACE: f64 = 0.84;
+
+fn word_width(word: &str) -> f64 {
+    let mut after_coeng = false;
+    let mut w = 0.0;
+    for c in word.chars() {
+        w += char_width(c, after_coeng);
+        after_coeng = c == '\u{17D2}';
+    }
+    w
+}
+
+/// Lines taken by one paragraph, wrapping greedily at spaces (and mid-word when a word is
+/// longer than a line, as both spreadsheet programs do).
+fn wrapped_lines(para: &str, width: f64) -> usize {
+    let capacity = (width - 0.5).max(1.0);
+    let mut lines = 1usize;
+    let mut used = 0.0f64;
+    for word in para.split(' ').filter(|w| !w.is_empty()) {
+        let w = word_width(word);
+        if used > 0.0 && used + SPACE + w <= capacity {
+            used += SPACE + w;
+            continue;
+        }
+        if used > 0.0 {
+            lines += 1;
+        }
+        used = w;
+        while used > capacity {
+            lines += 1;
+            used -= capacity;
+        }
+    }
+    lines
+}
+
+/// Set a row's height to fit the tallest of its `(text, column width)` cells.
+fn fit_row(ws: &mut Worksheet, row: u32, cells: &[(&str, f64)]) -> Result<(), XlsxError> {
+    let height = cells
+        .iter()
+        .map(|(text, width)| text_height(text, *width))
+        .fold(15.0f64, f64::max)
+        .min(409.0);
+    ws.set_row_height(row, height)?;
+    Ok(())
+}
+
 /// A protected sheet: structure and texts locked, answer cells (formatted unlocked)
 /// editable. Columns and rows may be resized, so long answers stay readable. No password:
 /// protection prevents accidents, not determined edits.
@@ -402,6 +489,9 @@ fn write_instructions(ws: &mut Worksheet, f: &Framework, s: &Styles) -> Result<(
             ws.write_string_with_format(r, 0, a, fa)?;
         }
         ws.write_string_with_format(r, 1, b, fb)?;
+        if b.contains('\n') || b.chars().count() > 100 {
+            fit_row(ws, r, &[(b, 110.0)])?;
+        }
         Ok::<(), XlsxError>(())
     };
 
@@ -470,7 +560,7 @@ fn write_instructions(ws: &mut Worksheet, f: &Framework, s: &Styles) -> Result<(
         &s.heading,
     )?;
     for level in &f.scale {
-        let mut block = format!("{}", level.label.en());
+        let mut block = level.label.en().to_string();
         if level.label.has("km") {
             block.push_str(&format!(" · {}", level.label.get("km")));
         }
@@ -581,8 +671,14 @@ fn write_profile(ws: &mut Worksheet, p: &Profile, s: &Styles) -> Result<(), Xlsx
     ws.set_landscape();
     ws.set_print_fit_to_pages(1, 0);
     ws.write_string_with_format(0, 0, "field", &s.header)?;
-    ws.write_string_with_format(0, 1, "value · តម្លៃ", &s.header)?;
-    ws.write_string_with_format(0, 2, "help · ជំនួយ", &s.header)?;
+    // Khmer in bold renders poorly in some fallback fonts, so the Khmer half of each
+    // header is regular weight.
+    let bold = Format::new().set_bold();
+    let plain = Format::new();
+    for (col, en, km) in [(1, "value", " · តម្លៃ"), (2, "help", " · ជំនួយ")] {
+        ws.write_rich_string_with_format(0, col, &[(&bold, en), (&plain, km)], &s.header)?;
+    }
+    fit_row(ws, 0, &[("ជំនួយ", 80.0)])?;
     let values = [
         &p.agency_id,
         &p.agency_name,
@@ -605,6 +701,14 @@ fn write_profile(ws: &mut Worksheet, p: &Profile, s: &Styles) -> Result<(), Xlsx
             None => ws.write_blank(row, 1, format)?,
         };
         ws.write_string_with_format(row, 2, profile_hint(field), &s.note)?;
+        fit_row(
+            ws,
+            row,
+            &[
+                (profile_hint(field), 80.0),
+                (value.as_deref().unwrap_or(""), 45.0),
+            ],
+        )?;
     }
     ws.set_freeze_panes(1, 0)?;
     ws.set_selection(1, 1, 1, 1)?;
@@ -648,7 +752,7 @@ fn write_assessment(
     }
     for level in &f.scale {
         let col = COL_GUIDANCE + level.level as u16;
-        ws.set_column_width(col, 30)?;
+        ws.set_column_width(col, GUIDANCE_WIDTH)?;
         let km = if level.label.has("km") {
             format!(
                 "{} - {} (ការណែនាំ)",
@@ -667,33 +771,45 @@ fn write_assessment(
         )?;
     }
 
+    let width = |col: u16| {
+        widths
+            .iter()
+            .find(|(c, _)| *c == col)
+            .map(|(_, w)| *w)
+            .unwrap_or(GUIDANCE_WIDTH)
+    };
+    fit_row(
+        ws,
+        hr - 1,
+        &header
+            .iter()
+            .enumerate()
+            .map(|(c, (_, km))| (*km, width(c as u16)))
+            .collect::<Vec<_>>(),
+    )?;
     for (i, q) in f.questions.iter().enumerate() {
         let row = hr + 1 + i as u32;
         let category = &f.categories[q.category_index];
         let domain = &f.domains[q.domain_index];
-        ws.write_string_with_format(row, COL_ID, &q.id, &s.id)?;
-        ws.write_string_with_format(row, COL_DOMAIN, text_both(&domain.name), &s.cell)?;
-        ws.write_string_with_format(row, COL_CATEGORY, text_both(&category.name), &s.cell)?;
         let mut question = text_both(&q.text);
         if q.allow_na {
             question.push_str("\n[N/A allowed · អាចឆ្លើយ N/A]");
         }
-        ws.write_string_with_format(row, COL_QUESTION, &question, &s.cell)?;
+        let mut texts: Vec<(u16, String, &Format)> = vec![
+            (COL_ID, q.id.clone(), &s.id),
+            (COL_DOMAIN, text_both(&domain.name), &s.cell),
+            (COL_CATEGORY, text_both(&category.name), &s.cell),
+            (COL_QUESTION, question, &s.cell),
+        ];
         for level in &f.scale {
-            let en = q
-                .guidance
-                .get("en")
-                .and_then(|g| g.get(level.level as usize))
-                .map(String::as_str);
-            let text = match en {
-                Some(en) => {
-                    let km = q
-                        .guidance
-                        .get("km")
-                        .and_then(|g| g.get(level.level as usize))
-                        .map(String::as_str);
-                    bilingual(en, km)
-                }
+            let at = |lang: &str| {
+                q.guidance
+                    .get(lang)
+                    .and_then(|g| g.get(level.level as usize))
+                    .map(String::as_str)
+            };
+            let text = match at("en") {
+                Some(en) => bilingual(en, at("km")),
                 // No question-specific guidance: the scale's general description still
                 // tells the agency what the level means.
                 None => level
@@ -702,27 +818,37 @@ fn write_assessment(
                     .map(text_both)
                     .unwrap_or_default(),
             };
-            ws.write_string_with_format(row, COL_GUIDANCE + level.level as u16, text, &s.guidance)?;
+            texts.push((COL_GUIDANCE + level.level as u16, text, &s.guidance));
         }
         let filled = rows.get(i);
         match filled.map(|r| &r.level) {
             Some(LevelCell::Number(n)) => {
-                ws.write_number_with_format(row, COL_LEVEL, *n, &s.answer)?
+                ws.write_number_with_format(row, COL_LEVEL, *n, &s.answer)?;
             }
-            Some(LevelCell::Text(t)) => {
-                ws.write_string_with_format(row, COL_LEVEL, t, &s.answer)?
+            Some(LevelCell::Text(t)) => texts.push((COL_LEVEL, t.clone(), &s.answer)),
+            Some(LevelCell::Blank) | None => {
+                ws.write_blank(row, COL_LEVEL, &s.answer)?;
             }
-            Some(LevelCell::Blank) | None => ws.write_blank(row, COL_LEVEL, &s.answer)?,
-        };
+        }
         for (col, value) in [
             (COL_EVIDENCE, filled.and_then(|r| r.evidence.as_deref())),
             (COL_COMMENT, filled.and_then(|r| r.comment.as_deref())),
         ] {
             match value {
-                Some(v) => ws.write_string_with_format(row, col, v, &s.answer)?,
-                None => ws.write_blank(row, col, &s.answer)?,
+                Some(v) => texts.push((col, v.to_string(), &s.answer)),
+                None => {
+                    ws.write_blank(row, col, &s.answer)?;
+                }
             };
         }
+        for (col, text, format) in &texts {
+            ws.write_string_with_format(row, *col, text, format)?;
+        }
+        let cells: Vec<(&str, f64)> = texts
+            .iter()
+            .map(|(col, text, _)| (text.as_str(), width(*col)))
+            .collect();
+        fit_row(ws, row, &cells)?;
     }
 
     add_level_validations(ws, f)?;
