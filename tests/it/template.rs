@@ -301,3 +301,141 @@ fn help_has_an_example() {
         stdout(&o)
     );
 }
+
+/// A template filled in every way an agency might fill it, read back by ingestion, gives
+/// exactly the answers that were written.
+#[test]
+fn filled_template_round_trips_through_ingestion() {
+    use posture::workbook::ingest::{read_submission, IngestOptions, InputFile};
+    use posture::workbook::template::{template_profile, FilledRow, LevelCell, Template};
+    use posture::workbook::{Answer, AnswerRow, Limits, Status};
+
+    let framework = posture::framework::builtin("kh-ncmf").unwrap().unwrap();
+    let registry = posture::registry::parse_registry(REGISTRY.as_bytes(), "agencies.csv").unwrap();
+    let agency = registry.get("MOH").unwrap();
+    let mut profile = template_profile(&framework, Some(agency), Some("2026"));
+    profile.submitted_by = Some("សុខ ចាន់ថា, IT Director, chantha@moh.example".into());
+    profile.submitted_on = Some("2026-03-14".into());
+
+    let khmer_digits = ['០', '១', '២', '៣', '៤', '៥'];
+    let mut rows = Vec::new();
+    let mut expected = Vec::new();
+    let mut ways = std::collections::BTreeSet::new();
+    for (i, q) in framework.questions.iter().enumerate() {
+        let level = (i % 6) as u8;
+        let (cell, answer) = if q.allow_na && i % 2 == 0 {
+            let na = ["N/A", "n/a", "not applicable", "NA"][i % 4];
+            ways.insert(8);
+            (LevelCell::Text(na.into()), Answer::NotApplicable)
+        } else {
+            ways.insert(i % 8);
+            match i % 8 {
+                0 => (LevelCell::Number(level as f64), Answer::Level(level)),
+                1 => (
+                    LevelCell::Text(framework.level_choice(level)),
+                    Answer::Level(level),
+                ),
+                2 => (LevelCell::Text(format!(" {level} ")), Answer::Level(level)),
+                3 => (
+                    LevelCell::Text(khmer_digits[level as usize].to_string()),
+                    Answer::Level(level),
+                ),
+                4 => (
+                    LevelCell::Text(format!("{level} – {}", framework.level_label(level, "km"))),
+                    Answer::Level(level),
+                ),
+                5 => (LevelCell::Text(format!("{level}.0")), Answer::Level(level)),
+                6 => (LevelCell::Blank, Answer::Unanswered),
+                _ => (LevelCell::Text("   ".into()), Answer::Unanswered),
+            }
+        };
+        let evidence = match i % 3 {
+            0 => Some(format!(
+                "គោលនយោបាយសន្តិសុខព័ត៌មាន លេខ {i}/2025 (Information security policy)"
+            )),
+            1 => Some(format!("Audit report AR-{i:03}, 2025-11-02")),
+            _ => None,
+        };
+        let comment = (i % 5 == 0).then(|| format!("កំពុងកែលម្អ — improving, row {i}"));
+        rows.push(FilledRow {
+            level: cell,
+            evidence: evidence.clone(),
+            comment: comment.clone(),
+        });
+        expected.push(AnswerRow {
+            answer,
+            evidence,
+            comment,
+        });
+    }
+    assert_eq!(ways.len(), 9, "every way of filling in is used: {ways:?}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("MOH-2026.xlsx");
+    Template::new(&framework, profile.clone())
+        .with_rows(rows)
+        .unwrap()
+        .write(&path)
+        .unwrap();
+
+    let opts = IngestOptions {
+        framework: &framework,
+        registry: Some(&registry),
+        limits: Limits::default(),
+    };
+    let file = InputFile {
+        path: path.clone(),
+        display: "MOH-2026.xlsx".into(),
+    };
+    let sub = read_submission(&file, &opts);
+    assert_eq!(sub.errors, vec![], "no errors");
+    assert_eq!(sub.status, Status::Scored);
+    assert_eq!(sub.profile, profile);
+    assert_eq!(sub.answers.len(), expected.len());
+    for (q, (got, want)) in framework
+        .questions
+        .iter()
+        .zip(sub.answers.iter().zip(&expected))
+    {
+        assert_eq!(got, want, "question {}", q.id);
+    }
+
+    // Answers written the way the dropdown writes them come back identical too.
+    let path = dir.path().join("dropdown.xlsx");
+    posture::workbook::template::write_template(&framework, &profile, Some(&expected), &path)
+        .unwrap();
+    let sub = read_submission(
+        &InputFile {
+            path,
+            display: "dropdown.xlsx".into(),
+        },
+        &opts,
+    );
+    assert_eq!(sub.status, Status::Scored, "{:?}", sub.errors);
+    assert_eq!(sub.answers, expected);
+}
+
+/// A blank template sent back as it is must be rejected, not scored as zero.
+#[test]
+fn blank_template_is_rejected_by_ingestion() {
+    use posture::workbook::ingest::{read_submission_bytes, IngestOptions};
+    use posture::workbook::template::{template_bytes, template_profile};
+    use posture::workbook::{Limits, Status};
+
+    let framework = posture::framework::builtin("kh-ncmf").unwrap().unwrap();
+    let registry = posture::registry::parse_registry(REGISTRY.as_bytes(), "agencies.csv").unwrap();
+    let profile = template_profile(&framework, registry.get("MOH"), Some("2026"));
+    let bytes = template_bytes(&framework, &profile, None).unwrap();
+    let opts = IngestOptions {
+        framework: &framework,
+        registry: Some(&registry),
+        limits: Limits::default(),
+    };
+    let sub = read_submission_bytes("blank.xlsx", &bytes, &opts);
+    assert_eq!(sub.status, Status::Rejected);
+    assert!(
+        sub.errors.iter().any(|e| e.message.contains("no answers")),
+        "{:?}",
+        sub.errors
+    );
+}
