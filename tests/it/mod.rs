@@ -1,3 +1,4 @@
 mod framework;
+mod sample_data;
 mod template;
 pub mod util;
