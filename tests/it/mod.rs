@@ -3,5 +3,7 @@ mod framework;
 mod ingest;
 mod libreoffice;
 mod score;
+mod sample_data;
+mod template;
 pub mod util;
 mod validate;
