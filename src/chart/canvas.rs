@@ -331,6 +331,34 @@ impl Canvas<'_> {
     }
 }
 
+impl Canvas<'_> {
+    /// Text on a white patch, so that it stays legible over lines and dots.
+    pub(crate) fn text_on_white(
+        &mut self,
+        x: f64,
+        y: f64,
+        text: &str,
+        size: f64,
+        align: Align,
+        color: Rgb,
+    ) -> Result<(), ChartError> {
+        let w = super::text::width(text, size);
+        let x0 = match align {
+            Align::Start => x,
+            Align::Middle => x - w / 2.0,
+            Align::End => x - w,
+        };
+        self.rect(
+            x0 - 1.5,
+            y - size * 0.55,
+            x0 + w + 1.5,
+            y + size * 0.55,
+            Rgb(255, 255, 255),
+        )?;
+        self.text(x, y, text, size, align, color)
+    }
+}
+
 /// Escapes text for XML character data and attribute values.
 fn xml_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
