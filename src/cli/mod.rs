@@ -3,9 +3,9 @@
 //! inputs rejected, 2 usage or configuration error (nothing produced).
 
 mod framework_cmd;
-pub mod validate_cmd;
 mod score_cmd;
 mod template_cmd;
+pub mod validate_cmd;
 
 use std::io::Write;
 
