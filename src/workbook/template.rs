@@ -336,6 +336,7 @@ struct Styles {
     id: Format,
     guidance: Format,
     answer: Format,
+    level: Format,
     field: Format,
     value_locked: Format,
 }
@@ -383,6 +384,11 @@ impl Styles {
                 .clone()
                 .set_unlocked()
                 .set_background_color(Color::RGB(0xFFF2CC)),
+            level: cell
+                .clone()
+                .set_unlocked()
+                .set_background_color(Color::RGB(0xFFF2CC))
+                .set_align(FormatAlign::Left),
             field: cell.clone().set_bold(),
             value_locked: cell.clone().set_background_color(Color::RGB(0xF2F2F2)),
             cell,
@@ -923,14 +929,14 @@ fn write_assessment(
         let mut answers: Vec<(&str, f64)> = Vec::new();
         match filled.map(|r| &r.level) {
             Some(LevelCell::Number(n)) => {
-                ws.write_number_with_format(row, COL_LEVEL, *n, &s.answer)?;
+                ws.write_number_with_format(row, COL_LEVEL, *n, &s.level)?;
             }
             Some(LevelCell::Text(t)) => {
-                ws.write_string_with_format(row, COL_LEVEL, t, &s.answer)?;
+                ws.write_string_with_format(row, COL_LEVEL, t, &s.level)?;
                 answers.push((t, col_width(COL_LEVEL)));
             }
             Some(LevelCell::Blank) | None => {
-                ws.write_blank(row, COL_LEVEL, &s.answer)?;
+                ws.write_blank(row, COL_LEVEL, &s.level)?;
             }
         }
         for (col, value) in [
