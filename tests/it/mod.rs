@@ -1,4 +1,8 @@
+mod books;
 mod framework;
+mod ingest;
+mod libreoffice;
 mod sample_data;
 mod template;
 pub mod util;
+mod validate;
