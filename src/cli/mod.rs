@@ -52,12 +52,12 @@ enum Command {
     /// Check or show a framework.
     #[command(subcommand)]
     Framework(framework_cmd::FrameworkCommand),
+    /// Write blank self-assessment workbooks (xlsx) for agencies to fill in.
+    Template(template_cmd::TemplateArgs),
     /// Check returned workbooks and list every problem with its sheet and cell.
     Validate(validate_cmd::ValidateArgs),
     /// Score workbooks, aggregate nationally and export JSON, CSV or Parquet.
     Score(score_cmd::ScoreArgs),
-    /// Write blank self-assessment workbooks (xlsx) for agencies to fill in.
-    Template(template_cmd::TemplateArgs),
 }
 
 /// Parse the arguments, run the command and return the exit status.
@@ -77,9 +77,9 @@ pub fn main() -> i32 {
     let result = match cli.command {
         Command::Frameworks => framework_cmd::list(),
         Command::Framework(cmd) => framework_cmd::run(cmd),
+        Command::Template(args) => template_cmd::run(args),
         Command::Validate(args) => validate_cmd::run(args),
         Command::Score(args) => score_cmd::run(args),
-        Command::Template(args) => template_cmd::run(args),
     };
     match result {
         Ok(exit) => exit as i32,
