@@ -86,7 +86,11 @@ pub fn main() -> i32 {
         Err(ConfigError(message)) => {
             let _ = std::io::stdout().flush();
             for line in message.lines() {
-                eprintln!("error: {line}");
+                if line.trim_start().starts_with("hint:") {
+                    eprintln!("{line}");
+                } else {
+                    eprintln!("error: {line}");
+                }
             }
             Exit::Config as i32
         }
