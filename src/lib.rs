@@ -17,6 +17,7 @@ pub mod aggregate;
 pub mod cli;
 pub mod framework;
 pub mod registry;
+pub mod report;
 pub mod score;
 pub mod workbook;
 
