@@ -12,6 +12,8 @@ mod charts;
 pub mod context;
 pub mod escape;
 pub mod i18n;
+#[doc(hidden)]
+pub mod sample;
 pub mod templates;
 pub mod typst;
 
