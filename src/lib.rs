@@ -14,6 +14,7 @@
 #![warn(clippy::iter_over_hash_type)]
 
 pub mod aggregate;
+pub mod chart;
 pub mod cli;
 pub mod framework;
 pub mod registry;
