@@ -1,11 +1,21 @@
-//! The charts of each report, drawn once per run into the build folder's `charts/` and
-//! referenced from the templates by root-relative path (`/charts/<name>.svg`).
+//! The charts of each report, drawn once per run with [`crate::chart`] into the build
+//! folder's `charts/` and referenced from the templates by root-relative path
+//! (`/charts/<name>.svg`). National charts are shared by the national report and the brief;
+//! each agency gets its own radar. Long charts (heat map, ranking) come in page-sized parts,
+//! so a role maps to a list of files.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+use crate::chart::{self, ChartError, Series, SeriesRole, Words};
 
 use super::context::{Charts, Prepared};
-use super::i18n::Strings;
+
+/// Rows per page-sized part of the heat map and the ranking: about 640 pt of an A4 page
+/// with the report margins, less the heading and the chart's own header.
+const ROWS_PER_PAGE: usize = 45;
+/// Above this many agencies the trend chart shows sectors instead of agencies.
+const SLOPE_AGENCIES: usize = 25;
 
 /// The chart files of one run.
 #[derive(Debug, Default)]
@@ -14,45 +24,240 @@ pub struct ChartFiles {
     pub national: Charts,
     /// Agency id -> its charts by role.
     pub agencies: BTreeMap<String, Charts>,
-    /// File names written into the charts folder.
-    pub files: Vec<String>,
+    /// (file name in `charts/`, SVG text), sorted by name.
+    pub svgs: Vec<(String, String)>,
 }
 
-/// The chart paths the templates will see, without drawing anything.
-pub fn planned(prepared: &Prepared, stems: &BTreeMap<String, String>) -> ChartFiles {
-    let mut national = Charts::new();
-    for role in NATIONAL_ROLES {
-        national.insert(role.to_string(), None);
-    }
-    let agencies = prepared
-        .scores
-        .iter()
-        .filter(|s| stems.contains_key(&s.agency_id))
-        .map(|s| (s.agency_id.clone(), Charts::from([("radar".to_string(), None)])))
-        .collect();
-    ChartFiles {
-        national,
-        agencies,
-        files: Vec::new(),
+impl ChartFiles {
+    fn add(&mut self, charts: Option<&str>, role: &str, name: &str, svgs: Vec<String>) {
+        let mut paths = Vec::new();
+        for (i, svg) in svgs.into_iter().enumerate() {
+            let file = if i == 0 {
+                format!("{name}.svg")
+            } else {
+                format!("{name}-{}.svg", i + 1)
+            };
+            paths.push(format!("/charts/{file}"));
+            self.svgs.push((file, svg));
+        }
+        let target = match charts {
+            None => &mut self.national,
+            Some(agency) => self.agencies.entry(agency.to_string()).or_default(),
+        };
+        target.insert(role.to_string(), paths);
     }
 }
 
-const NATIONAL_ROLES: [&str; 7] = [
-    "profile",
-    "distribution",
-    "heatmap",
-    "ranking",
-    "sectors",
-    "trend",
-    "csf",
-];
+fn words(lang: &str) -> Words {
+    match lang {
+        "km" => Words::km(),
+        _ => Words::en(),
+    }
+}
 
-/// Draw every chart into `dir`.
-pub fn render_all(
-    prepared: &Prepared,
-    _strings: &Strings,
+/// Draw every chart of the run (in memory).
+pub fn build(
+    p: &Prepared,
     stems: &BTreeMap<String, String>,
-    _dir: &Path,
-) -> Result<ChartFiles, (PathBuf, std::io::Error)> {
-    Ok(planned(prepared, stems))
+    csf_names: &BTreeMap<String, String>,
+) -> Result<ChartFiles, ChartError> {
+    let fw = p.input.framework;
+    let max = f64::from(fw.max_level());
+    let w = words(&p.lang);
+    let mut files = ChartFiles::default();
+    let domains = p.domains();
+    let domain_names: Vec<String> = domains.iter().map(|d| d.name.clone()).collect();
+    let target = domains.first().and_then(|d| d.target);
+
+    let profile: Vec<(String, f64)> = domains
+        .iter()
+        .filter_map(|d| Some((d.name.clone(), d.median?)))
+        .collect();
+    files.add(None, "profile", "national-profile", vec![chart::bars(&profile, max, target, &w)?]);
+
+    let groups: Vec<(String, Vec<f64>)> = fw
+        .domains
+        .iter()
+        .zip(&domain_names)
+        .map(|(d, name)| {
+            let values = p
+                .scores
+                .iter()
+                .filter_map(|s| s.domains.get(&d.id).copied().flatten())
+                .collect();
+            (name.clone(), values)
+        })
+        .collect();
+    files.add(
+        None,
+        "distribution",
+        "national-distribution",
+        vec![chart::distribution(&groups, max, target, &w)?],
+    );
+
+    let ranking = p.ranking();
+    let by_id: BTreeMap<&str, _> = p.scores.iter().map(|s| (s.agency_id.as_str(), *s)).collect();
+    let rows: Vec<String> = ranking.iter().map(|r| r.name.clone()).collect();
+    let values: Vec<Vec<Option<f64>>> = ranking
+        .iter()
+        .map(|r| {
+            fw.domains
+                .iter()
+                .map(|d| by_id[r.id.as_str()].domains.get(&d.id).copied().flatten())
+                .collect()
+        })
+        .collect();
+    files.add(
+        None,
+        "heatmap",
+        "national-heatmap",
+        chart::heatmap_pages(&rows, &domain_names, &values, max, ROWS_PER_PAGE, &w)?,
+    );
+
+    let items: Vec<(String, f64, f64)> = ranking
+        .iter()
+        .filter_map(|r| Some((r.name.clone(), r.overall?, f64::from(r.target))))
+        .collect();
+    files.add(
+        None,
+        "ranking",
+        "national-ranking",
+        chart::ranking_pages(&items, max, ROWS_PER_PAGE, &w)?,
+    );
+
+    let sectors = p.sectors();
+    let sector_names: Vec<String> = sectors.iter().map(|s| s.name.clone()).collect();
+    let series = vec![
+        Series {
+            name: w.median.clone(),
+            values: sectors.iter().map(|s| s.median).collect(),
+            role: SeriesRole::Primary,
+        },
+        Series {
+            name: w.target.clone(),
+            values: sectors.iter().map(|s| Some(f64::from(s.target))).collect(),
+            role: SeriesRole::Target,
+        },
+    ];
+    files.add(
+        None,
+        "sectors",
+        "national-sectors",
+        vec![chart::grouped_bars(&sector_names, &series, max, &w)?],
+    );
+
+    if let Some(trend) = p.trend() {
+        let items = trend_items(p, &trend);
+        files.add(
+            None,
+            "trend",
+            "national-trend",
+            vec![chart::slope(&items, &trend.from, &p.cycle, max, &w)?],
+        );
+    } else {
+        files.national.insert("trend".into(), Vec::new());
+    }
+
+    let csf: Vec<(String, f64)> = p
+        .csf(csf_names)
+        .into_iter()
+        .map(|r| (r.name, r.value))
+        .collect();
+    if csf.is_empty() {
+        files.national.insert("csf".into(), Vec::new());
+    } else {
+        files.add(None, "csf", "national-csf", vec![chart::bars(&csf, max, None, &w)?]);
+    }
+
+    let medians: Vec<Option<f64>> = domains.iter().map(|d| d.median).collect();
+    for s in &p.scores {
+        let Some(stem) = stems.get(&s.agency_id) else {
+            continue;
+        };
+        let series = vec![
+            Series {
+                name: p.agency_name(&s.agency_id, &s.agency_name),
+                values: fw
+                    .domains
+                    .iter()
+                    .map(|d| s.domains.get(&d.id).copied().flatten())
+                    .collect(),
+                role: SeriesRole::Primary,
+            },
+            Series {
+                name: w.target.clone(),
+                values: vec![Some(f64::from(s.target)); fw.domains.len()],
+                role: SeriesRole::Target,
+            },
+            Series {
+                name: national_median_label(&p.lang),
+                values: medians.clone(),
+                role: SeriesRole::Reference,
+            },
+        ];
+        files.add(
+            Some(&s.agency_id),
+            "radar",
+            &format!("agency-{stem}-radar"),
+            vec![chart::radar(&domain_names, &series, max, &w)?],
+        );
+    }
+    files.svgs.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(files)
+}
+
+fn national_median_label(lang: &str) -> String {
+    match lang {
+        "km" => "មេដ្យានជាតិ".into(),
+        _ => "National median".into(),
+    }
+}
+
+/// Agencies when few enough to read, else the sectors' means and the nation's.
+fn trend_items(p: &Prepared, trend: &super::context::TrendView) -> Vec<(String, f64, f64)> {
+    if trend.agencies.len() <= SLOPE_AGENCIES {
+        return trend
+            .agencies
+            .iter()
+            .filter_map(|r| Some((r.name.clone(), r.from?, r.to?)))
+            .collect();
+    }
+    let mut sums: BTreeMap<&str, (f64, f64, usize)> = BTreeMap::new();
+    for s in &p.scores {
+        let Some(prev) = p.previous.get(&s.agency_id) else {
+            continue;
+        };
+        if let (Some(from), Some(to)) = (prev.overall, s.overall) {
+            for key in [s.sector.as_str(), ""] {
+                let e = sums.entry(key).or_insert((0.0, 0.0, 0));
+                e.0 += from;
+                e.1 += to;
+                e.2 += 1;
+            }
+        }
+    }
+    sums.into_iter()
+        .map(|(sector, (from, to, n))| {
+            let name = if sector.is_empty() {
+                match p.lang.as_str() {
+                    "km" => "ជាតិ".to_string(),
+                    _ => "National".to_string(),
+                }
+            } else {
+                p.sector_names
+                    .get(sector)
+                    .cloned()
+                    .unwrap_or_else(|| sector.to_string())
+            };
+            (name, from / n as f64, to / n as f64)
+        })
+        .collect()
+}
+
+/// Write the drawn charts into `dir`.
+pub fn write(files: &ChartFiles, dir: &Path) -> std::io::Result<()> {
+    for (name, svg) in &files.svgs {
+        std::fs::write(dir.join(name), svg)?;
+    }
+    Ok(())
 }

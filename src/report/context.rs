@@ -202,8 +202,9 @@ pub struct RejectRow {
     pub errors: Vec<DiagnosticRow>,
 }
 
-/// Relative paths (inside the build folder) of the charts a report shows.
-pub type Charts = BTreeMap<String, Option<String>>;
+/// Role (`radar`, `heatmap`) -> root-relative paths of the chart's SVG parts (`/charts/x.svg`);
+/// empty when the report has no such chart.
+pub type Charts = BTreeMap<String, Vec<String>>;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct NationalContext {

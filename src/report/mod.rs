@@ -230,6 +230,12 @@ pub fn render_with(
     let prepared = context::Prepared::new(input, lang, cycle.clone(), strings.section("sector_names"));
     let t = strings.to_value();
 
+    let stems = agency_file_stems(prepared.scores.iter().map(|s| s.agency_id.as_str()));
+    let csf_names = strings.section("csf_names");
+    let chart_files = match charts::build(&prepared, &stems, &csf_names) {
+        Ok(files) => files,
+        Err(e) => return Err(ReportError::Config(e.to_string())),
+    };
     // Everything above can fail without touching the disk; from here on we write.
     std::fs::create_dir_all(out).map_err(io_err(out))?;
     let build = tempfile::Builder::new()
@@ -248,12 +254,11 @@ pub fn render_with(
         cycle: cycle.clone(),
         ..ReportOutcome::default()
     };
-    let stems = agency_file_stems(prepared.scores.iter().map(|s| s.agency_id.as_str()));
-    let chart_files = charts::render_all(&prepared, &strings, &stems, &root.join("charts"))
-        .map_err(|(path, e)| io_err(&path)(e))?;
+    let charts_dir = root.join("charts");
+    charts::write(&chart_files, &charts_dir).map_err(io_err(&charts_dir))?;
 
     let mut jobs: Vec<Job> = Vec::new();
-    let national = prepared.national(&strings.section("csf_names"), chart_files.national.clone());
+    let national = prepared.national(&csf_names, chart_files.national.clone());
     let brief = prepared.brief(chart_files.national.clone());
     let mut push = |name: String, source: &str, template: &str, ctx: minijinja::Value| {
         let ctx = minijinja::context! { t => t.clone(), ..ctx };
@@ -308,8 +313,8 @@ pub fn render_with(
 
     // Move the finished files into place: charts, PDFs, extra files.
     let mut moves: Vec<(PathBuf, String)> = Vec::new();
-    for name in &chart_files.files {
-        moves.push((root.join("charts").join(name), format!("charts/{name}")));
+    for (name, _) in &chart_files.svgs {
+        moves.push((charts_dir.join(name), format!("charts/{name}")));
     }
     for (name, result) in results {
         match result {
@@ -361,7 +366,9 @@ pub fn typst_sources(
         .unwrap_or_else(|| "–".to_string());
     let prepared = context::Prepared::new(input, lang, cycle, strings.section("sector_names"));
     let stems = agency_file_stems(prepared.scores.iter().map(|s| s.agency_id.as_str()));
-    let names = charts::planned(&prepared, &stems);
+    let csf_names = strings.section("csf_names");
+    let names = charts::build(&prepared, &stems, &csf_names)
+        .map_err(|e| ReportError::Config(e.to_string()))?;
     let t = strings.to_value();
     let mut out = BTreeMap::new();
     let render = |template: &str, ctx: minijinja::Value| {
@@ -372,7 +379,7 @@ pub fn typst_sources(
         )
         .map_err(ReportError::Config)
     };
-    let national = prepared.national(&strings.section("csf_names"), names.national.clone());
+    let national = prepared.national(&csf_names, names.national.clone());
     out.insert(
         "national.typ".to_string(),
         render("national.typ.j2", minijinja::Value::from_serialize(&national))?,
