@@ -8,7 +8,10 @@ use posture::report::{render_reports, sample, ReportInput, ReportOptions};
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let n: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(20);
-    let out = args.get(2).cloned().unwrap_or_else(|| "/tmp/posture-sample".into());
+    let out = args
+        .get(2)
+        .cloned()
+        .unwrap_or_else(|| "/tmp/posture-sample".into());
     let lang = args.get(3).cloned().unwrap_or_else(|| "en".into());
     let fw = posture::framework::builtin("kh-ncmf")
         .expect("built-in framework")
@@ -29,6 +32,7 @@ fn main() {
     };
     let options = ReportOptions {
         lang,
+        keep_build: std::env::var_os("KEEP").is_some(),
         ..ReportOptions::default()
     };
     let start = Instant::now();
@@ -40,6 +44,18 @@ fn main() {
         start.elapsed().as_secs_f64(),
         outcome.failed.len()
     );
+    let national = outcome
+        .compile_seconds
+        .get("national-report.pdf")
+        .copied()
+        .unwrap_or(0.0);
+    let agencies: f64 = outcome
+        .compile_seconds
+        .iter()
+        .filter(|(k, _)| k.starts_with("agencies/"))
+        .map(|(_, v)| v)
+        .sum();
+    println!("national report compile {national:.2}s; agency compiles {agencies:.2}s summed over workers");
     for (doc, why) in &outcome.failed {
         println!("FAILED {doc}: {why}");
     }

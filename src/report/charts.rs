@@ -38,7 +38,7 @@ impl ChartFiles {
                 format!("{name}-{}.svg", i + 1)
             };
             paths.push(format!("/charts/{file}"));
-            self.svgs.push((file, svg));
+            self.svgs.push((file, flatten_opacity(&svg)));
         }
         let target = match charts {
             None => &mut self.national,
@@ -73,7 +73,12 @@ pub fn build(
         .iter()
         .filter_map(|d| Some((d.name.clone(), d.median?)))
         .collect();
-    files.add(None, "profile", "national-profile", vec![chart::bars(&profile, max, target, &w)?]);
+    files.add(
+        None,
+        "profile",
+        "national-profile",
+        vec![chart::bars(&profile, max, target, &w)?],
+    );
 
     let groups: Vec<(String, Vec<f64>)> = fw
         .domains
@@ -96,7 +101,11 @@ pub fn build(
     );
 
     let ranking = p.ranking();
-    let by_id: BTreeMap<&str, _> = p.scores.iter().map(|s| (s.agency_id.as_str(), *s)).collect();
+    let by_id: BTreeMap<&str, _> = p
+        .scores
+        .iter()
+        .map(|s| (s.agency_id.as_str(), *s))
+        .collect();
     let rows: Vec<String> = ranking.iter().map(|r| r.name.clone()).collect();
     let values: Vec<Vec<Option<f64>>> = ranking
         .iter()
@@ -166,7 +175,12 @@ pub fn build(
     if csf.is_empty() {
         files.national.insert("csf".into(), Vec::new());
     } else {
-        files.add(None, "csf", "national-csf", vec![chart::bars(&csf, max, None, &w)?]);
+        files.add(
+            None,
+            "csf",
+            "national-csf",
+            vec![chart::bars(&csf, max, None, &w)?],
+        );
     }
 
     let medians: Vec<Option<f64>> = domains.iter().map(|d| d.median).collect();
@@ -260,4 +274,77 @@ pub fn write(files: &ChartFiles, dir: &Path) -> std::io::Result<()> {
         std::fs::write(dir.join(name), svg)?;
     }
     Ok(())
+}
+
+/// Replace translucency with the same colour blended over white.
+///
+/// typst 0.13.1 turns every translucent SVG element into its own PDF form XObject and lists
+/// them in a resource dictionary in hash-map order (typst issue #6783, svg2pdf), so a chart
+/// with several translucent shapes gives different PDF bytes on every run. Over the white
+/// page the blended colour looks the same, except that a shape no longer shows what lies
+/// under it (the grid inside a radar polygon, overlapping dots).
+pub fn flatten_opacity(svg: &str) -> String {
+    let mut out = String::with_capacity(svg.len());
+    for (i, part) in svg.split('<').enumerate() {
+        if i > 0 {
+            out.push('<');
+        }
+        let (tag, rest) = match part.find('>') {
+            Some(end) => part.split_at(end),
+            None => (part, ""),
+        };
+        let alpha = attr(tag, "opacity").and_then(|v| v.parse::<f64>().ok());
+        match alpha {
+            Some(a) if (0.0..1.0).contains(&a) => {
+                let mut t = tag.replace(
+                    &format!(" opacity=\"{}\"", attr(tag, "opacity").unwrap_or_default()),
+                    " opacity=\"1\"",
+                );
+                for name in ["fill", "stroke"] {
+                    if let Some(colour) = attr(&t, name).and_then(|c| blend(&c, a)) {
+                        let old = format!(" {name}=\"{}\"", attr(&t, name).unwrap_or_default());
+                        t = t.replacen(&old, &format!(" {name}=\"{colour}\""), 1);
+                    }
+                }
+                out.push_str(&t);
+            }
+            _ => out.push_str(tag),
+        }
+        out.push_str(rest);
+    }
+    out
+}
+
+/// The value of attribute `name` in one tag's text.
+fn attr(tag: &str, name: &str) -> Option<String> {
+    let key = format!(" {name}=\"");
+    let start = tag.find(&key)? + key.len();
+    let len = tag[start..].find('"')?;
+    Some(tag[start..start + len].to_string())
+}
+
+/// `#rrggbb` at `alpha` over white, as `#rrggbb`.
+fn blend(colour: &str, alpha: f64) -> Option<String> {
+    let hex = colour.strip_prefix('#').filter(|h| h.len() == 6)?;
+    let mut out = String::from("#");
+    for k in 0..3 {
+        let c = u8::from_str_radix(&hex[2 * k..2 * k + 2], 16).ok()?;
+        let v = (f64::from(c) * alpha + 255.0 * (1.0 - alpha)).round() as u8;
+        out.push_str(&format!("{v:02X}"));
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn translucent_shapes_become_solid_blends_over_white() {
+        let svg = r##"<svg><circle cx="1" opacity="0.6" fill="#0072B2" stroke="none"/><text x="1" opacity="1">a &lt; b</text></svg>"##;
+        assert_eq!(
+            flatten_opacity(svg),
+            r##"<svg><circle cx="1" opacity="1" fill="#66AAD1" stroke="none"/><text x="1" opacity="1">a &lt; b</text></svg>"##
+        );
+    }
 }

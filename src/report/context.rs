@@ -556,9 +556,7 @@ impl<'a> Prepared<'a> {
                 index: s.index,
                 tier_label: self.tier_label(s.overall),
                 target: s.target,
-                at_target: s
-                    .overall
-                    .is_some_and(|o| o + 1e-9 >= f64::from(s.target)),
+                at_target: s.overall.is_some_and(|o| o + 1e-9 >= f64::from(s.target)),
                 change: self.change_of(s),
             });
         }
@@ -601,12 +599,8 @@ impl<'a> Prepared<'a> {
             })
             .collect();
         agencies.sort_by(|a, b| desc_score(a.change, b.change).then(a.id.cmp(&b.id)));
-        let count = |f: &dyn Fn(f64) -> bool| {
-            agencies
-                .iter()
-                .filter(|r| r.change.is_some_and(f))
-                .count()
-        };
+        let count =
+            |f: &dyn Fn(f64) -> bool| agencies.iter().filter(|r| r.change.is_some_and(f)).count();
         Some(TrendView {
             mean_change: national.and_then(|t| t.national.mean),
             median_change: national.and_then(|t| t.national.median),
@@ -749,8 +743,11 @@ impl<'a> Prepared<'a> {
         let lang = self.lang.as_str();
         let target = f64::from(s.target);
         let prev = self.previous.get(&s.agency_id);
-        let same_sector: Vec<&&AgencyScore> =
-            self.scores.iter().filter(|o| o.sector == s.sector).collect();
+        let same_sector: Vec<&&AgencyScore> = self
+            .scores
+            .iter()
+            .filter(|o| o.sector == s.sector)
+            .collect();
         let sector_rank = s.overall.map(|mine| {
             1 + same_sector
                 .iter()
@@ -777,9 +774,8 @@ impl<'a> Prepared<'a> {
                         .and_then(|cs| cs.domains.get(&d.id))
                         .and_then(|st| st.median),
                     gap: score.map(|v| target - v),
-                    change: prev.and_then(|p| {
-                        Some(score? - p.domains.get(&d.id).copied().flatten()?)
-                    }),
+                    change: prev
+                        .and_then(|p| Some(score? - p.domains.get(&d.id).copied().flatten()?)),
                 }
             })
             .collect();

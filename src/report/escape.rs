@@ -58,7 +58,10 @@ pub fn formatter(out: &mut Output, state: &State, value: &Value) -> Result<(), E
         ValueKind::Number => {
             let plain = value.to_string();
             // inf/NaN are not Typst numbers; show them as text rather than break the code.
-            if plain.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-') {
+            if plain
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '.' || c == '-')
+            {
                 plain
             } else {
                 markup(&plain)

@@ -52,6 +52,10 @@ pub struct ReportOptions {
     /// Extra files to place in `--out` with the reports (e.g. `scores.json`), written
     /// atomically together with them.
     pub extra_files: Vec<(String, Vec<u8>)>,
+    /// The typst binary to use; when `None`, env `POSTURE_TYPST`, then PATH, then cargo's bin.
+    pub typst: Option<PathBuf>,
+    /// Keep the build folder (generated `.typ` files, charts) inside `--out` for debugging.
+    pub keep_build: bool,
 }
 
 impl Default for ReportOptions {
@@ -61,6 +65,8 @@ impl Default for ReportOptions {
             cycle: None,
             templates: None,
             extra_files: Vec::new(),
+            typst: None,
+            keep_build: false,
         }
     }
 }
@@ -75,7 +81,10 @@ pub enum ReportError {
     /// Bad options or templates: nothing was written.
     Config(String),
     /// The output folder could not be written.
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 impl fmt::Display for ReportError {
@@ -113,6 +122,10 @@ pub struct ReportOutcome {
     pub written: Vec<String>,
     /// Documents that could not be produced: (document, reason).
     pub failed: Vec<(String, String)>,
+    /// Wall-clock seconds of each document's typst compile (for timing, never written out).
+    pub compile_seconds: BTreeMap<String, f64>,
+    /// The build folder, when kept.
+    pub build_dir: Option<PathBuf>,
 }
 
 /// An agency id made safe as a file name: `[A-Za-z0-9._-]` kept, anything else `_`; a name
@@ -162,7 +175,13 @@ pub fn creation_timestamp(cycle: &str) -> i64 {
     match cycle.trim().parse::<i64>() {
         Ok(year) if (1970..=9999).contains(&year) => {
             let days: i64 = (1970..year)
-                .map(|y| if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 { 366 } else { 365 })
+                .map(|y| {
+                    if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 {
+                        366
+                    } else {
+                        365
+                    }
+                })
                 .sum();
             days * 86_400
         }
@@ -185,7 +204,10 @@ pub fn render_reports(
     out: &Path,
     options: &ReportOptions,
 ) -> Result<ReportOutcome, ReportError> {
-    let typst = Typst::locate()?;
+    let typst = match &options.typst {
+        Some(path) => Typst::locate_with(Some(path.clone()))?,
+        None => Typst::locate()?,
+    };
     render_with(&typst, input, out, options)
 }
 
@@ -203,8 +225,8 @@ pub fn render_with(
             LANGUAGES.join(", ")
         )));
     }
-    let set = templates::TemplateSet::load(options.templates.as_deref())
-        .map_err(ReportError::Config)?;
+    let set =
+        templates::TemplateSet::load(options.templates.as_deref()).map_err(ReportError::Config)?;
     let strings = i18n::load(set.get("strings.toml"), lang)
         .map_err(|e| ReportError::Config(format!("failed to read strings.toml ({e})")))?;
     let levels = input
@@ -217,7 +239,10 @@ pub fn render_with(
     let cycle = match &options.cycle {
         Some(c) => {
             let known = input.scores.iter().any(|s| &s.cycle == c)
-                || input.submissions.iter().any(|s| s.cycle() == Some(c.as_str()));
+                || input
+                    .submissions
+                    .iter()
+                    .any(|s| s.cycle() == Some(c.as_str()));
             if !known {
                 return Err(ReportError::Config(format!(
                     "failed to select cycle `{c}` (no input belongs to it)"
@@ -227,7 +252,8 @@ pub fn render_with(
         }
         None => context::latest_cycle(input).unwrap_or_else(|| "–".to_string()),
     };
-    let prepared = context::Prepared::new(input, lang, cycle.clone(), strings.section("sector_names"));
+    let prepared =
+        context::Prepared::new(input, lang, cycle.clone(), strings.section("sector_names"));
     let t = strings.to_value();
 
     let stems = agency_file_stems(prepared.scores.iter().map(|s| s.agency_id.as_str()));
@@ -247,6 +273,7 @@ pub fn render_with(
         let p = root.join(dir);
         std::fs::create_dir_all(&p).map_err(io_err(&p))?;
     }
+    let typst = typst.with_report_fonts(root).map_err(io_err(root))?;
     let styles = root.join("styles.typ");
     std::fs::write(&styles, set.get("styles.typ")).map_err(io_err(&styles))?;
 
@@ -285,7 +312,11 @@ pub fn render_with(
     );
     for s in &prepared.scores {
         let stem = &stems[&s.agency_id];
-        let charts = chart_files.agencies.get(&s.agency_id).cloned().unwrap_or_default();
+        let charts = chart_files
+            .agencies
+            .get(&s.agency_id)
+            .cloned()
+            .unwrap_or_default();
         let ctx = prepared.agency(s, charts);
         push(
             format!("agencies/{stem}.pdf"),
@@ -300,14 +331,13 @@ pub fn render_with(
         std::fs::write(&path, &job.text).map_err(io_err(&path))?;
     }
     let timestamp = creation_timestamp(&cycle);
-    let results: Vec<(String, Result<(), TypstError>)> = jobs
+    let results: Vec<(String, Result<(), TypstError>, f64)> = jobs
         .par_iter()
         .map(|job| {
             let pdf = root.join("pdf").join(&job.name);
-            (
-                job.name.clone(),
-                typst.compile(root, &job.source, &pdf, timestamp),
-            )
+            let start = std::time::Instant::now();
+            let result = typst.compile(root, &job.source, &pdf, timestamp);
+            (job.name.clone(), result, start.elapsed().as_secs_f64())
         })
         .collect();
 
@@ -316,7 +346,8 @@ pub fn render_with(
     for (name, _) in &chart_files.svgs {
         moves.push((charts_dir.join(name), format!("charts/{name}")));
     }
-    for (name, result) in results {
+    for (name, result, seconds) in results {
+        outcome.compile_seconds.insert(name.clone(), seconds);
         match result {
             Ok(()) => moves.push((root.join("pdf").join(&name), name)),
             Err(e) => outcome.failed.push((name, e.to_string())),
@@ -338,7 +369,11 @@ pub fn render_with(
     }
     outcome.written.sort();
     outcome.failed.sort();
-    build.close().map_err(io_err(out))?;
+    if options.keep_build {
+        outcome.build_dir = Some(build.keep());
+    } else {
+        build.close().map_err(io_err(out))?;
+    }
     Ok(outcome)
 }
 
@@ -349,8 +384,8 @@ pub fn typst_sources(
     options: &ReportOptions,
 ) -> Result<BTreeMap<String, String>, ReportError> {
     let lang = options.lang.as_str();
-    let set = templates::TemplateSet::load(options.templates.as_deref())
-        .map_err(ReportError::Config)?;
+    let set =
+        templates::TemplateSet::load(options.templates.as_deref()).map_err(ReportError::Config)?;
     let strings = i18n::load(set.get("strings.toml"), lang).map_err(ReportError::Config)?;
     let levels = input
         .framework
@@ -382,7 +417,10 @@ pub fn typst_sources(
     let national = prepared.national(&csf_names, names.national.clone());
     out.insert(
         "national.typ".to_string(),
-        render("national.typ.j2", minijinja::Value::from_serialize(&national))?,
+        render(
+            "national.typ.j2",
+            minijinja::Value::from_serialize(&national),
+        )?,
     );
     let brief = prepared.brief(names.national.clone());
     out.insert(
@@ -391,7 +429,11 @@ pub fn typst_sources(
     );
     for s in &prepared.scores {
         let stem = &stems[&s.agency_id];
-        let charts = names.agencies.get(&s.agency_id).cloned().unwrap_or_default();
+        let charts = names
+            .agencies
+            .get(&s.agency_id)
+            .cloned()
+            .unwrap_or_default();
         let ctx = prepared.agency(s, charts);
         out.insert(
             format!("agencies/{stem}.typ"),

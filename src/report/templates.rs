@@ -64,9 +64,8 @@ impl TemplateSet {
         }
         for (name, content) in EMBEDDED {
             let text = match dir.map(|d| d.join(name)).filter(|p| p.is_file()) {
-                Some(path) => std::fs::read_to_string(&path).map_err(|e| {
-                    format!("failed to read template {} ({e})", path.display())
-                })?,
+                Some(path) => std::fs::read_to_string(&path)
+                    .map_err(|e| format!("failed to read template {} ({e})", path.display()))?,
                 None => content.to_string(),
             };
             files.insert(name, text);
@@ -89,10 +88,9 @@ fn number(v: &Value) -> Option<f64> {
 fn round(x: f64, digits: usize) -> String {
     let s = format!("{x:.digits$}");
     // "-0.0" reads as a decline that never happened.
-    if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
-        s[1..].to_string()
-    } else {
-        s
+    match s.strip_prefix('-') {
+        Some(abs) if abs.chars().all(|c| c == '0' || c == '.') => abs.to_string(),
+        _ => s,
     }
 }
 
@@ -121,8 +119,8 @@ pub fn environment(set: &TemplateSet, levels: Vec<String>) -> Result<Environment
         match number(&v) {
             Some(x) => {
                 let s = round(x, digits.unwrap_or(2));
-                if s.starts_with('-') {
-                    format!("−{}", &s[1..])
+                if let Some(abs) = s.strip_prefix('-') {
+                    format!("−{abs}")
                 } else if s.chars().any(|c| c.is_ascii_digit() && c != '0') {
                     format!("+{s}")
                 } else {
@@ -210,7 +208,10 @@ mod tests {
             minijinja::context! { summary => minijinja::context!{ index => 1 } },
         )
         .unwrap_err();
-        assert!(err.starts_with("failed to render template brief.typ.j2"), "{err}");
+        assert!(
+            err.starts_with("failed to render template brief.typ.j2"),
+            "{err}"
+        );
     }
 
     #[test]

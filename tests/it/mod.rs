@@ -1,2 +1,3 @@
 mod framework;
+mod report;
 pub mod util;
