@@ -16,6 +16,7 @@
 pub mod aggregate;
 pub mod chart;
 pub mod cli;
+pub mod export;
 pub mod framework;
 pub mod registry;
 pub mod report;

@@ -3,6 +3,7 @@
 //! inputs rejected, 2 usage or configuration error (nothing produced).
 
 mod framework_cmd;
+mod score_cmd;
 
 use std::io::Write;
 
@@ -49,6 +50,8 @@ enum Command {
     /// Check or show a framework.
     #[command(subcommand)]
     Framework(framework_cmd::FrameworkCommand),
+    /// Score workbooks, aggregate nationally and export JSON, CSV or Parquet.
+    Score(score_cmd::ScoreArgs),
 }
 
 /// Parse the arguments, run the command and return the exit status.
@@ -68,6 +71,7 @@ pub fn main() -> i32 {
     let result = match cli.command {
         Command::Frameworks => framework_cmd::list(),
         Command::Framework(cmd) => framework_cmd::run(cmd),
+        Command::Score(args) => score_cmd::run(args),
     };
     match result {
         Ok(exit) => exit as i32,

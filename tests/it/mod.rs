@@ -1,3 +1,4 @@
 mod framework;
 mod report;
+mod score;
 pub mod util;
