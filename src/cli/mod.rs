@@ -4,6 +4,7 @@
 
 mod framework_cmd;
 mod score_cmd;
+mod template_cmd;
 
 use std::io::Write;
 
@@ -52,6 +53,8 @@ enum Command {
     Framework(framework_cmd::FrameworkCommand),
     /// Score workbooks, aggregate nationally and export JSON, CSV or Parquet.
     Score(score_cmd::ScoreArgs),
+    /// Write blank self-assessment workbooks (xlsx) for agencies to fill in.
+    Template(template_cmd::TemplateArgs),
 }
 
 /// Parse the arguments, run the command and return the exit status.
@@ -72,6 +75,7 @@ pub fn main() -> i32 {
         Command::Frameworks => framework_cmd::list(),
         Command::Framework(cmd) => framework_cmd::run(cmd),
         Command::Score(args) => score_cmd::run(args),
+        Command::Template(args) => template_cmd::run(args),
     };
     match result {
         Ok(exit) => exit as i32,

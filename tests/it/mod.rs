@@ -1,4 +1,6 @@
 mod framework;
 mod report;
+mod sample_data;
 mod score;
+mod template;
 pub mod util;
