@@ -3,6 +3,7 @@
 //! inputs rejected, 2 usage or configuration error (nothing produced).
 
 mod framework_cmd;
+mod report_cmd;
 mod score_cmd;
 mod template_cmd;
 
@@ -53,6 +54,8 @@ enum Command {
     Framework(framework_cmd::FrameworkCommand),
     /// Score workbooks, aggregate nationally and export JSON, CSV or Parquet.
     Score(score_cmd::ScoreArgs),
+    /// Render the national report, the policymaker brief and one PDF per agency.
+    Report(report_cmd::ReportArgs),
     /// Write blank self-assessment workbooks (xlsx) for agencies to fill in.
     Template(template_cmd::TemplateArgs),
 }
@@ -75,6 +78,7 @@ pub fn main() -> i32 {
         Command::Frameworks => framework_cmd::list(),
         Command::Framework(cmd) => framework_cmd::run(cmd),
         Command::Score(args) => score_cmd::run(args),
+        Command::Report(args) => report_cmd::run(args),
         Command::Template(args) => template_cmd::run(args),
     };
     match result {

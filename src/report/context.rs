@@ -18,13 +18,7 @@ use crate::workbook::{Answer, Status, Submission};
 
 use super::ReportInput;
 
-/// The order of cycles: numerically when both parse as integers, else as text.
-pub fn cycle_cmp(a: &str, b: &str) -> Ordering {
-    match (a.trim().parse::<i64>(), b.trim().parse::<i64>()) {
-        (Ok(x), Ok(y)) => x.cmp(&y).then_with(|| a.cmp(b)),
-        _ => a.cmp(b),
-    }
-}
+pub use crate::aggregate::cycle_cmp;
 
 /// How many questions the national report lists as weakest, and the brief as priorities.
 const WEAKEST_QUESTIONS: usize = 10;
@@ -882,13 +876,6 @@ fn desc_score(a: Option<f64>, b: Option<f64>) -> Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cycles_order_numerically_then_as_text() {
-        assert_eq!(cycle_cmp("2025", "2026"), Ordering::Less);
-        assert_eq!(cycle_cmp("999", "2026"), Ordering::Less);
-        assert_eq!(cycle_cmp("2026-a", "2026-b"), Ordering::Less);
-    }
 
     #[test]
     fn none_scores_rank_last() {
