@@ -311,3 +311,70 @@ fn generated_typst_matches_the_references() {
     let national = &sources["national.typ"];
     assert!(national.contains(r##"#"#read(\"/etc/passwd\") *x* $y$ <l> @r \\";"##));
 }
+
+/// `posture report` on the bundled sample data: every scored agency gets a PDF, rejects
+/// make exit 1 and appear in the annex, and scores.json sits beside the PDFs.
+#[test]
+fn cli_renders_the_sample_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("reports");
+    let o = super::util::run(&[
+        "report",
+        "data/submissions",
+        "--registry",
+        "data/agencies.csv",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    super::util::assert_exit(&o, 1);
+    let err = super::util::stderr(&o);
+    assert!(
+        err.contains("rejected: data/submissions/2025/MOT.xlsx"),
+        "{err}"
+    );
+    for f in [
+        "national-report.pdf",
+        "brief.pdf",
+        "scores.json",
+        "agencies/MOH.pdf",
+    ] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    let scores: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("scores.json")).unwrap()).unwrap();
+    let scored_2026 = scores["agencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["cycle"] == "2026")
+        .count();
+    let pdfs = std::fs::read_dir(out.join("agencies")).unwrap().count();
+    assert_eq!(
+        pdfs, scored_2026,
+        "one PDF per agency scored in the report cycle"
+    );
+    let national = squash(&pdftotext(&out.join("national-report.pdf")));
+    assert!(national.contains("Ministry of Health"));
+    assert!(national.contains("data/submissions/2025/MOT.xlsx"));
+    assert!(national.contains("Assessment!E75"));
+}
+
+#[test]
+fn cli_without_typst_exits_2_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("reports");
+    let o = super::util::posture()
+        .current_dir(root())
+        .env("POSTURE_TYPST", "/nonexistent")
+        .args(["report", "data/submissions", "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    super::util::assert_exit(&o, 2);
+    let err = super::util::stderr(&o);
+    assert!(err.contains("failed to find the typst CLI 0.13.1"), "{err}");
+    assert!(
+        err.contains("cargo install typst-cli --version 0.13.1 --locked"),
+        "{err}"
+    );
+    assert!(!out.exists(), "nothing may be written without typst");
+}
