@@ -1,6 +1,6 @@
 //! The `typst` CLI: finding it, checking its pinned version, and compiling one document
-//! deterministically (fixed creation timestamp, only the fonts posture ships with, the
-//! project root confined to the build folder).
+//! deterministically as PDF/A-2b (fixed creation timestamp, only the fonts posture ships
+//! with, the project root confined to the build folder).
 //!
 //! posture drives the CLI rather than linking the compiler: the CLI is one well-tested
 //! binary that `scripts/setup.sh` installs, and keeping it out of the crate keeps builds
@@ -164,7 +164,11 @@ impl Typst {
             .arg("--creation-timestamp")
             .arg(timestamp.to_string())
             .arg("--diagnostic-format")
-            .arg("short");
+            .arg("short")
+            // PDF/A-2b for government archives: typst checks conformance and embeds
+            // everything (fonts, ICC profile), so the file stays readable for decades.
+            .arg("--pdf-standard")
+            .arg("a-2b");
         for dir in &self.font_dirs {
             cmd.arg("--font-path").arg(dir);
         }
