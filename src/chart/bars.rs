@@ -75,19 +75,30 @@ impl HLayout {
     }
 
     /// A bar from 0 to `v` with its value printed after it, or a hatched stub and the
-    /// "N/A" word for a missing value.
+    /// "N/A" word for a missing value; `mark` is the x of a tick across the row that the
+    /// value must not cover.
     fn bar(
         &self,
         c: &mut Canvas,
         y: f64,
         v: Option<f64>,
         color: super::Rgb,
+        mark: Option<f64>,
         words: &Words,
     ) -> Result<(), ChartError> {
         match v {
             Some(v) => {
                 c.rect(self.x0, y - BAR / 2.0, self.x(v), y + BAR / 2.0, color)?;
-                c.text(self.x(v) + 3.0, y, &fmt_value(v), VALUE, Align::Start, INK)
+                let label = fmt_value(v);
+                let mut x = self.x(v) + 3.0;
+                let w = text::width(&label, VALUE);
+                // Step over a target tick rather than print across it.
+                if let Some(m) = mark {
+                    if m > x - 2.5 && m < x + w + 2.5 {
+                        x = m + 3.5;
+                    }
+                }
+                c.text(x, y, &label, VALUE, Align::Start, INK)
             }
             None => {
                 hatch(c, self.x0, y - BAR / 2.0, self.x0 + 10.0, y + BAR / 2.0)?;
@@ -140,7 +151,15 @@ pub fn ranking(
                 (Some(s), Some(t)) => s + 1e-9 >= t,
                 _ => true,
             };
-            layout.bar(c, y, score, if reached { BLUE } else { ORANGE }, words)?;
+            let mark = target.map(|t| layout.x(t));
+            layout.bar(
+                c,
+                y,
+                score,
+                if reached { BLUE } else { ORANGE },
+                mark,
+                words,
+            )?;
             if let Some(t) = target {
                 let x = layout.x(t);
                 c.line(
@@ -203,7 +222,14 @@ pub fn bars(
         for (i, (label, value)) in items.iter().enumerate() {
             let y = top + (i as f64 + 0.5) * row;
             layout.label(c, y, label)?;
-            layout.bar(c, y, finite(Some(*value)), PRIMARY, words)?;
+            layout.bar(
+                c,
+                y,
+                finite(Some(*value)),
+                PRIMARY,
+                reference.map(|r| layout.x(r)),
+                words,
+            )?;
         }
         if let Some(r) = reference {
             let x = layout.x(r);
@@ -286,6 +312,7 @@ pub fn grouped_bars(
             c.line(&[(left, y(t)), (right, y(t))], color, 0.75, Dash::Solid)?;
             c.text(left - 5.0, y(t), &fmt_tick(t), TICK, Align::End, MUTED)?;
         }
+        let mut values: Vec<(f64, f64, String)> = Vec::new();
         for (g, lines) in labels.iter().enumerate() {
             let gx = left + g as f64 * group_w;
             let mid = gx + group_w / 2.0;
@@ -298,14 +325,7 @@ pub fn grouped_bars(
                     Some(v) => {
                         c.rect(x0, y(v), x1, base, looks[si].color)?;
                         if bar_w >= 14.0 {
-                            c.text(
-                                (x0 + x1) / 2.0,
-                                y(v) - 5.0,
-                                &fmt_value(v),
-                                VALUE,
-                                Align::Middle,
-                                INK,
-                            )?;
+                            values.push(((x0 + x1) / 2.0, y(v) - 5.0, fmt_value(v)));
                         }
                     }
                     None => {
@@ -336,6 +356,10 @@ pub fn grouped_bars(
                         looks[si].dash,
                     )?;
                 }
+            }
+            // Values last, on white, so target marks never run through them.
+            for (x, vy, label) in values.drain(..) {
+                c.text_on_white(x, vy, &label, VALUE, Align::Middle, INK)?;
             }
             for (k, line) in lines.iter().enumerate() {
                 c.text(

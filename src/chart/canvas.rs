@@ -6,6 +6,8 @@
 //! through [`Canvas::text`], which sets [`CHART_FONT`] and relies on plotters' own XML
 //! escaping (checked by the escaping tests in `mod.rs`).
 
+use std::fmt::Write;
+
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -91,6 +93,8 @@ fn stroke(w: f64) -> u32 {
 
 pub(crate) struct Canvas<'a> {
     area: DrawingArea<SVGBackend<'a>, Shift>,
+    /// Text drawn as glyph outlines, appended after plotters' elements so that it is on top.
+    paths: String,
 }
 
 /// Draws a `width` × `height` point chart with `draw` and returns the SVG document.
@@ -101,12 +105,17 @@ pub(crate) fn render(
 ) -> Result<String, ChartError> {
     let (w, h) = (u(width).max(1) as u32, u(height).max(1) as u32);
     let mut buf = String::new();
+    let paths;
     {
         let area = SVGBackend::with_string(&mut buf, (w, h)).into_drawing_area();
         area.fill(&WHITE).map_err(draw_error)?;
-        let mut canvas = Canvas { area };
+        let mut canvas = Canvas {
+            area,
+            paths: String::new(),
+        };
         draw(&mut canvas)?;
         canvas.area.present().map_err(draw_error)?;
+        paths = canvas.paths;
     }
     // Declare the physical size in points; the viewBox keeps the fine user units.
     let old = format!("<svg width=\"{w}\" height=\"{h}\"");
@@ -121,6 +130,12 @@ pub(crate) fn render(
         ));
     }
     buf.replace_range(..old.len(), &new);
+    if !paths.is_empty() {
+        let end = buf
+            .rfind("</svg>")
+            .ok_or_else(|| ChartError::Draw("unterminated SVG from plotters".to_string()))?;
+        buf.insert_str(end, &paths);
+    }
     Ok(buf)
 }
 
@@ -282,6 +297,25 @@ impl Canvas<'_> {
         if text.is_empty() {
             return Ok(());
         }
+        let em = size * UNIT;
+        if let Some(w) = super::glyphs::width(text, em) {
+            let x0 = match align {
+                Align::Start => x * UNIT,
+                Align::Middle => x * UNIT - w / 2.0,
+                Align::End => x * UNIT - w,
+            };
+            // Centre Latin capitals and the Khmer consonant body on y.
+            let baseline = y * UNIT + 0.36 * em;
+            if let Some((d, _)) = super::glyphs::outline(text, x0, baseline, em) {
+                let fill = format!("#{:02X}{:02X}{:02X}", color.0, color.1, color.2);
+                let _ = writeln!(
+                    self.paths,
+                    "<path d=\"{d}\" fill=\"{fill}\"><title>{}</title></path>",
+                    xml_escape(text)
+                );
+                return Ok(());
+            }
+        }
         let h = match align {
             Align::Start => HPos::Left,
             Align::Middle => HPos::Center,
@@ -295,6 +329,50 @@ impl Canvas<'_> {
             .draw(&Text::new(text, (u(x), u(y)), style))
             .map_err(draw_error)
     }
+}
+
+impl Canvas<'_> {
+    /// Text on a white patch, so that it stays legible over lines and dots.
+    pub(crate) fn text_on_white(
+        &mut self,
+        x: f64,
+        y: f64,
+        text: &str,
+        size: f64,
+        align: Align,
+        color: Rgb,
+    ) -> Result<(), ChartError> {
+        let w = super::text::width(text, size);
+        let x0 = match align {
+            Align::Start => x,
+            Align::Middle => x - w / 2.0,
+            Align::End => x - w,
+        };
+        self.rect(
+            x0 - 1.5,
+            y - size * 0.55,
+            x0 + w + 1.5,
+            y + size * 0.55,
+            Rgb(255, 255, 255),
+        )?;
+        self.text(x, y, text, size, align, color)
+    }
+}
+
+/// Escapes text for XML character data and attribute values.
+fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn marker_points(shape: Marker, x: f64, y: f64, r: f64) -> Vec<(f64, f64)> {

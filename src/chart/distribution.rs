@@ -129,7 +129,7 @@ pub fn distribution(
                 2.0,
                 Dash::Solid,
             )?;
-            c.text(
+            c.text_on_white(
                 mid + half + 4.0,
                 y(med),
                 &fmt_value(med),

@@ -36,6 +36,7 @@
 mod bars;
 mod canvas;
 mod distribution;
+mod glyphs;
 mod heatmap;
 mod radar;
 mod slope;
@@ -442,22 +443,31 @@ pub(crate) mod testutil {
         svg.matches(needle).count()
     }
 
-    /// The text contents of all `<text>` elements.
+    /// The label texts, whether drawn as `<text>` elements or as outlines with a `<title>`,
+    /// in document order per kind, with XML escapes resolved.
     pub fn texts(svg: &str) -> Vec<String> {
         let mut out = Vec::new();
-        let mut rest = svg;
-        while let Some(i) = rest.find("<text") {
-            let tail = &rest[i..];
-            let Some(open_end) = tail.find('>') else {
-                break;
-            };
-            let Some(close) = tail.find("</text>") else {
-                break;
-            };
-            out.push(tail[open_end + 1..close].trim().to_string());
-            rest = &tail[close..];
+        for (open, close) in [("<text", "</text>"), ("<title", "</title>")] {
+            let mut rest = svg;
+            while let Some(i) = rest.find(open) {
+                let tail = &rest[i..];
+                let Some(open_end) = tail.find('>') else {
+                    break;
+                };
+                let Some(end) = tail.find(close) else { break };
+                out.push(unescape(tail[open_end + 1..end].trim()));
+                rest = &tail[end..];
+            }
         }
         out
+    }
+
+    fn unescape(s: &str) -> String {
+        s.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&apos;", "'")
+            .replace("&amp;", "&")
     }
 }
 
@@ -507,5 +517,70 @@ mod tests {
         assert_ne!(l[3].color, TARGET);
         assert_ne!(l[3].color, REFERENCE);
         assert_ne!(l[3].marker, l[1].marker);
+    }
+
+    fn every_chart(name: &str, words: &Words) -> Vec<String> {
+        let labels = vec![name.to_string(), "Other".to_string(), "Third".to_string()];
+        let series = vec![Series {
+            name: name.to_string(),
+            values: vec![Some(1.0), Some(2.0), Some(3.0)],
+            role: SeriesRole::Primary,
+        }];
+        let values = vec![vec![Some(1.0), None, Some(3.0)]; 3];
+        vec![
+            radar(&labels, &series, 5.0, words).unwrap(),
+            distribution(&[(name.to_string(), vec![1.0, 2.0])], 5.0, Some(3.0), words).unwrap(),
+            heatmap(&labels, &labels, &values, 5.0, words).unwrap(),
+            ranking(&[(name.to_string(), 2.0, 3.0)], 5.0, words).unwrap(),
+            grouped_bars(&labels, &series, 5.0, words).unwrap(),
+            slope(&[(name.to_string(), 2.0, 3.0)], name, name, 5.0, words).unwrap(),
+            bars(&[(name.to_string(), 2.0)], 5.0, Some(3.0), words).unwrap(),
+        ]
+    }
+
+    #[test]
+    fn agency_text_stays_literal() {
+        let evil = "<b>&\"x\"</script>";
+        for svg in every_chart(evil, &Words::en()) {
+            assert_svg(&svg);
+            assert!(
+                !svg.contains("<b>") && !svg.contains("</script>"),
+                "unescaped text in {svg}"
+            );
+            assert!(
+                svg.contains("&lt;b&gt;&amp;&quot;x&quot;"),
+                "escaped text missing"
+            );
+            assert!(
+                texts(&svg).iter().any(|t| t.starts_with("<b>&\"x\"")),
+                "{:?}",
+                texts(&svg)
+            );
+        }
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_svg() {
+        for svg in every_chart("bad\u{1}\u{8}name\nhere", &Words::en()) {
+            assert!(
+                !svg.chars().any(|c| c.is_control() && c != '\n'),
+                "control character in SVG"
+            );
+            assert!(
+                texts(&svg).iter().any(|t| t == "bad name here"),
+                "{:?}",
+                texts(&svg)
+            );
+        }
+    }
+
+    #[test]
+    fn every_chart_is_deterministic_in_both_languages() {
+        for words in [Words::en(), Words::km()] {
+            assert_eq!(
+                every_chart("ក្រសួងសុខាភិបាល", &words),
+                every_chart("ក្រសួងសុខាភិបាល", &words)
+            );
+        }
     }
 }

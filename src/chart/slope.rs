@@ -243,31 +243,23 @@ mod tests {
             .collect();
         let svg = slope(&items, "2025", "2026", 5.0, &Words::en()).unwrap();
         assert_svg(&svg);
-        // The label rows sit at distinct y, at least GAP apart, on each side.
-        let ys = |anchor: &str| {
-            let mut v: Vec<f64> = svg
-                .lines()
-                .filter(|l| {
-                    l.starts_with("<text") && l.contains(anchor) && l.contains("font-size=\"31\"")
-                })
-                .filter_map(|l| {
-                    l.split("y=\"")
-                        .nth(1)?
-                        .split('"')
-                        .next()?
-                        .parse::<f64>()
-                        .ok()
-                })
+        let t = texts(&svg);
+        assert!(t.contains(&"Agency 7 0.5".to_string()), "{t:?}");
+        assert!(t.contains(&"0.0 -0.5 Agency 7".to_string()), "{t:?}");
+        // The label rows the chart uses are at least GAP apart and inside the plot.
+        let (top, bottom) = (0.0, MIN_PLOT_H.max(40.0 * GAP + GAP));
+        let y = |v: f64| bottom - v / 5.0 * (bottom - top);
+        for side in [1, 2] {
+            let wanted: Vec<f64> = items
+                .iter()
+                .map(|i| y(if side == 1 { i.1 } else { i.2 }))
                 .collect();
-            v.sort_by(f64::total_cmp);
-            v
-        };
-        for side in ["text-anchor=\"end\"", "text-anchor=\"start\""] {
-            let v = ys(side);
-            assert_eq!(v.len(), 40, "{side}");
+            let mut got = spread(&wanted, top - 4.0, bottom + 4.0);
+            got.sort_by(f64::total_cmp);
+            assert!(got.windows(2).all(|w| w[1] - w[0] >= GAP - 1e-9), "{got:?}");
             assert!(
-                v.windows(2).all(|w| w[1] - w[0] >= GAP * 4.0 - 1.0),
-                "{side}: {v:?}"
+                got.iter().all(|&v| v >= top - 4.0 && v <= bottom + 4.0),
+                "{got:?}"
             );
         }
     }
