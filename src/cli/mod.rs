@@ -6,6 +6,7 @@ mod framework_cmd;
 mod report_cmd;
 mod score_cmd;
 mod template_cmd;
+pub mod validate_cmd;
 
 use std::io::Write;
 
@@ -58,6 +59,8 @@ enum Command {
     Report(report_cmd::ReportArgs),
     /// Write blank self-assessment workbooks (xlsx) for agencies to fill in.
     Template(template_cmd::TemplateArgs),
+    /// Check returned workbooks and list every problem with its sheet and cell.
+    Validate(validate_cmd::ValidateArgs),
 }
 
 /// Parse the arguments, run the command and return the exit status.
@@ -80,6 +83,7 @@ pub fn main() -> i32 {
         Command::Score(args) => score_cmd::run(args),
         Command::Report(args) => report_cmd::run(args),
         Command::Template(args) => template_cmd::run(args),
+        Command::Validate(args) => validate_cmd::run(args),
     };
     match result {
         Ok(exit) => exit as i32,

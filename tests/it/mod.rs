@@ -1,6 +1,10 @@
+mod books;
 mod framework;
+mod ingest;
+mod libreoffice;
 mod report;
 mod sample_data;
 mod score;
 mod template;
 pub mod util;
+mod validate;

@@ -127,6 +127,7 @@ fn check_zip(bytes: &[u8], limits: &Limits) -> Result<Format, Refused> {
     for i in 0..archive.len() {
         let mut member = archive.by_index(i).map_err(|e| corrupt(&e))?;
         let name = member.name().to_string();
+        let declared = member.size();
         let is_ods_content = format == Format::Ods && name == "content.xml";
         let limit = limits.max_member_bytes;
         let inflated = if is_ods_content {
@@ -145,17 +146,17 @@ fn check_zip(bytes: &[u8], limits: &Limits) -> Result<Format, Refused> {
         };
         if inflated > limit {
             return Err(Refused(format!(
-                "zip member `{name}` inflates past {} (limit {}, see --max-member-mib); compression bomb",
+                "zip member `{name}` inflates past the limit of {} (see --max-member-mib) although it declares {}; compression bomb",
                 mib(limit),
-                mib(limit)
+                mib(declared)
             )));
         }
         actual_total = actual_total.saturating_add(inflated);
         if actual_total > limits.max_total_inflated_bytes {
             return Err(Refused(format!(
-                "zip members inflate past {} in all (limit {}, see --max-inflated-mib); compression bomb",
+                "zip members inflate past the limit of {} in all (see --max-inflated-mib) although they declare {}; compression bomb",
                 mib(limits.max_total_inflated_bytes),
-                mib(limits.max_total_inflated_bytes)
+                mib(declared_total)
             )));
         }
     }
