@@ -570,12 +570,12 @@ fn write_instructions(ws: &mut Worksheet, f: &Framework, s: &Styles) -> Result<(
             "សន្លឹក Profile៖ សូមពិនិត្យព័ត៌មានស្ថាប័នដែលបានបំពេញរួចជាស្រេច។ សូមបំពេញវដ្ដវាយតម្លៃ (cycle) ប្រសិនបើនៅទទេ ឈ្មោះ តួនាទី អ៊ីមែល និងលេខទូរស័ព្ទរបស់អ្នក (submitted_by) និងកាលបរិច្ឆេទ (submitted_on)។ សូមកុំកែប្រែ framework_id ឬ framework_version។".to_string(),
         ),
         (
-            format!("Assessment sheet: for every question, choose a level from 0 to {max} in the dropdown of the yellow `level` column. Read the guidance columns on the right and choose the highest level whose description is fully true for your whole organisation today."),
-            format!("សន្លឹក Assessment៖ សម្រាប់សំណួរនីមួយៗ សូមជ្រើសរើសកម្រិតពី ០ ដល់ {} ក្នុងបញ្ជីជម្រើសនៃជួរឈរពណ៌លឿង `level`។ សូមអានការណែនាំនៅជួរឈរខាងស្ដាំ ហើយជ្រើសរើសកម្រិតខ្ពស់បំផុត ដែលការពិពណ៌នារបស់វាពិតទាំងស្រុងសម្រាប់ស្ថាប័នទាំងមូលរបស់អ្នកនាពេលបច្ចុប្បន្ន។", khmer_digits(max)),
+            format!("Assessment sheet: for every question, choose a level from 0 to {max} in the dropdown of the yellow “level” column. Read the guidance columns on the right and choose the highest level whose description is fully true for your whole organisation today."),
+            format!("សន្លឹក Assessment៖ សម្រាប់សំណួរនីមួយៗ សូមជ្រើសរើសកម្រិតពី ០ ដល់ {} ក្នុងបញ្ជីជម្រើសនៃជួរឈរពណ៌លឿង “level”។ សូមអានការណែនាំនៅជួរឈរខាងស្ដាំ ហើយជ្រើសរើសកម្រិតខ្ពស់បំផុត ដែលការពិពណ៌នារបស់វាពិតទាំងស្រុងសម្រាប់ស្ថាប័នទាំងមូលរបស់អ្នកនាពេលបច្ចុប្បន្ន។", khmer_digits(max)),
         ),
         (
-            "Evidence: in the `evidence` column, name what shows that the level is real (a document title and date, a policy number, a report). Use `comment` for anything else you want the assessors to know.".to_string(),
-            "ភស្តុតាង៖ នៅក្នុងជួរឈរ `evidence` សូមបញ្ជាក់អ្វីដែលបង្ហាញថាកម្រិតនោះពិតប្រាកដ (ចំណងជើង និងកាលបរិច្ឆេទឯកសារ លេខគោលនយោបាយ ឬរបាយការណ៍)។ សូមប្រើជួរឈរ `comment` សម្រាប់ព័ត៌មានផ្សេងទៀតដែលអ្នកចង់ឱ្យអ្នកវាយតម្លៃដឹង។".to_string(),
+            "Evidence: in the “evidence” column, name what shows that the level is real (a document title and date, a policy number, a report). Use “comment” for anything else you want the assessors to know.".to_string(),
+            "ភស្តុតាង៖ នៅក្នុងជួរឈរ “evidence” សូមបញ្ជាក់អ្វីដែលបង្ហាញថាកម្រិតនោះពិតប្រាកដ (ចំណងជើង និងកាលបរិច្ឆេទឯកសារ លេខគោលនយោបាយ ឬរបាយការណ៍)។ សូមប្រើជួរឈរ “comment” សម្រាប់ព័ត៌មានផ្សេងទៀតដែលអ្នកចង់ឱ្យអ្នកវាយតម្លៃដឹង។".to_string(),
         ),
         (
             "Only the yellow cells can be changed. Do not rename the sheets, delete rows or change the question_id column: the workbook is read by software.".to_string(),
