@@ -19,6 +19,7 @@ pub mod cli;
 pub mod export;
 pub mod framework;
 pub mod registry;
+pub mod report;
 pub mod score;
 pub mod workbook;
 

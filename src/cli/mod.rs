@@ -2,7 +2,9 @@
 //! module per subcommand. Exit codes follow SPEC section 7: 0 all inputs scored, 1 some
 //! inputs rejected, 2 usage or configuration error (nothing produced).
 
+mod demo_cmd;
 mod framework_cmd;
+mod report_cmd;
 mod score_cmd;
 mod template_cmd;
 pub mod validate_cmd;
@@ -58,11 +60,24 @@ enum Command {
     Validate(validate_cmd::ValidateArgs),
     /// Score workbooks, aggregate nationally and export JSON, CSV or Parquet.
     Score(score_cmd::ScoreArgs),
+    /// Render the national report, the policymaker brief and one PDF per agency.
+    Report(report_cmd::ReportArgs),
+    /// Run the whole pipeline on the bundled sample data.
+    Demo(demo_cmd::DemoArgs),
 }
 
 /// Parse the arguments, run the command and return the exit status.
 pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
+    run_args(std::env::args_os())
+}
+
+/// Run one command line (the first item is the program name) and return the exit status.
+pub fn run_args<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() {
@@ -80,6 +95,8 @@ pub fn main() -> i32 {
         Command::Template(args) => template_cmd::run(args),
         Command::Validate(args) => validate_cmd::run(args),
         Command::Score(args) => score_cmd::run(args),
+        Command::Report(args) => report_cmd::run(args),
+        Command::Demo(args) => demo_cmd::run(args),
     };
     match result {
         Ok(exit) => exit as i32,

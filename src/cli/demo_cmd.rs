@@ -1,0 +1,128 @@
+//! `posture demo [--out DIR]`: the whole pipeline on the bundled sample data, as a new user
+//! would run it by hand. The sample (registry and two cycles of workbooks) is embedded in
+//! the binary by `build.rs`, so the command works from any directory.
+
+use std::path::{Component, Path, PathBuf};
+
+use clap::Args;
+
+use super::{CmdResult, ConfigError, Exit};
+use crate::report::Typst;
+use crate::workbook::template::write_atomic;
+
+include!(concat!(env!("OUT_DIR"), "/sample_data.rs"));
+
+#[derive(Args, Debug)]
+#[command(after_help = "Examples:\n  posture demo\n  posture demo --out /tmp/posture-demo\n\n\
+Writes the sample inputs to DIR/sample-data/, then validates, scores (JSON, CSV, Parquet) and \
+renders every report in English (DIR/) and Khmer (DIR/km/). The sample contains a few \
+deliberate mistakes, so some workbooks are rejected and listed in the reports' annex.")]
+pub struct DemoArgs {
+    /// The folder to write everything into (created when missing).
+    #[arg(long, value_name = "DIR", default_value = "demo-output")]
+    pub out: PathBuf,
+}
+
+pub fn run(args: DemoArgs) -> CmdResult {
+    // Checked first, so a missing typst stops the demo before anything is written.
+    Typst::locate()?;
+    let out = args.out;
+    let data = out.join("sample-data");
+    extract_sample(&data)?;
+    let registry = data.join("agencies.csv");
+    let submissions = data.join("submissions");
+    let path = |p: &Path| p.display().to_string();
+
+    let steps: Vec<(&str, Vec<String>)> = vec![
+        (
+            "validate the returned workbooks",
+            vec!["validate".into(), path(&submissions), "--registry".into(), path(&registry)],
+        ),
+        (
+            "score and export (CSV)",
+            score_args(&submissions, &registry, &out.join("scores.csv")),
+        ),
+        (
+            "score and export (Parquet, for DuckDB or Spark)",
+            score_args(&submissions, &registry, &out.join("scores.parquet")),
+        ),
+        (
+            "render the reports in English (with scores.json)",
+            report_args(&submissions, &registry, &out, "en"),
+        ),
+        (
+            "render the reports in Khmer",
+            report_args(&submissions, &registry, &out.join("km"), "km"),
+        ),
+    ];
+    let total = steps.len();
+    for (number, (what, argv)) in steps.into_iter().enumerate() {
+        eprintln!("\n== step {}/{total}: {what}", number + 1);
+        eprintln!("$ posture {}", argv.join(" "));
+        let code = super::run_args(std::iter::once("posture".to_string()).chain(argv));
+        // The sample rejects a few workbooks on purpose; exit 1 means "produced, with rejects".
+        if code != Exit::Success as i32 && code != Exit::SomeRejected as i32 {
+            return Err(ConfigError(format!("demo step `{what}` failed (exit {code})")));
+        }
+    }
+
+    println!();
+    println!("posture demo: done. The sample's deliberate mistakes are listed above and in the reports' annex.");
+    println!("  inputs            {}", path(&data));
+    for (label, file) in [
+        ("national report", out.join("national-report.pdf")),
+        ("policymaker brief", out.join("brief.pdf")),
+        ("agency reports", out.join("agencies")),
+        ("charts", out.join("charts")),
+        ("scores (JSON)", out.join("scores.json")),
+        ("scores (CSV)", out.join("scores.csv")),
+        ("scores (Parquet)", out.join("scores.parquet")),
+        ("Khmer reports", out.join("km")),
+    ] {
+        println!("  {label:<17} {}", path(&file));
+    }
+    Ok(Exit::Success)
+}
+
+fn score_args(submissions: &Path, registry: &Path, out: &Path) -> Vec<String> {
+    vec![
+        "score".into(),
+        submissions.display().to_string(),
+        "--registry".into(),
+        registry.display().to_string(),
+        "--out".into(),
+        out.display().to_string(),
+    ]
+}
+
+fn report_args(submissions: &Path, registry: &Path, out: &Path, lang: &str) -> Vec<String> {
+    vec![
+        "report".into(),
+        submissions.display().to_string(),
+        "--registry".into(),
+        registry.display().to_string(),
+        "--lang".into(),
+        lang.into(),
+        "--out".into(),
+        out.display().to_string(),
+    ]
+}
+
+/// Write the embedded sample files under `dir`, replacing what a previous run left there.
+fn extract_sample(dir: &Path) -> Result<(), ConfigError> {
+    for (relative, bytes) in SAMPLE_FILES {
+        let relative = Path::new(relative);
+        // The list is generated from our own data/ folder; still, never write outside `dir`.
+        if !relative.components().all(|c| matches!(c, Component::Normal(_))) {
+            return Err(ConfigError(format!("bad sample path {}", relative.display())));
+        }
+        let target = dir.join(relative);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| {
+                ConfigError(format!("failed to create {} ({e})", parent.display()))
+            })?;
+        }
+        write_atomic(&target, bytes)?;
+    }
+    Ok(())
+}
