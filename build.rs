@@ -19,11 +19,16 @@ fn main() {
             .to_string_lossy()
             .replace('\\', "/");
         println!("cargo:rerun-if-changed={}", file.display());
-        writeln!(out, "    ({relative:?}, include_bytes!({:?})),", file.display().to_string())
-            .expect("write to String");
+        writeln!(
+            out,
+            "    ({relative:?}, include_bytes!({:?})),",
+            file.display().to_string()
+        )
+        .expect("write to String");
     }
     out.push_str("];\n");
-    let dest = PathBuf::from(std::env::var("OUT_DIR").expect("set by cargo")).join("sample_data.rs");
+    let dest =
+        PathBuf::from(std::env::var("OUT_DIR").expect("set by cargo")).join("sample_data.rs");
     std::fs::write(dest, out).expect("write sample_data.rs");
 }
 

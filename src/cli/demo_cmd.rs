@@ -13,10 +13,12 @@ use crate::workbook::template::write_atomic;
 include!(concat!(env!("OUT_DIR"), "/sample_data.rs"));
 
 #[derive(Args, Debug)]
-#[command(after_help = "Examples:\n  posture demo\n  posture demo --out /tmp/posture-demo\n\n\
+#[command(
+    after_help = "Examples:\n  posture demo\n  posture demo --out /tmp/posture-demo\n\n\
 Writes the sample inputs to DIR/sample-data/, then validates, scores (JSON, CSV, Parquet) and \
 renders every report in English (DIR/) and Khmer (DIR/km/). The sample contains a few \
-deliberate mistakes, so some workbooks are rejected and listed in the reports' annex.")]
+deliberate mistakes, so some workbooks are rejected and listed in the reports' annex."
+)]
 pub struct DemoArgs {
     /// The folder to write everything into (created when missing).
     #[arg(long, value_name = "DIR", default_value = "demo-output")]
@@ -36,7 +38,12 @@ pub fn run(args: DemoArgs) -> CmdResult {
     let steps: Vec<(&str, Vec<String>)> = vec![
         (
             "validate the returned workbooks",
-            vec!["validate".into(), path(&submissions), "--registry".into(), path(&registry)],
+            vec![
+                "validate".into(),
+                path(&submissions),
+                "--registry".into(),
+                path(&registry),
+            ],
         ),
         (
             "score and export (CSV)",
@@ -62,7 +69,9 @@ pub fn run(args: DemoArgs) -> CmdResult {
         let code = super::run_args(std::iter::once("posture".to_string()).chain(argv));
         // The sample rejects a few workbooks on purpose; exit 1 means "produced, with rejects".
         if code != Exit::Success as i32 && code != Exit::SomeRejected as i32 {
-            return Err(ConfigError(format!("demo step `{what}` failed (exit {code})")));
+            return Err(ConfigError(format!(
+                "demo step `{what}` failed (exit {code})"
+            )));
         }
     }
 
@@ -113,14 +122,19 @@ fn extract_sample(dir: &Path) -> Result<(), ConfigError> {
     for (relative, bytes) in SAMPLE_FILES {
         let relative = Path::new(relative);
         // The list is generated from our own data/ folder; still, never write outside `dir`.
-        if !relative.components().all(|c| matches!(c, Component::Normal(_))) {
-            return Err(ConfigError(format!("bad sample path {}", relative.display())));
+        if !relative
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)))
+        {
+            return Err(ConfigError(format!(
+                "bad sample path {}",
+                relative.display()
+            )));
         }
         let target = dir.join(relative);
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| {
-                ConfigError(format!("failed to create {} ({e})", parent.display()))
-            })?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| ConfigError(format!("failed to create {} ({e})", parent.display())))?;
         }
         write_atomic(&target, bytes)?;
     }

@@ -4,6 +4,7 @@
 
 mod demo_cmd;
 mod framework_cmd;
+mod inputs;
 mod report_cmd;
 mod score_cmd;
 mod template_cmd;

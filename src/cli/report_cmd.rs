@@ -3,20 +3,17 @@
 //! scored agency as PDF (SPEC sections 7 and 8), with the chart SVGs and `scores.json`.
 //! typst is found and checked before anything is read or written.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::Args;
 
+use super::inputs::{read_inputs, IngestArgs, IngestConfig};
 use super::{CmdResult, ConfigError, Exit};
 use crate::aggregate::aggregate;
 use crate::export;
-use crate::framework::{self, Framework};
-use crate::registry::{self, Registry};
 use crate::report::{self, ReportInput, ReportOptions, Typst};
 use crate::score::score_all;
-use crate::workbook::ingest::{self, IngestOptions};
-use crate::workbook::{Limits, Status};
+use crate::workbook::Status;
 
 #[derive(Args, Debug)]
 #[command(
@@ -35,12 +32,8 @@ pub struct ReportArgs {
     /// The folder to write the reports into (created when missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// A built-in framework id or a framework file.
-    #[arg(long, default_value = "kh-ncmf", value_name = "ID|FILE")]
-    pub framework: String,
-    /// The agency registry (CSV: agency_id,name_en,name_km,sector).
-    #[arg(long, value_name = "CSV")]
-    pub registry: Option<PathBuf>,
+    #[command(flatten)]
+    pub common: IngestArgs,
     /// Report language.
     #[arg(long, default_value = "en", value_parser = ["en", "km"])]
     pub lang: String,
@@ -59,8 +52,7 @@ pub struct ReportArgs {
 struct ReportConfig {
     inputs: Vec<PathBuf>,
     out: PathBuf,
-    framework: Framework,
-    registry: Option<Registry>,
+    ingest: IngestConfig,
     typst: Typst,
     options: ReportOptions,
 }
@@ -69,11 +61,7 @@ impl ReportConfig {
     fn new(args: ReportArgs) -> Result<Self, ConfigError> {
         // First, so that a missing typst is reported before anything is read or written.
         let typst = Typst::locate()?;
-        let framework = framework::resolve(&args.framework)?;
-        let registry = match &args.registry {
-            Some(path) => Some(registry::load_registry(path)?),
-            None => None,
-        };
+        let ingest = IngestConfig::new(&args.common)?;
         if args.out.exists() && !args.out.is_dir() {
             return Err(ConfigError(format!(
                 "failed to use `{}` as the output folder (it is a file)",
@@ -83,8 +71,7 @@ impl ReportConfig {
         Ok(ReportConfig {
             inputs: args.inputs,
             out: args.out,
-            framework,
-            registry,
+            ingest,
             typst,
             options: ReportOptions {
                 lang: args.lang,
@@ -99,42 +86,19 @@ impl ReportConfig {
 
 pub fn run(args: ReportArgs) -> CmdResult {
     let mut config = ReportConfig::new(args)?;
-    let files = ingest::discover(&config.inputs)?;
-    if files.is_empty() {
-        return Err(ConfigError(format!(
-            "failed to find workbooks in {} (no .xlsx, .xls or .ods files)",
-            config
-                .inputs
-                .iter()
-                .map(|p| format!("`{}`", p.display()))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
-    }
-    let ingest_options = IngestOptions {
-        framework: &config.framework,
-        registry: config.registry.as_ref(),
-        limits: Limits::default(),
-    };
-    let progress = files.len() > 1 && std::io::stderr().is_terminal();
-    let submissions = ingest::ingest(&files, &ingest_options, progress);
-    let registry = config.registry.as_ref();
-    let scores = score_all(&config.framework, &submissions, registry);
-    let national = aggregate(&config.framework, &scores, &submissions, registry);
-    let doc = export::build_document(
-        &config.framework,
-        registry,
-        &submissions,
-        &scores,
-        &national,
-    );
+    let submissions = read_inputs(&config.inputs, &config.ingest)?;
+    let registry = config.ingest.registry.as_ref();
+    let framework = &config.ingest.framework;
+    let scores = score_all(framework, &submissions, registry);
+    let national = aggregate(framework, &scores, &submissions, registry);
+    let doc = export::build_document(framework, registry, &submissions, &scores, &national);
     config
         .options
         .extra_files
         .push(("scores.json".into(), export::to_json(&doc)));
 
     let input = ReportInput {
-        framework: &config.framework,
+        framework,
         registry,
         submissions: &submissions,
         scores: &scores,

@@ -1,18 +1,17 @@
 //! `posture validate INPUTS...`: located diagnostics for each workbook, grouped by file,
 //! in colour on a terminal, plain when piped, or JSON. Nothing else is written.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 use anstyle::{AnsiColor, Style};
 use clap::{Args, ValueEnum};
 use serde_json::json;
 
-use super::{CmdResult, ConfigError, Exit};
-use crate::framework::{self, Framework};
-use crate::registry::{self, Registry};
-use crate::workbook::ingest::{self, IngestOptions};
-use crate::workbook::{Diagnostic, Limits, Status, Submission};
+use super::inputs::{read_inputs, IngestArgs, IngestConfig};
+use super::{CmdResult, Exit};
+use crate::framework::Framework;
+use crate::workbook::{Diagnostic, Status, Submission};
 
 #[derive(Args, Debug)]
 #[command(
@@ -28,100 +27,10 @@ pub struct ValidateArgs {
     pub format: Format,
 }
 
-/// The flags every command that reads workbooks shares.
-#[derive(Args, Debug)]
-pub struct IngestArgs {
-    /// A built-in framework id or a framework file.
-    #[arg(long, default_value = "kh-ncmf", value_name = "ID|FILE")]
-    pub framework: String,
-    /// The agency registry (CSV: agency_id,name_en,name_km,sector).
-    #[arg(long, value_name = "CSV")]
-    pub registry: Option<PathBuf>,
-    /// Refuse workbook files larger than this.
-    #[arg(long, value_name = "MIB", default_value_t = 200)]
-    pub max_file_mib: u64,
-    /// Refuse a zip member that inflates past this (compression bombs).
-    #[arg(long, value_name = "MIB", default_value_t = 64)]
-    pub max_member_mib: u64,
-    /// Refuse a workbook whose zip members inflate past this in all.
-    #[arg(long, value_name = "MIB", default_value_t = 128)]
-    pub max_inflated_mib: u64,
-    /// Refuse an Assessment sheet with more rows than this.
-    #[arg(long, value_name = "ROWS", default_value_t = 100_000)]
-    pub max_rows: u32,
-}
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Text,
     Json,
-}
-
-/// What `IngestArgs` become once checked: nothing here can fail later.
-pub struct IngestConfig {
-    pub framework: Framework,
-    pub registry: Option<Registry>,
-    pub limits: Limits,
-}
-
-impl IngestConfig {
-    pub fn new(args: &IngestArgs) -> Result<Self, ConfigError> {
-        let mib = |flag: &str, v: u64| -> Result<u64, ConfigError> {
-            if v == 0 {
-                return Err(ConfigError(format!("--{flag} must be at least 1")));
-            }
-            v.checked_mul(1024 * 1024)
-                .ok_or_else(|| ConfigError(format!("--{flag} {v} is too large")))
-        };
-        let limits = Limits {
-            max_file_bytes: mib("max-file-mib", args.max_file_mib)?,
-            max_member_bytes: mib("max-member-mib", args.max_member_mib)?,
-            max_total_inflated_bytes: mib("max-inflated-mib", args.max_inflated_mib)?,
-            max_assessment_rows: if args.max_rows == 0 {
-                return Err(ConfigError("--max-rows must be at least 1".into()));
-            } else {
-                args.max_rows
-            },
-        };
-        let framework = framework::resolve(&args.framework)?;
-        let registry = match &args.registry {
-            Some(path) => Some(registry::load_registry(path)?),
-            None => None,
-        };
-        Ok(IngestConfig {
-            framework,
-            registry,
-            limits,
-        })
-    }
-
-    pub fn options(&self) -> IngestOptions<'_> {
-        IngestOptions {
-            framework: &self.framework,
-            registry: self.registry.as_ref(),
-            limits: self.limits,
-        }
-    }
-}
-
-/// Find and read the workbooks of INPUTS; a progress bar shows on a terminal.
-pub fn read_inputs(
-    inputs: &[PathBuf],
-    config: &IngestConfig,
-) -> Result<Vec<Submission>, ConfigError> {
-    let files = ingest::discover(inputs)?;
-    if files.is_empty() {
-        return Err(ConfigError(format!(
-            "failed to find workbooks in {} (no .xlsx, .xls or .ods files)",
-            inputs
-                .iter()
-                .map(|p| format!("`{}`", p.display()))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
-    }
-    let progress = files.len() > 1 && std::io::stderr().is_terminal();
-    Ok(ingest::ingest(&files, &config.options(), progress))
 }
 
 pub fn run(args: ValidateArgs) -> CmdResult {
