@@ -1,4 +1,5 @@
 mod books;
+mod demo;
 mod framework;
 mod ingest;
 mod libreoffice;

@@ -1,0 +1,62 @@
+//! `posture demo`: the whole pipeline on the embedded sample, from an unrelated directory.
+
+use std::process::Command;
+
+use super::util::*;
+
+#[test]
+fn demo_runs_from_any_directory_and_writes_every_output() {
+    let cwd = tempfile::tempdir().unwrap();
+    let o = run_in(cwd.path(), &["demo"]);
+    assert_exit(&o, 0);
+    let out = cwd.path().join("demo-output");
+    for file in [
+        "national-report.pdf",
+        "brief.pdf",
+        "agencies/MOH.pdf",
+        "scores.json",
+        "scores.csv",
+        "scores.parquet",
+        "km/national-report.pdf",
+        "km/brief.pdf",
+        "sample-data/agencies.csv",
+        "sample-data/submissions/2026/MOH.xlsx",
+    ] {
+        assert!(out.join(file).is_file(), "missing {file}\n{}", stderr(&o));
+    }
+    let printed = stdout(&o);
+    assert!(
+        printed.contains("national report   demo-output/national-report.pdf"),
+        "{printed}"
+    );
+
+    // The sample's 73 workbooks: 66 scored, 6 rejected on purpose, 1 duplicate.
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("scores.json")).unwrap()).unwrap();
+    let statuses: Vec<&str> = doc["submissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses.len(), 73);
+    assert_eq!(statuses.iter().filter(|s| **s == "scored").count(), 66);
+    assert_eq!(statuses.iter().filter(|s| **s == "rejected").count(), 6);
+    assert_eq!(statuses.iter().filter(|s| **s == "duplicate").count(), 1);
+
+    let text = Command::new("pdftotext")
+        .arg(out.join("national-report.pdf"))
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils): run scripts/setup.sh");
+    let text = String::from_utf8_lossy(&text.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(text.contains("National Cyber Posture Report"), "{text}");
+    assert!(
+        text.contains("MLVT"),
+        "a rejected submission is named in the annex"
+    );
+    assert!(text.contains("Assessment cycle 2026"));
+}
