@@ -16,8 +16,10 @@ as_root() {
 }
 
 missing_pkgs=()
-fc-list 2>/dev/null | grep -q "Noto Sans Khmer" || missing_pkgs+=(fonts-noto-core)
-fc-list 2>/dev/null | grep -qi "Khmer OS System" || missing_pkgs+=(fonts-khmeros)
+# Read the font list once: `fc-list | grep -q` under pipefail fails when grep exits early.
+fonts=$(fc-list 2>/dev/null || true)
+grep -q "Noto Sans Khmer" <<<"$fonts" || missing_pkgs+=(fonts-noto-core)
+grep -qi "Khmer OS System" <<<"$fonts" || missing_pkgs+=(fonts-khmeros)
 command -v pdftotext >/dev/null && command -v pdftoppm >/dev/null || missing_pkgs+=(poppler-utils)
 command -v fc-list >/dev/null || missing_pkgs+=(fontconfig)
 if [ ${#missing_pkgs[@]} -gt 0 ]; then
@@ -30,7 +32,9 @@ cargo_bin="${CARGO_HOME:-$HOME/.cargo}/bin"
 typst_ok() {
   local t="$1"
   [ -x "$t" ] || t=$(command -v "$t" 2>/dev/null) || return 1
-  "$t" --version 2>/dev/null | grep -q "^typst ${TYPST_VERSION}\b"
+  local version
+  version=$("$t" --version 2>/dev/null) || return 1
+  grep -q "^typst ${TYPST_VERSION}\b" <<<"$version"
 }
 if typst_ok typst || typst_ok "$cargo_bin/typst"; then
   :
