@@ -285,10 +285,17 @@ pub struct AgencyContext {
     pub agency: AgencyInfo,
     pub domains: Vec<AgencyDomain>,
     pub categories: Vec<AgencyCategory>,
+    /// The highest-priority gaps, at most [`AGENCY_GAP_LIMIT`].
     pub gaps: Vec<GapRow>,
+    /// How many further questions are below target (listed in full in scores.json).
+    pub gaps_more: usize,
     pub evidence: Vec<EvidenceRow>,
     pub charts: Charts,
 }
+
+/// A weak agency can be below target on most of the framework; a gap list of 80 rows buries
+/// the priorities, so the report shows the first ones and counts the rest.
+pub const AGENCY_GAP_LIMIT: usize = 20;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct BriefContext {
@@ -791,9 +798,11 @@ impl<'a> Prepared<'a> {
                 }
             })
             .collect();
+        let gaps_more = s.gaps.len().saturating_sub(AGENCY_GAP_LIMIT);
         let gaps = s
             .gaps
             .iter()
+            .take(AGENCY_GAP_LIMIT)
             .enumerate()
             .filter_map(|(i, g)| {
                 let q = fw.question(&g.question_id)?;
@@ -852,6 +861,7 @@ impl<'a> Prepared<'a> {
             domains,
             categories,
             gaps,
+            gaps_more,
             evidence,
             charts,
         }

@@ -59,4 +59,20 @@ fn demo_runs_from_any_directory_and_writes_every_output() {
         "a rejected submission is named in the annex"
     );
     assert!(text.contains("Assessment cycle 2026"));
+
+    // A weak province is below target almost everywhere: its report lists the first gaps
+    // and counts the rest instead of running to ten pages.
+    let agency = Command::new("pdftotext")
+        .arg(out.join("agencies/PRV-BMC.pdf"))
+        .arg("-")
+        .output()
+        .unwrap();
+    let agency = String::from_utf8_lossy(&agency.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        agency.contains("more questions are below the target"),
+        "{agency}"
+    );
 }
