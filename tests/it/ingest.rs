@@ -442,3 +442,16 @@ fn a_value_far_down_costs_one_cell_not_a_million_rows() {
         "sheet `Assessment` has more than 3 rows (a value at row 4",
     );
 }
+
+/// Found by `cargo fuzz run ingest` in its first seconds: a mutated .xls on which
+/// calamine 0.26.1 panics (slice index out of range in cfb.rs). The panic is caught and
+/// the file rejected with a one-line reason.
+#[test]
+fn fuzz_regression_calamine_cfb_panic_is_a_rejection() {
+    let bytes =
+        std::fs::read(root().join("tests/fixtures/fuzz/calamine-cfb-slice-panic.xls")).unwrap();
+    bad_file(
+        &read(&bytes),
+        "corrupt workbook (the spreadsheet parser failed on it)",
+    );
+}
