@@ -442,3 +442,25 @@ fn a_value_far_down_costs_one_cell_not_a_million_rows() {
         "sheet `Assessment` has more than 3 rows (a value at row 4",
     );
 }
+
+/// Found by `cargo fuzz run ingest` in its first seconds: a mutated .xls on which
+/// calamine 0.26.1 panics (slice index out of range in cfb.rs). The container check in
+/// `guard` now refuses it first (and a parser panic would be caught in any case).
+#[test]
+fn fuzz_regression_calamine_cfb_panic_is_a_rejection() {
+    let bytes =
+        std::fs::read(root().join("tests/fixtures/fuzz/calamine-cfb-slice-panic.xls")).unwrap();
+    bad_file(
+        &read(&bytes),
+        "corrupt .xls workbook (sector chain leaves the file)",
+    );
+}
+
+/// Found by fuzzing: a 7 KB mutated .xls whose root entry declares a stream of about
+/// 4 GiB; calamine 0.26.1 would allocate it all. The container is checked first.
+#[test]
+fn fuzz_regression_cfb_declaring_a_huge_stream_is_refused_before_parsing() {
+    let bytes =
+        std::fs::read(root().join("tests/fixtures/fuzz/calamine-cfb-huge-alloc.xls")).unwrap();
+    bad_file(&read(&bytes), "corrupt .xls workbook (");
+}

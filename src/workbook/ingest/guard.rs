@@ -56,6 +56,7 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<Format, Refused> {
         if cfb_has_stream(bytes, "EncryptionInfo") || cfb_has_stream(bytes, "EncryptedPackage") {
             return Err(Refused("encrypted (password-protected) workbook; save it without a password and send it again".into()));
         }
+        check_cfb(bytes)?;
         return Ok(Format::Xls);
     }
     if bytes.starts_with(b"PK") {
@@ -72,6 +73,130 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<Format, Refused> {
 fn cfb_has_stream(bytes: &[u8], name: &str) -> bool {
     let needle: Vec<u8> = name.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
     bytes.windows(needle.len()).any(|w| w == needle.as_slice())
+}
+
+/// calamine 0.26.1 trusts the sizes and sector chains of a Compound File Binary
+/// container: a 7 KB `.xls` that declares a 4 GiB stream makes it allocate 4 GiB, and a
+/// cycle in a sector chain makes it loop until memory runs out (both found by fuzzing).
+/// So walk the container first: every chain must end within the file's sector count and
+/// every stream must be no larger than the file.
+fn check_cfb(bytes: &[u8]) -> Result<(), Refused> {
+    const END: u32 = 0xFFFF_FFFE;
+    const MAX_REGULAR: u32 = 0xFFFF_FFFA;
+    let corrupt = |what: &str| Refused(format!("corrupt .xls workbook ({what})"));
+    let u16_at = |at: usize| {
+        bytes
+            .get(at..at + 2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+    };
+    let u32_at = |at: usize| {
+        bytes
+            .get(at..at + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let len = bytes.len() as u64;
+    let shift = u16_at(30).ok_or_else(|| corrupt("truncated header"))?;
+    if shift != 9 && shift != 12 {
+        return Err(corrupt("unsupported sector size"));
+    }
+    let ss = 1usize << shift;
+    let n_sectors = (bytes.len().saturating_sub(ss) / ss) as u64;
+    let field = |at: usize| u32_at(at).ok_or_else(|| corrupt("truncated header"));
+    let (dir_len, fat_len, dir_start) = (field(40)?, field(44)?, field(48)?);
+    let (mini_start, mini_len, difat_start, difat_len) =
+        (field(60)?, field(64)?, field(68)?, field(72)?);
+    for n in [dir_len, fat_len, mini_len, difat_len] {
+        if u64::from(n) * ss as u64 > len {
+            return Err(corrupt("header declares more sectors than the file holds"));
+        }
+    }
+    let sector = |id: u32| -> Option<&[u8]> {
+        let start = (id as usize).checked_add(1)?.checked_mul(ss)?;
+        bytes.get(start..start.checked_add(ss)?)
+    };
+    // DIFAT: 109 entries in the header, then a chain of DIFAT sectors.
+    let mut difat: Vec<u32> = (0..109).filter_map(|i| u32_at(76 + 4 * i)).collect();
+    let mut next = difat_start;
+    let mut steps = 0u64;
+    while next < MAX_REGULAR {
+        steps += 1;
+        if steps > n_sectors {
+            return Err(corrupt("cycle in the DIFAT chain"));
+        }
+        let s = sector(next).ok_or_else(|| corrupt("DIFAT sector outside the file"))?;
+        let ids: Vec<u32> = s
+            .chunks_exact(4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect();
+        let (last, rest) = ids
+            .split_last()
+            .ok_or_else(|| corrupt("empty DIFAT sector"))?;
+        difat.extend_from_slice(rest);
+        next = *last;
+    }
+    let mut fat: Vec<u32> = Vec::new();
+    for id in difat.into_iter().filter(|&id| id < MAX_REGULAR) {
+        let s = sector(id).ok_or_else(|| corrupt("FAT sector outside the file"))?;
+        fat.extend(
+            s.chunks_exact(4)
+                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])),
+        );
+    }
+    // Walk a chain; Err on a cycle or a link outside the table. Returns its length.
+    let walk = |table: &[u32], start: u32| -> Result<u64, Refused> {
+        let mut id = start;
+        let mut n = 0u64;
+        while id != END && id < MAX_REGULAR {
+            n += 1;
+            if n > table.len() as u64 {
+                return Err(corrupt("cycle in a sector chain"));
+            }
+            id = *table
+                .get(id as usize)
+                .ok_or_else(|| corrupt("sector chain leaves the file"))?;
+        }
+        Ok(n)
+    };
+    let dir_sectors = walk(&fat, dir_start)?;
+    let mut dirs = Vec::new();
+    let mut id = dir_start;
+    for _ in 0..dir_sectors {
+        dirs.extend_from_slice(sector(id).ok_or_else(|| corrupt("directory outside the file"))?);
+        id = fat[id as usize];
+    }
+    let mini_fat_sectors = walk(&fat, mini_start)?;
+    let mut minifat: Vec<u32> = Vec::new();
+    let mut id = mini_start;
+    for _ in 0..mini_fat_sectors.min(u64::from(mini_len)) {
+        let s = sector(id).ok_or_else(|| corrupt("mini FAT outside the file"))?;
+        minifat.extend(
+            s.chunks_exact(4)
+                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])),
+        );
+        id = fat[id as usize];
+    }
+    let cutoff = u64::from(field(56)?);
+    for (i, entry) in dirs.chunks_exact(128).enumerate() {
+        // calamine reads entry 0 as the root whatever its type byte says, and looks
+        // other streams up by name, so every entry's size is checked.
+        let kind = entry[66];
+        let start = u32::from_le_bytes([entry[116], entry[117], entry[118], entry[119]]);
+        let mut size_bytes = [0u8; 8];
+        size_bytes.copy_from_slice(&entry[120..128]);
+        let mut size = u64::from_le_bytes(size_bytes);
+        if ss == 512 {
+            size &= 0xFFFF_FFFF;
+        }
+        if size > len {
+            return Err(corrupt("a stream declares more bytes than the file holds"));
+        }
+        if i == 0 || size >= cutoff {
+            walk(&fat, start)?;
+        } else if kind == 2 {
+            walk(&minifat, start)?;
+        }
+    }
+    Ok(())
 }
 
 fn check_zip(bytes: &[u8], limits: &Limits) -> Result<Format, Refused> {
@@ -338,8 +463,11 @@ mod tests {
             e.starts_with("encrypted (password-protected) workbook"),
             "{e}"
         );
-        let plain = CFB_MAGIC.to_vec();
-        assert_eq!(check(&plain, &Limits::default()), Ok(Format::Xls));
+        let truncated = CFB_MAGIC.to_vec();
+        assert_eq!(
+            check(&truncated, &Limits::default()).unwrap_err().0,
+            "corrupt .xls workbook (truncated header)"
+        );
     }
 
     #[test]
