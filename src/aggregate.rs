@@ -83,19 +83,7 @@ pub struct National {
     pub crosswalk: Crosswalk,
 }
 
-/// The order of cycles: numerically when both parse as integers (`9` before `10`), as
-/// strings when neither does (`2025-H2` before `2026-H1`), and an integer cycle before a
-/// text one. That last rule is what makes the order total (mixing numeric and string
-/// comparisons otherwise loops: `9` < `10` < `1a` < `9`), which sorting needs.
-/// "The previous cycle" of a trend is the one just before in this order.
-pub fn cycle_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    match (a.trim().parse::<i64>(), b.trim().parse::<i64>()) {
-        (Ok(x), Ok(y)) => x.cmp(&y).then_with(|| a.cmp(b)),
-        (Ok(_), Err(_)) => std::cmp::Ordering::Less,
-        (Err(_), Ok(_)) => std::cmp::Ordering::Greater,
-        (Err(_), Err(_)) => a.cmp(b),
-    }
-}
+pub use crate::score::cycle_cmp;
 
 /// What a row of the long table measures. Keys are numbered in this order (overall, index,
 /// domains, categories, questions), so the rows that sector summaries need are the keys

@@ -256,8 +256,22 @@ pub fn score_submission(
     })
 }
 
+/// The order of cycles: numerically when both parse as integers (`9` before `10`), as
+/// strings when neither does (`2025-H2` before `2026-H1`), and an integer cycle before a
+/// text one. That last rule is what makes the order total (mixing numeric and string
+/// comparisons otherwise loops: `9` < `10` < `1a` < `9`), which sorting needs.
+/// "The previous cycle" of a trend is the one just before in this order.
+pub fn cycle_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    match (a.trim().parse::<i64>(), b.trim().parse::<i64>()) {
+        (Ok(x), Ok(y)) => x.cmp(&y).then_with(|| a.cmp(b)),
+        (Ok(_), Err(_)) => std::cmp::Ordering::Less,
+        (Err(_), Ok(_)) => std::cmp::Ordering::Greater,
+        (Err(_), Err(_)) => a.cmp(b),
+    }
+}
+
 /// Score every scored submission, sorted by (agency id, cycle — see
-/// [`crate::aggregate::cycle_cmp`], then file) so that output order never depends on
+/// [`cycle_cmp`], then file) so that output order never depends on
 /// input order.
 pub fn score_all(
     framework: &Framework,
@@ -272,7 +286,7 @@ pub fn score_all(
     scores.sort_by(|a, b| {
         a.agency_id
             .cmp(&b.agency_id)
-            .then_with(|| crate::aggregate::cycle_cmp(&a.cycle, &b.cycle))
+            .then_with(|| cycle_cmp(&a.cycle, &b.cycle))
             .then_with(|| a.file.cmp(&b.file))
     });
     scores
