@@ -81,11 +81,34 @@ pub fn read_submission(file: &InputFile, opts: &IngestOptions) -> Submission {
     sub
 }
 
+thread_local! {
+    static PARSING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Run `f` with the panic message of a spreadsheet-parser failure silenced: the failure is
+/// already reported as a rejected file, and a Rust backtrace note would only confuse the
+/// person reading the diagnostics. Panics anywhere else still print as usual.
+fn quietly<T>(f: impl FnOnce() -> T) -> T {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !PARSING.with(|p| p.get()) {
+                default(info);
+            }
+        }));
+    });
+    PARSING.with(|p| p.set(true));
+    let out = f();
+    PARSING.with(|p| p.set(false));
+    out
+}
+
 /// Read one workbook from memory (tests and fuzzing). Never panics.
 pub fn read_submission_bytes(display: &str, bytes: &[u8], opts: &IngestOptions) -> Submission {
     let sha256 = crate::framework::sha256_hex(bytes);
     let path = std::path::PathBuf::from(display);
-    let result = catch_unwind(AssertUnwindSafe(|| read_checked(bytes, opts)));
+    let result = quietly(|| catch_unwind(AssertUnwindSafe(|| read_checked(bytes, opts))));
     let (profile, answers, diags) = match result {
         Ok(Ok(parts)) => parts,
         Ok(Err(reason)) => return rejected(display, path, sha256, reason),
