@@ -3,9 +3,9 @@
 
 use super::canvas::{self, Align, Canvas, Dash};
 use super::{
-    check_max, draw_legend, finite, fmt_tick, fmt_value, hatch, legend_height, looks, no_data,
-    text, ChartError, Key, Series, SeriesRole, Words, AXIS, BLUE, GRID, INK, LABEL, MUTED, ORANGE,
-    PRIMARY, TARGET, TARGET_DASH, TICK, VALUE, WIDTH,
+    check_max, check_series, draw_legend, finite, fmt_tick, fmt_value, hatch, legend_height, looks,
+    no_data, text, ChartError, Key, Series, SeriesRole, Words, AXIS, BLUE, GRID, INK, LABEL, MUTED,
+    ORANGE, PRIMARY, TARGET, TARGET_DASH, TICK, VALUE, WIDTH,
 };
 
 /// Height of one row of [`ranking`] and [`bars`], in points.
@@ -257,20 +257,7 @@ pub fn grouped_bars(
     words: &Words,
 ) -> Result<String, ChartError> {
     check_max(max)?;
-    for s in series {
-        if s.values.len() != groups.len() {
-            return Err(ChartError::Shape(format!(
-                "series {:?} has {} values for {} groups",
-                s.name,
-                s.values.len(),
-                groups.len()
-            )));
-        }
-    }
-    let drawable = series
-        .iter()
-        .any(|s| s.values.iter().any(|v| finite(*v).is_some()));
-    if groups.is_empty() || !drawable {
+    if !check_series(series, groups.len(), "groups")? {
         return no_data(words);
     }
     let looks = looks(series);

@@ -229,6 +229,26 @@ fn check_max(max: f64) -> Result<(), ChartError> {
     }
 }
 
+/// Checks that every series has one value per `slot` (`slot_word` names them in the error:
+/// "groups", "axes") and says whether there is anything to draw at all: at least one slot
+/// and one finite value.
+fn check_series(series: &[Series], slots: usize, slot_word: &str) -> Result<bool, ChartError> {
+    for s in series {
+        if s.values.len() != slots {
+            return Err(ChartError::Shape(format!(
+                "series {:?} has {} values for {} {slot_word}",
+                s.name,
+                s.values.len(),
+                slots
+            )));
+        }
+    }
+    let drawable = series
+        .iter()
+        .any(|s| s.values.iter().any(|v| finite(*v).is_some()));
+    Ok(slots > 0 && drawable)
+}
+
 /// A value that can be drawn: finite, else treated as missing.
 fn finite(v: Option<f64>) -> Option<f64> {
     v.filter(|x| x.is_finite())

@@ -3,8 +3,9 @@
 
 use super::canvas::{self, Align, Dash};
 use super::{
-    check_max, draw_legend, finite, fmt_tick, grouped_bars, legend_height, looks, no_data, text,
-    ChartError, Key, Series, SeriesRole, Words, AXIS, GRID, INK, LABEL, MUTED, TICK, WIDTH,
+    check_max, check_series, draw_legend, finite, fmt_tick, grouped_bars, legend_height, looks,
+    no_data, text, ChartError, Key, Series, SeriesRole, Words, AXIS, GRID, INK, LABEL, MUTED, TICK,
+    WIDTH,
 };
 
 const RADIUS: f64 = 105.0;
@@ -23,20 +24,7 @@ pub fn radar(
     words: &Words,
 ) -> Result<String, ChartError> {
     check_max(max)?;
-    for s in series {
-        if s.values.len() != axes.len() {
-            return Err(ChartError::Shape(format!(
-                "series {:?} has {} values for {} axes",
-                s.name,
-                s.values.len(),
-                axes.len()
-            )));
-        }
-    }
-    let drawable = series
-        .iter()
-        .any(|s| s.values.iter().any(|v| finite(*v).is_some()));
-    if axes.is_empty() || !drawable {
+    if !check_series(series, axes.len(), "axes")? {
         return no_data(words);
     }
     if axes.len() < 3 {
