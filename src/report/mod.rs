@@ -310,19 +310,12 @@ pub fn render_with(
         "brief.typ.j2",
         minijinja::Value::from_serialize(&brief),
     );
-    for s in &prepared.scores {
-        let stem = &stems[&s.agency_id];
-        let charts = chart_files
-            .agencies
-            .get(&s.agency_id)
-            .cloned()
-            .unwrap_or_default();
-        let ctx = prepared.agency(s, charts);
+    for (stem, ctx) in agency_contexts(&prepared, &stems, &chart_files) {
         push(
             format!("agencies/{stem}.pdf"),
             &format!("agencies/{stem}.typ"),
             "agency.typ.j2",
-            minijinja::Value::from_serialize(&ctx),
+            ctx,
         );
     }
 
@@ -427,20 +420,34 @@ pub fn typst_sources(
         "brief.typ".to_string(),
         render("brief.typ.j2", minijinja::Value::from_serialize(&brief))?,
     );
-    for s in &prepared.scores {
-        let stem = &stems[&s.agency_id];
-        let charts = names
+    for (stem, ctx) in agency_contexts(&prepared, &stems, &names) {
+        out.insert(
+            format!("agencies/{stem}.typ"),
+            render("agency.typ.j2", ctx)?,
+        );
+    }
+    Ok(out)
+}
+
+/// Each scored agency's file stem and template context, in score order: the PDF build and
+/// [`typst_sources`] must render exactly the same agency reports.
+fn agency_contexts<'a>(
+    prepared: &'a context::Prepared<'a>,
+    stems: &'a BTreeMap<String, String>,
+    charts: &'a charts::ChartFiles,
+) -> impl Iterator<Item = (&'a str, minijinja::Value)> + 'a {
+    prepared.scores.iter().map(move |s| {
+        let agency_charts = charts
             .agencies
             .get(&s.agency_id)
             .cloned()
             .unwrap_or_default();
-        let ctx = prepared.agency(s, charts);
-        out.insert(
-            format!("agencies/{stem}.typ"),
-            render("agency.typ.j2", minijinja::Value::from_serialize(&ctx))?,
-        );
-    }
-    Ok(out)
+        let ctx = prepared.agency(s, agency_charts);
+        (
+            stems[&s.agency_id].as_str(),
+            minijinja::Value::from_serialize(&ctx),
+        )
+    })
 }
 
 #[cfg(test)]
