@@ -104,6 +104,22 @@ impl Default for AnswerRow {
     }
 }
 
+/// The Profile field names in SPEC order, as written in column A of the Profile sheet: the
+/// template writes them and ingestion looks for them.
+pub const PROFILE_FIELDS: [&str; 8] = [
+    "agency_id",
+    "agency_name",
+    "sector",
+    "cycle",
+    "framework_id",
+    "framework_version",
+    "submitted_by",
+    "submitted_on",
+];
+
+/// How many of [`PROFILE_FIELDS`], from the first, a workbook must fill in.
+pub const PROFILE_REQUIRED: usize = 6;
+
 /// The Profile sheet. Every field is optional here because a rejected workbook keeps
 /// whatever could be read (the response rate counts agencies whose Profile was readable).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]

@@ -24,17 +24,8 @@ pub const INSTRUCTIONS_SHEET: &str = "Instructions";
 pub const PROFILE_SHEET: &str = "Profile";
 pub const ASSESSMENT_SHEET: &str = "Assessment";
 
-/// The Profile fields in SPEC order.
-pub const PROFILE_FIELDS: [&str; 8] = [
-    "agency_id",
-    "agency_name",
-    "sector",
-    "cycle",
-    "framework_id",
-    "framework_version",
-    "submitted_by",
-    "submitted_on",
-];
+/// The Profile fields in SPEC order (kept here too for callers of the template API).
+pub use super::PROFILE_FIELDS;
 
 /// The text the dropdown offers for a not-applicable answer.
 pub const NA_CHOICE: &str = "N/A";

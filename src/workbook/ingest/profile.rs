@@ -4,21 +4,11 @@
 use super::sheet::Grid;
 use crate::framework::Framework;
 use crate::registry::Registry;
-use crate::workbook::{a1, Diagnostic, Profile};
+use crate::workbook::{a1, Diagnostic, Profile, PROFILE_FIELDS, PROFILE_REQUIRED};
 
 pub const SHEET: &str = "Profile";
 /// Profile fields are looked for in rows 1 to 50.
 pub const ROWS: u32 = 50;
-
-const REQUIRED: [&str; 6] = [
-    "agency_id",
-    "agency_name",
-    "sector",
-    "cycle",
-    "framework_id",
-    "framework_version",
-];
-const OPTIONAL: [&str; 2] = ["submitted_by", "submitted_on"];
 
 /// A field's value and its cell (`B7`).
 struct Field {
@@ -35,11 +25,8 @@ pub fn parse(
     diags: &mut Vec<Diagnostic>,
 ) -> Profile {
     let sheet = grid.name.as_str();
-    let mut fields: Vec<(&str, Option<Field>)> = REQUIRED
-        .iter()
-        .chain(OPTIONAL.iter())
-        .map(|&n| (n, None))
-        .collect();
+    let mut fields: Vec<(&str, Option<Field>)> =
+        PROFILE_FIELDS.iter().map(|&n| (n, None)).collect();
     let mut present = vec![false; fields.len()];
     for row in 0..ROWS {
         let Some(name) = grid.get(row, 0).as_text() else {
@@ -58,7 +45,7 @@ pub fn parse(
             cell: a1(row, 1),
         });
     }
-    for (i, (name, field)) in fields.iter().enumerate().take(REQUIRED.len()) {
+    for (i, (name, field)) in fields.iter().enumerate().take(PROFILE_REQUIRED) {
         if field.is_none() {
             let msg = if present[i] {
                 format!("required field `{name}` is empty")
