@@ -121,35 +121,19 @@ impl Book {
             Book::Xlsx(book) => {
                 let mut formulas: Vec<((u32, u32), String)> = Vec::new();
                 {
-                    let mut reader = book
-                        .worksheet_cells_reader(sheet)
-                        .map_err(|e| SheetError::Unreadable(xlsx_reason(e)))?;
-                    loop {
-                        match reader.next_cell() {
-                            Ok(Some(cell)) => {
-                                let (row, col) = cell.get_position();
-                                keep(row, col, from_data_ref(cell.get_value()))?;
-                            }
-                            Ok(None) => break,
-                            Err(e) => return Err(SheetError::Unreadable(xlsx_reason(e))),
-                        }
+                    let mut reader = book.worksheet_cells_reader(sheet).map_err(unreadable)?;
+                    while let Some(cell) = reader.next_cell().map_err(unreadable)? {
+                        let (row, col) = cell.get_position();
+                        keep(row, col, from_data_ref(cell.get_value()))?;
                     }
                 }
                 // Formula text is only needed where no cached value exists, to tell
                 // "formula never calculated" from a genuinely empty cell.
-                let mut reader = book
-                    .worksheet_cells_reader(sheet)
-                    .map_err(|e| SheetError::Unreadable(xlsx_reason(e)))?;
-                loop {
-                    match reader.next_formula() {
-                        Ok(Some(cell)) => {
-                            let (row, col) = cell.get_position();
-                            if row < max_rows && !cell.get_value().is_empty() {
-                                formulas.push(((row, col), cell.get_value().clone()));
-                            }
-                        }
-                        Ok(None) => break,
-                        Err(e) => return Err(SheetError::Unreadable(xlsx_reason(e))),
+                let mut reader = book.worksheet_cells_reader(sheet).map_err(unreadable)?;
+                while let Some(cell) = reader.next_formula().map_err(unreadable)? {
+                    let (row, col) = cell.get_position();
+                    if row < max_rows && !cell.get_value().is_empty() {
+                        formulas.push(((row, col), cell.get_value().clone()));
                     }
                 }
                 for (pos, formula) in formulas {
@@ -213,6 +197,10 @@ fn xlsx_reason(e: calamine::XlsxError) -> String {
         calamine::XlsxError::Password => encrypted(),
         e => format!("corrupt or unreadable .xlsx workbook ({e})"),
     }
+}
+
+fn unreadable(e: calamine::XlsxError) -> SheetError {
+    SheetError::Unreadable(xlsx_reason(e))
 }
 
 fn from_data_ref(v: &DataRef<'_>) -> CellValue {
