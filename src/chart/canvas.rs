@@ -59,6 +59,17 @@ pub(crate) enum Align {
     End,
 }
 
+impl Align {
+    /// Left edge of a text `width` wide anchored at `x`.
+    fn left(self, x: f64, width: f64) -> f64 {
+        match self {
+            Align::Start => x,
+            Align::Middle => x - width / 2.0,
+            Align::End => x - width,
+        }
+    }
+}
+
 /// Stroke pattern of a line.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum Dash {
@@ -299,11 +310,7 @@ impl Canvas<'_> {
         }
         let em = size * UNIT;
         if let Some(w) = super::glyphs::width(text, em) {
-            let x0 = match align {
-                Align::Start => x * UNIT,
-                Align::Middle => x * UNIT - w / 2.0,
-                Align::End => x * UNIT - w,
-            };
+            let x0 = align.left(x * UNIT, w);
             // Centre Latin capitals and the Khmer consonant body on y.
             let baseline = y * UNIT + 0.36 * em;
             if let Some((d, _)) = super::glyphs::outline(text, x0, baseline, em) {
@@ -343,11 +350,7 @@ impl Canvas<'_> {
         color: Rgb,
     ) -> Result<(), ChartError> {
         let w = super::text::width(text, size);
-        let x0 = match align {
-            Align::Start => x,
-            Align::Middle => x - w / 2.0,
-            Align::End => x - w,
-        };
+        let x0 = align.left(x, w);
         self.rect(
             x0 - 1.5,
             y - size * 0.55,
