@@ -4,8 +4,8 @@
 use super::canvas::{self, Align, Canvas, Dash};
 use super::{
     check_max, check_series, draw_legend, finite, fmt_tick, fmt_value, hatch, legend_height, looks,
-    no_data, text, ChartError, Key, Series, SeriesRole, Words, AXIS, BLUE, GRID, INK, LABEL, MUTED,
-    ORANGE, PRIMARY, TARGET, TARGET_DASH, TICK, VALUE, WIDTH,
+    no_data, text, ChartError, Columns, Key, Series, SeriesRole, Words, AXIS, BLUE, GRID, INK,
+    LABEL, MUTED, ORANGE, PRIMARY, TARGET, TARGET_DASH, TICK, VALUE, WIDTH,
 };
 
 /// Height of one row of [`ranking`] and [`bars`], in points.
@@ -276,31 +276,16 @@ pub fn grouped_bars(
         })
         .collect();
 
-    let left = 28.0;
-    let right = WIDTH - 8.0;
-    let group_w = (right - left) / groups.len() as f64;
-    let labels: Vec<Vec<String>> = groups
-        .iter()
-        .map(|g| text::wrap(g, group_w - 6.0, LABEL, 3))
-        .collect();
-    let label_lines = labels.iter().map(Vec::len).max().unwrap_or(1) as f64;
-    let legend_h = legend_height(&legend, WIDTH - 20.0);
-    let top = 4.0 + legend_h + 10.0;
-    let base = top + PLOT_H;
-    let height = base + 6.0 + label_lines * 11.0 + 6.0;
+    let cols = Columns::new(groups.iter().map(String::as_str), 3, &legend, PLOT_H, max);
+    let (left, group_w, base) = (cols.left, cols.group_w, cols.base);
     let n_bars = primary.len().max(1) as f64;
     let bar_w = ((group_w * 0.78) / n_bars).min(26.0);
-    let y = |v: f64| base - (v / max).clamp(0.0, 1.0) * PLOT_H;
+    let y = |v: f64| cols.y(v);
 
-    canvas::render(WIDTH, height, |c| {
-        draw_legend(c, &legend, 10.0, 4.0, WIDTH - 20.0)?;
-        for t in super::ticks(max) {
-            let color = if t == 0.0 { AXIS } else { GRID };
-            c.line(&[(left, y(t)), (right, y(t))], color, 0.75, Dash::Solid)?;
-            c.text(left - 5.0, y(t), &fmt_tick(t), TICK, Align::End, MUTED)?;
-        }
+    canvas::render(WIDTH, cols.height, |c| {
+        cols.frame(c, &legend)?;
         let mut values: Vec<(f64, f64, String)> = Vec::new();
-        for (g, lines) in labels.iter().enumerate() {
+        for g in 0..groups.len() {
             let gx = left + g as f64 * group_w;
             let mid = gx + group_w / 2.0;
             let cluster = bar_w * n_bars;
@@ -348,16 +333,7 @@ pub fn grouped_bars(
             for (x, vy, label) in values.drain(..) {
                 c.text_on_white(x, vy, &label, VALUE, Align::Middle, INK)?;
             }
-            for (k, line) in lines.iter().enumerate() {
-                c.text(
-                    mid,
-                    base + 11.0 + k as f64 * 11.0,
-                    line,
-                    LABEL,
-                    Align::Middle,
-                    INK,
-                )?;
-            }
+            cols.label(c, g, mid)?;
         }
         Ok(())
     })

@@ -3,8 +3,8 @@
 use super::canvas::Rgb;
 use super::canvas::{self, Align, Dash, Marker};
 use super::{
-    check_max, draw_legend, fmt_tick, fmt_value, legend_height, no_data, text, ChartError, Key,
-    Words, AXIS, GRID, INK, LABEL, MUTED, PRIMARY, TARGET, TARGET_DASH, TICK, VALUE, WIDTH,
+    check_max, fmt_value, no_data, ChartError, Columns, Key, Words, AXIS, INK, MUTED, PRIMARY,
+    TARGET, TARGET_DASH, VALUE, WIDTH,
 };
 
 const PLOT_H: f64 = 200.0;
@@ -44,39 +44,21 @@ pub fn distribution(
         legend.push((Key::Line(TARGET, TARGET_DASH, None), words.target.clone()));
     }
 
-    let left = 28.0;
-    let right = WIDTH - 8.0;
-    let group_w = (right - left) / data.len() as f64;
-    let labels: Vec<Vec<String>> = data
-        .iter()
-        .map(|(g, _)| text::wrap(g, group_w - 6.0, LABEL, 2))
-        .collect();
-    let label_lines = labels.iter().map(Vec::len).max().unwrap_or(1) as f64;
-    let legend_h = legend_height(&legend, WIDTH - 20.0);
-    let top = 4.0 + legend_h + 10.0;
-    let base = top + PLOT_H;
-    let height = base + 6.0 + label_lines * 11.0 + 6.0;
-    let y = |v: f64| base - (v / max).clamp(0.0, 1.0) * PLOT_H;
+    let cols = Columns::new(
+        data.iter().map(|(g, _)| g.as_str()),
+        2,
+        &legend,
+        PLOT_H,
+        max,
+    );
+    let (left, right, group_w) = (cols.left, cols.right, cols.group_w);
+    let y = |v: f64| cols.y(v);
 
-    canvas::render(WIDTH, height, |c| {
-        draw_legend(c, &legend, 10.0, 4.0, WIDTH - 20.0)?;
-        for t in super::ticks(max) {
-            let color = if t == 0.0 { AXIS } else { GRID };
-            c.line(&[(left, y(t)), (right, y(t))], color, 0.75, Dash::Solid)?;
-            c.text(left - 5.0, y(t), &fmt_tick(t), TICK, Align::End, MUTED)?;
-        }
-        for (g, ((_, values), lines)) in data.iter().zip(&labels).enumerate() {
+    canvas::render(WIDTH, cols.height, |c| {
+        cols.frame(c, &legend)?;
+        for (g, (_, values)) in data.iter().enumerate() {
             let mid = left + (g as f64 + 0.5) * group_w;
-            for (k, line) in lines.iter().enumerate() {
-                c.text(
-                    mid,
-                    base + 11.0 + k as f64 * 11.0,
-                    line,
-                    LABEL,
-                    Align::Middle,
-                    INK,
-                )?;
-            }
+            cols.label(c, g, mid)?;
             if values.is_empty() {
                 c.text(
                     mid,

@@ -419,6 +419,85 @@ fn hatch(c: &mut Canvas, x0: f64, y0: f64, x1: f64, y1: f64) -> Result<(), Chart
     Ok(())
 }
 
+/// Layout of the charts with one column of marks per group over a vertical 0..`max` scale
+/// ([`grouped_bars`], [`distribution`]): legend on top, value grid with ticks on the left,
+/// group labels wrapped under their column.
+struct Columns {
+    left: f64,
+    right: f64,
+    group_w: f64,
+    /// Each group's label, wrapped to at most the `label_lines` given to [`Columns::new`].
+    labels: Vec<Vec<String>>,
+    base: f64,
+    height: f64,
+    plot_h: f64,
+    max: f64,
+}
+
+impl Columns {
+    fn new<'a>(
+        groups: impl ExactSizeIterator<Item = &'a str>,
+        label_lines: usize,
+        legend: &[(Key, String)],
+        plot_h: f64,
+        max: f64,
+    ) -> Columns {
+        let left = 28.0;
+        let right = WIDTH - 8.0;
+        let group_w = (right - left) / groups.len() as f64;
+        let labels: Vec<Vec<String>> = groups
+            .map(|g| text::wrap(g, group_w - 6.0, LABEL, label_lines))
+            .collect();
+        let lines = labels.iter().map(Vec::len).max().unwrap_or(1) as f64;
+        let legend_h = legend_height(legend, WIDTH - 20.0);
+        let top = 4.0 + legend_h + 10.0;
+        let base = top + plot_h;
+        let height = base + 6.0 + lines * 11.0 + 6.0;
+        Columns {
+            left,
+            right,
+            group_w,
+            labels,
+            base,
+            height,
+            plot_h,
+            max,
+        }
+    }
+
+    /// Vertical position of value `v`, clamped to the plot.
+    fn y(&self, v: f64) -> f64 {
+        self.base - (v / self.max).clamp(0.0, 1.0) * self.plot_h
+    }
+
+    /// Draws the legend and the value grid with its tick labels.
+    fn frame(&self, c: &mut Canvas, legend: &[(Key, String)]) -> Result<(), ChartError> {
+        draw_legend(c, legend, 10.0, 4.0, WIDTH - 20.0)?;
+        for t in ticks(self.max) {
+            let y = self.y(t);
+            let color = if t == 0.0 { AXIS } else { GRID };
+            c.line(&[(self.left, y), (self.right, y)], color, 0.75, Dash::Solid)?;
+            c.text(self.left - 5.0, y, &fmt_tick(t), TICK, Align::End, MUTED)?;
+        }
+        Ok(())
+    }
+
+    /// Draws the label of group `g` centred on `mid`.
+    fn label(&self, c: &mut Canvas, g: usize, mid: f64) -> Result<(), ChartError> {
+        for (k, line) in self.labels[g].iter().enumerate() {
+            c.text(
+                mid,
+                self.base + 11.0 + k as f64 * 11.0,
+                line,
+                LABEL,
+                Align::Middle,
+                INK,
+            )?;
+        }
+        Ok(())
+    }
+}
+
 /// The image for a chart with nothing to show.
 fn no_data(words: &Words) -> Result<String, ChartError> {
     let h = 60.0;
