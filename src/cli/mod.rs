@@ -3,6 +3,7 @@
 //! inputs rejected, 2 usage or configuration error (nothing produced).
 
 mod framework_cmd;
+pub mod validate_cmd;
 
 use std::io::Write;
 
@@ -49,6 +50,8 @@ enum Command {
     /// Check or show a framework.
     #[command(subcommand)]
     Framework(framework_cmd::FrameworkCommand),
+    /// Check returned workbooks and list every problem with its sheet and cell.
+    Validate(validate_cmd::ValidateArgs),
 }
 
 /// Parse the arguments, run the command and return the exit status.
@@ -68,6 +71,7 @@ pub fn main() -> i32 {
     let result = match cli.command {
         Command::Frameworks => framework_cmd::list(),
         Command::Framework(cmd) => framework_cmd::run(cmd),
+        Command::Validate(args) => validate_cmd::run(args),
     };
     match result {
         Ok(exit) => exit as i32,

@@ -1,5 +1,359 @@
 //! Reading returned workbooks (`.xlsx`, `.xls`, `.ods`) into [`Submission`]s, with bounded
 //! time and memory on hostile files, located diagnostics, and the duplicate rules.
+//!
+//! Each file goes through the same steps, all inside one rayon task so that only the
+//! files being read are held in memory: [`guard`] identifies the file by content and
+//! checks the limits, [`sheet`] reads the Profile and Assessment sheets into sparse grids,
+//! [`profile`] and [`assessment`] judge them. Then [`ingest`] applies the duplicate rules
+//! across the batch. Every input comes out as a submission (scored, duplicate or
+//! rejected); nothing panics, and a parser panic on a hostile file is caught and becomes
+//! a rejection.
 
-#[allow(unused_imports)]
-use super::Submission;
+pub mod assessment;
+pub mod discover;
+pub mod guard;
+pub mod level;
+pub mod profile;
+pub mod sheet;
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use rayon::prelude::*;
+
+pub use discover::{discover, DiscoverError, InputFile};
+
+use super::{Diagnostic, Limits, Profile, Severity, Status, Submission};
+use crate::framework::Framework;
+use crate::registry::Registry;
+use sheet::{Book, SheetError};
+
+/// What every file of a batch is read against.
+#[derive(Clone, Copy, Debug)]
+pub struct IngestOptions<'a> {
+    pub framework: &'a Framework,
+    pub registry: Option<&'a Registry>,
+    pub limits: Limits,
+}
+
+fn rejected(display: &str, path: std::path::PathBuf, sha256: String, reason: String) -> Submission {
+    Submission {
+        file: display.to_string(),
+        path,
+        sha256,
+        status: Status::Rejected,
+        profile: Profile::default(),
+        answers: Vec::new(),
+        errors: vec![Diagnostic::error(None, None, reason)],
+        warnings: Vec::new(),
+    }
+}
+
+/// Read one workbook file. Never panics; every problem becomes a diagnostic.
+pub fn read_submission(file: &InputFile, opts: &IngestOptions) -> Submission {
+    let limit = opts.limits.max_file_bytes;
+    let read = std::fs::File::open(&file.path).and_then(|f| {
+        // Read one byte past the limit, never the whole of an enormous file.
+        let mut bytes = Vec::new();
+        f.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+        Ok(bytes)
+    });
+    let mut sub = match read {
+        Ok(bytes) if bytes.len() as u64 > limit => rejected(
+            &file.display,
+            file.path.clone(),
+            String::new(),
+            format!(
+                "file is too large (over {}, see --max-file-mib)",
+                guard::mib(limit)
+            ),
+        ),
+        Ok(bytes) => read_submission_bytes(&file.display, &bytes, opts),
+        Err(e) => rejected(
+            &file.display,
+            file.path.clone(),
+            String::new(),
+            format!("failed to read file ({e})"),
+        ),
+    };
+    sub.path = file.path.clone();
+    sub
+}
+
+/// Read one workbook from memory (tests and fuzzing). Never panics.
+pub fn read_submission_bytes(display: &str, bytes: &[u8], opts: &IngestOptions) -> Submission {
+    let sha256 = crate::framework::sha256_hex(bytes);
+    let path = std::path::PathBuf::from(display);
+    let result = catch_unwind(AssertUnwindSafe(|| read_checked(bytes, opts)));
+    let (profile, answers, diags) = match result {
+        Ok(Ok(parts)) => parts,
+        Ok(Err(reason)) => return rejected(display, path, sha256, reason),
+        Err(_) => {
+            return rejected(
+                display,
+                path,
+                sha256,
+                "corrupt workbook (the spreadsheet parser failed on it)".into(),
+            )
+        }
+    };
+    let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = diags
+        .into_iter()
+        .partition(|d| d.severity == Severity::Error);
+    Submission {
+        file: display.to_string(),
+        path,
+        sha256,
+        status: if errors.is_empty() {
+            Status::Scored
+        } else {
+            Status::Rejected
+        },
+        profile,
+        answers,
+        errors,
+        warnings,
+    }
+}
+
+type Parts = (Profile, Vec<super::AnswerRow>, Vec<Diagnostic>);
+
+/// The whole-file reason on `Err`, otherwise what could be read with its diagnostics.
+fn read_checked(bytes: &[u8], opts: &IngestOptions) -> Result<Parts, String> {
+    let format = guard::check(bytes, &opts.limits).map_err(|r| r.0)?;
+    let mut book = Book::open(format, bytes.to_vec())?;
+    let mut diags = Vec::new();
+    let missing = |name: &str, sheets: Vec<String>| {
+        Diagnostic::error(
+            Some(name),
+            None,
+            format!(
+                "missing sheet `{name}` (the workbook has: {})",
+                if sheets.is_empty() {
+                    "no sheets".to_string()
+                } else {
+                    sheets.join(", ")
+                }
+            ),
+        )
+    };
+    let profile = match book.find_sheet(profile::SHEET) {
+        Ok(name) => match book.read(&name, profile::ROWS, true) {
+            Ok(grid) => profile::parse(&grid, opts.framework, opts.registry, &mut diags),
+            Err(e) => return Err(sheet_reason(&name, e, &opts.limits)),
+        },
+        Err(SheetError::Missing(sheets)) => {
+            diags.push(missing(profile::SHEET, sheets));
+            Profile::default()
+        }
+        Err(e) => return Err(sheet_reason(profile::SHEET, e, &opts.limits)),
+    };
+    let answers = match book.find_sheet(assessment::SHEET) {
+        Ok(name) => match book.read(&name, opts.limits.max_assessment_rows, false) {
+            Ok(grid) => assessment::parse(&grid, opts.framework, &mut diags),
+            Err(e) => return Err(sheet_reason(&name, e, &opts.limits)),
+        },
+        Err(SheetError::Missing(sheets)) => {
+            diags.push(missing(assessment::SHEET, sheets));
+            Vec::new()
+        }
+        Err(e) => return Err(sheet_reason(assessment::SHEET, e, &opts.limits)),
+    };
+    Ok((profile, answers, diags))
+}
+
+fn sheet_reason(sheet: &str, e: SheetError, limits: &Limits) -> String {
+    match e {
+        SheetError::Missing(_) => format!("missing sheet `{sheet}`"),
+        SheetError::TooManyRows(row) => format!(
+            "sheet `{sheet}` has more than {} rows (a value at row {row}; see --max-rows)",
+            limits.max_assessment_rows
+        ),
+        SheetError::Unreadable(reason) => format!("sheet `{sheet}`: {reason}"),
+    }
+}
+
+/// Read every file in parallel, then apply the duplicate rules; sorted by file.
+pub fn ingest(files: &[InputFile], opts: &IngestOptions, progress: bool) -> Vec<Submission> {
+    let bar = if progress {
+        let bar = indicatif::ProgressBar::new(files.len() as u64);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{spinner} reading workbooks {pos}/{len} [{bar:30}] {elapsed}",
+        ) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let mut subs: Vec<Submission> = files
+        .par_iter()
+        .map(|f| {
+            let s = read_submission(f, opts);
+            bar.inc(1);
+            s
+        })
+        .collect();
+    bar.finish_and_clear();
+    subs.sort_by(|a, b| a.file.cmp(&b.file));
+    apply_duplicate_rules(&mut subs);
+    subs
+}
+
+/// SPEC section 4: among otherwise valid workbooks of the same agency and cycle,
+/// identical bytes count once (the first in path order is scored, the others are
+/// duplicates); different contents reject them all. Rejected workbooks take no part, so
+/// they never displace a valid one. `subs` must be sorted by file.
+pub fn apply_duplicate_rules(subs: &mut [Submission]) {
+    let mut groups: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
+    for (i, s) in subs.iter().enumerate() {
+        if s.status != Status::Scored {
+            continue;
+        }
+        if let (Some(agency), Some(cycle)) = (s.agency_id(), s.cycle()) {
+            groups
+                .entry((agency.to_string(), cycle.to_string()))
+                .or_default()
+                .push(i);
+        }
+    }
+    for ((agency, cycle), members) in groups {
+        if members.len() < 2 {
+            continue;
+        }
+        let first = members[0];
+        let same = members
+            .iter()
+            .all(|&i| subs[i].sha256 == subs[first].sha256);
+        if same {
+            let kept = subs[first].file.clone();
+            for &i in &members[1..] {
+                subs[i].status = Status::Duplicate;
+                subs[i].warnings.push(Diagnostic::warning(
+                    None,
+                    None,
+                    format!("duplicate of {kept} (identical bytes); counted once, as {kept}"),
+                ));
+            }
+        } else {
+            for &i in &members {
+                let others: Vec<&str> = members
+                    .iter()
+                    .filter(|&&j| subs[j].sha256 != subs[i].sha256)
+                    .map(|&j| subs[j].file.as_str())
+                    .collect();
+                let message = format!(
+                    "conflicting submissions for agency {agency}, cycle {cycle}: {} and {} have different contents; send one workbook per agency and cycle",
+                    subs[i].file,
+                    others.join(", ")
+                );
+                subs[i].errors.push(Diagnostic::error(None, None, message));
+                subs[i].status = Status::Rejected;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workbook::{AnswerRow, Profile};
+
+    fn sub(file: &str, agency: &str, cycle: &str, sha: &str, status: Status) -> Submission {
+        Submission {
+            file: file.into(),
+            path: file.into(),
+            sha256: sha.into(),
+            status,
+            profile: Profile {
+                agency_id: Some(agency.into()),
+                cycle: Some(cycle.into()),
+                ..Profile::default()
+            },
+            answers: vec![AnswerRow::default()],
+            errors: if status == Status::Rejected {
+                vec![Diagnostic::error(None, None, "bad")]
+            } else {
+                Vec::new()
+            },
+            warnings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn identical_bytes_count_once() {
+        let mut s = vec![
+            sub("a.xlsx", "MOH", "2026", "x", Status::Scored),
+            sub("b.xlsx", "MOH", "2026", "x", Status::Scored),
+            sub("c.xlsx", "MOH", "2025", "x", Status::Scored),
+        ];
+        apply_duplicate_rules(&mut s);
+        assert_eq!(s[0].status, Status::Scored);
+        assert_eq!(s[1].status, Status::Duplicate);
+        assert!(s[1].warnings[0].message.contains("duplicate of a.xlsx"));
+        assert_eq!(
+            s[2].status,
+            Status::Scored,
+            "another cycle is not a duplicate"
+        );
+    }
+
+    #[test]
+    fn different_contents_reject_both_naming_each_other() {
+        let mut s = vec![
+            sub("a.xlsx", "MOH", "2026", "x", Status::Scored),
+            sub("b.xlsx", "MOH", "2026", "y", Status::Scored),
+        ];
+        apply_duplicate_rules(&mut s);
+        for (i, other) in [(0, "b.xlsx"), (1, "a.xlsx")] {
+            assert_eq!(s[i].status, Status::Rejected);
+            let m = &s[i].errors[0].message;
+            assert!(m.contains(&s[i].file) && m.contains(other), "{m}");
+        }
+    }
+
+    #[test]
+    fn a_rejected_workbook_never_displaces_a_valid_one() {
+        let mut s = vec![
+            sub("a.xlsx", "MOH", "2026", "x", Status::Rejected),
+            sub("b.xlsx", "MOH", "2026", "y", Status::Scored),
+            sub("c.xlsx", "MOH", "2026", "y", Status::Rejected),
+        ];
+        apply_duplicate_rules(&mut s);
+        assert_eq!(s[1].status, Status::Scored);
+        assert!(s[1].errors.is_empty() && s[1].warnings.is_empty());
+        assert_eq!(s[0].errors.len(), 1);
+    }
+
+    #[test]
+    fn limits_reject_large_files_before_reading_them_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.xlsx");
+        std::fs::write(&path, vec![b'x'; 4096]).unwrap();
+        let f = crate::framework::builtin("kh-ncmf").unwrap().unwrap();
+        let opts = IngestOptions {
+            framework: &f,
+            registry: None,
+            limits: Limits {
+                max_file_bytes: 1024,
+                ..Limits::default()
+            },
+        };
+        let input = InputFile {
+            path,
+            display: "big.xlsx".into(),
+        };
+        let s = read_submission(&input, &opts);
+        assert_eq!(s.status, Status::Rejected);
+        assert_eq!(s.errors.len(), 1);
+        assert_eq!(s.errors[0].cell, None);
+        assert!(
+            s.errors[0]
+                .message
+                .starts_with("file is too large (over 1024 bytes"),
+            "{}",
+            s.errors[0].message
+        );
+    }
+}

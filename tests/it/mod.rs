@@ -1,2 +1,6 @@
+mod books;
 mod framework;
+mod ingest;
+mod libreoffice;
 pub mod util;
+mod validate;

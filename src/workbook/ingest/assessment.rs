@@ -1,0 +1,168 @@
+//! The Assessment sheet (SPEC section 4): find the header row, map the columns by name,
+//! and turn each row into an answer aligned with the framework's questions.
+
+use std::collections::BTreeMap;
+
+use super::level::{parse_level, CellValue};
+use super::sheet::Grid;
+use crate::framework::Framework;
+use crate::workbook::{a1, Answer, AnswerRow, Diagnostic};
+
+pub const SHEET: &str = "Assessment";
+/// The header row is looked for in rows 1 to 20.
+pub const HEADER_ROWS: u32 = 20;
+
+struct Columns {
+    question_id: u32,
+    level: u32,
+    evidence: Option<u32>,
+    comment: Option<u32>,
+}
+
+/// Find the header row and its columns; errors go to `diags`.
+fn header(grid: &Grid, diags: &mut Vec<Diagnostic>) -> Option<(u32, Columns)> {
+    let sheet = grid.name.as_str();
+    let is_id = |v: &CellValue| matches!(v, CellValue::Text(t) if t.trim().eq_ignore_ascii_case("question_id"));
+    let Some(row) = (0..HEADER_ROWS).find(|&r| grid.row(r).any(|(_, v)| is_id(v))) else {
+        diags.push(Diagnostic::error(
+            Some(sheet),
+            None,
+            format!(
+                "missing header row: none of the first {HEADER_ROWS} rows has a cell `question_id`"
+            ),
+        ));
+        return None;
+    };
+    let mut by_name: BTreeMap<String, u32> = BTreeMap::new();
+    let mut duplicated = false;
+    for (col, value) in grid.row(row) {
+        let Some(name) = value.as_text() else {
+            continue;
+        };
+        let name = name.to_lowercase();
+        if let Some(&first) = by_name.get(&name) {
+            duplicated = true;
+            diags.push(Diagnostic::error(
+                Some(sheet),
+                Some(a1(row, col)),
+                format!(
+                    "duplicate column `{name}` (also at {}); expected each header once",
+                    a1(row, first)
+                ),
+            ));
+        } else {
+            by_name.insert(name, col);
+        }
+    }
+    let Some(&level) = by_name.get("level") else {
+        diags.push(Diagnostic::error(
+            Some(sheet),
+            Some(a1(row, by_name.get("question_id").copied().unwrap_or(0))),
+            format!("missing column `level` in the header row {}", row + 1),
+        ));
+        return None;
+    };
+    if duplicated {
+        return None;
+    }
+    Some((
+        row,
+        Columns {
+            question_id: by_name.get("question_id").copied().unwrap_or(0),
+            level,
+            evidence: by_name.get("evidence").copied(),
+            comment: by_name.get("comment").copied(),
+        },
+    ))
+}
+
+/// Read the answers, one per framework question (in framework order).
+pub fn parse(grid: &Grid, framework: &Framework, diags: &mut Vec<Diagnostic>) -> Vec<AnswerRow> {
+    let sheet = grid.name.as_str();
+    let mut answers = vec![AnswerRow::default(); framework.questions.len()];
+    let Some((header_row, cols)) = header(grid, diags) else {
+        return answers;
+    };
+    let mut seen: Vec<Option<String>> = vec![None; framework.questions.len()];
+    let mut level_errors = 0usize;
+    let max = framework.max_level();
+    let last = grid.last_row().unwrap_or(header_row);
+    for row in header_row + 1..=last {
+        let id_cell = a1(row, cols.question_id);
+        let Some(id) = grid.get(row, cols.question_id).as_text() else {
+            continue;
+        };
+        let Some(q) = framework.question_index(&id) else {
+            diags.push(Diagnostic::error(
+                Some(sheet),
+                Some(id_cell),
+                format!(
+                    "found question id \"{id}\"; expected a question of {} {} (it has no such question)",
+                    framework.id, framework.version
+                ),
+            ));
+            continue;
+        };
+        if let Some(first) = &seen[q] {
+            diags.push(Diagnostic::error(
+                Some(sheet),
+                Some(id_cell),
+                format!(
+                    "question {id} appears twice (first at {first}); expected one row per question"
+                ),
+            ));
+            continue;
+        }
+        seen[q] = Some(id_cell);
+        let question = &framework.questions[q];
+        let answer = match parse_level(grid.get(row, cols.level), max, question.allow_na) {
+            Ok(a) => a,
+            Err(e) => {
+                level_errors += 1;
+                diags.push(Diagnostic::error(
+                    Some(sheet),
+                    Some(a1(row, cols.level)),
+                    e.0,
+                ));
+                Answer::Unanswered
+            }
+        };
+        let text = |col: Option<u32>| col.and_then(|c| grid.get(row, c).as_text());
+        answers[q] = AnswerRow {
+            answer,
+            evidence: text(cols.evidence),
+            comment: text(cols.comment),
+        };
+    }
+    let missing: Vec<&str> = framework
+        .questions
+        .iter()
+        .zip(&seen)
+        .filter(|(_, s)| s.is_none())
+        .map(|(q, _)| q.id.as_str())
+        .collect();
+    if !missing.is_empty() {
+        diags.push(Diagnostic::warning(
+            Some(sheet),
+            None,
+            format!(
+                "{} of {} questions have no row and count as unanswered: {}",
+                missing.len(),
+                framework.questions.len(),
+                missing.join(", ")
+            ),
+        ));
+    }
+    let answered = answers
+        .iter()
+        .filter(|a| a.answer != Answer::Unanswered)
+        .count();
+    if answered == 0 && level_errors == 0 {
+        diags.push(Diagnostic::error(
+            Some(sheet),
+            None,
+            "no answers: every question is unanswered (an empty template sent back by mistake?)",
+        ));
+    }
+    answers
+}

@@ -1,0 +1,356 @@
+//! The checks a file passes before any spreadsheet parser sees it: what kind of file it
+//! is (by content, not by extension), whether it is encrypted, and whether its zip members
+//! stay within the limits when inflated. Declared sizes are checked first, then every
+//! member is actually inflated through a counting reader that stops one byte past the
+//! limit, because a zip may lie about its sizes. The parser later inflates the same
+//! members with the same zip crate, so what it inflates has been measured here.
+
+use std::io::{Cursor, Read};
+
+use crate::workbook::Limits;
+
+/// What the bytes are, judged from their content.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Xlsx,
+    Ods,
+    Xls,
+}
+
+/// A file refused before parsing, with its one-line reason.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refused(pub String);
+
+const CFB_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+/// More members than any real workbook has; a central directory this long is hostile.
+const MAX_MEMBERS: usize = 10_000;
+/// Upper bound on the cells an `.ods` sheet may expand to through repeat attributes.
+const MAX_ODS_CELLS_PER_ROW_LIMIT: u64 = 64;
+
+pub fn mib(bytes: u64) -> String {
+    if bytes < 1024 * 1024 {
+        return format!("{bytes} bytes");
+    }
+    let m = bytes as f64 / (1024.0 * 1024.0);
+    if m >= 10.0 || m.fract() == 0.0 {
+        format!("{m:.0} MiB")
+    } else {
+        format!("{m:.1} MiB")
+    }
+}
+
+/// Identify the file and check it against the limits. Nothing here allocates more than
+/// a small fixed buffer beyond the bytes already read.
+pub fn check(bytes: &[u8], limits: &Limits) -> Result<Format, Refused> {
+    if bytes.is_empty() {
+        return Err(Refused("empty file (0 bytes)".into()));
+    }
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Err(Refused(format!(
+            "file is too large ({}; limit {}, see --max-file-mib)",
+            mib(bytes.len() as u64),
+            mib(limits.max_file_bytes)
+        )));
+    }
+    if bytes.starts_with(&CFB_MAGIC) {
+        if cfb_has_stream(bytes, "EncryptionInfo") || cfb_has_stream(bytes, "EncryptedPackage") {
+            return Err(Refused("encrypted (password-protected) workbook; save it without a password and send it again".into()));
+        }
+        return Ok(Format::Xls);
+    }
+    if bytes.starts_with(b"PK") {
+        return check_zip(bytes, limits);
+    }
+    Err(Refused(
+        "not a spreadsheet (not an .xlsx, .xls or .ods workbook)".into(),
+    ))
+}
+
+/// Whether a Compound File Binary container names a stream. Directory entry names are
+/// UTF-16LE; searching the raw bytes is enough to recognise Office encryption, which
+/// always stores `EncryptionInfo` and `EncryptedPackage` streams.
+fn cfb_has_stream(bytes: &[u8], name: &str) -> bool {
+    let needle: Vec<u8> = name.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+    bytes.windows(needle.len()).any(|w| w == needle.as_slice())
+}
+
+fn check_zip(bytes: &[u8], limits: &Limits) -> Result<Format, Refused> {
+    let corrupt = |e: &dyn std::fmt::Display| {
+        Refused(format!(
+            "corrupt or truncated workbook (failed to read the zip container: {e})"
+        ))
+    };
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| corrupt(&e))?;
+    if archive.len() > MAX_MEMBERS {
+        return Err(Refused(format!(
+            "not a plausible workbook: the zip container has {} members (limit {MAX_MEMBERS})",
+            archive.len()
+        )));
+    }
+    // Declared sizes first: cheap, and refuses an honest bomb without inflating a byte.
+    let mut declared_total: u64 = 0;
+    let mut has_xlsx = false;
+    let mut has_ods = false;
+    for i in 0..archive.len() {
+        let member = archive.by_index_raw(i).map_err(|e| corrupt(&e))?;
+        let size = member.size();
+        if size > limits.max_member_bytes {
+            return Err(Refused(format!(
+                "zip member `{}` declares {} when inflated (limit {}, see --max-member-mib); possible compression bomb",
+                member.name(),
+                mib(size),
+                mib(limits.max_member_bytes)
+            )));
+        }
+        declared_total = declared_total.saturating_add(size);
+        has_xlsx |= member.name() == "xl/workbook.xml";
+        has_ods |= member.name() == "content.xml";
+    }
+    if declared_total > limits.max_total_inflated_bytes {
+        return Err(Refused(format!(
+            "zip members declare {} in all when inflated (limit {}, see --max-inflated-mib); possible compression bomb",
+            mib(declared_total),
+            mib(limits.max_total_inflated_bytes)
+        )));
+    }
+    let format = if has_xlsx {
+        Format::Xlsx
+    } else if has_ods {
+        Format::Ods
+    } else {
+        return Err(Refused(
+            "not a spreadsheet (a zip archive without a workbook inside)".into(),
+        ));
+    };
+    // Then the actual sizes: inflate each member into a counter, never into memory.
+    let mut actual_total: u64 = 0;
+    for i in 0..archive.len() {
+        let mut member = archive.by_index(i).map_err(|e| corrupt(&e))?;
+        let name = member.name().to_string();
+        let declared = member.size();
+        let is_ods_content = format == Format::Ods && name == "content.xml";
+        let limit = limits.max_member_bytes;
+        let inflated = if is_ods_content {
+            let mut content = Vec::new();
+            (&mut member)
+                .take(limit + 1)
+                .read_to_end(&mut content)
+                .map_err(|e| corrupt(&e))?;
+            if content.len() as u64 <= limit {
+                check_ods_repeats(&content, limits)?;
+            }
+            content.len() as u64
+        } else {
+            std::io::copy(&mut (&mut member).take(limit + 1), &mut std::io::sink())
+                .map_err(|e| corrupt(&e))?
+        };
+        if inflated > limit {
+            return Err(Refused(format!(
+                "zip member `{name}` inflates past the limit of {} (see --max-member-mib) although it declares {}; compression bomb",
+                mib(limit),
+                mib(declared)
+            )));
+        }
+        actual_total = actual_total.saturating_add(inflated);
+        if actual_total > limits.max_total_inflated_bytes {
+            return Err(Refused(format!(
+                "zip members inflate past the limit of {} in all (see --max-inflated-mib) although they declare {}; compression bomb",
+                mib(limits.max_total_inflated_bytes),
+                mib(declared_total)
+            )));
+        }
+    }
+    Ok(format)
+}
+
+/// `.ods` rows and cells carry repeat counts (`table:number-rows-repeated`,
+/// `table:number-columns-repeated`) that the parser expands into memory, so a tiny file
+/// can ask for billions of cells. Walk the XML and bound what the expansion could reach:
+/// per table, (last row holding a value) x (last column holding a value).
+fn check_ods_repeats(content: &[u8], limits: &Limits) -> Result<(), Refused> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_reader(content);
+    let mut buf = Vec::new();
+    let cell_budget = u64::from(limits.max_assessment_rows)
+        .saturating_mul(MAX_ODS_CELLS_PER_ROW_LIMIT)
+        .max(1_000_000);
+    let mut total_cells: u64 = 0;
+    let (mut row, mut col, mut row_repeat) = (0u64, 0u64, 1u64);
+    let (mut last_row, mut last_col) = (0u64, 0u64);
+    let repeat = |e: &quick_xml::events::BytesStart, key: &[u8]| -> u64 {
+        e.attributes()
+            .flatten()
+            .find(|a| a.key.as_ref() == key)
+            .and_then(|a| {
+                std::str::from_utf8(&a.value)
+                    .ok()?
+                    .trim()
+                    .parse::<u64>()
+                    .ok()
+            })
+            .unwrap_or(1)
+            .max(1)
+    };
+    loop {
+        let event = match reader.read_event_into(&mut buf) {
+            Ok(Event::Eof) => break,
+            // A malformed document is the parser's to report; it cannot expand anything.
+            Err(_) => return Ok(()),
+            Ok(e) => e,
+        };
+        match event {
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                let self_closing = matches!(event, Event::Empty(_));
+                match e.name().as_ref() {
+                    b"table:table" => {
+                        (row, col, last_row, last_col) = (0, 0, 0, 0);
+                    }
+                    b"table:table-row" => {
+                        row_repeat = repeat(e, b"table:number-rows-repeated");
+                        col = 0;
+                        if self_closing {
+                            row = row.saturating_add(row_repeat);
+                        }
+                    }
+                    b"table:table-cell" | b"table:covered-table-cell" => {
+                        let n = repeat(e, b"table:number-columns-repeated");
+                        let has_value = !self_closing
+                            || e.attributes().flatten().any(|a| {
+                                matches!(a.key.as_ref(), b"office:value-type" | b"table:formula")
+                            });
+                        col = col.saturating_add(n);
+                        if has_value {
+                            last_col = last_col.max(col);
+                            last_row = last_row.max(row.saturating_add(row_repeat));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Event::End(ref e) => match e.name().as_ref() {
+                b"table:table-row" => row = row.saturating_add(row_repeat),
+                b"table:table" => {
+                    total_cells = total_cells.saturating_add(last_row.saturating_mul(last_col));
+                    if total_cells > cell_budget {
+                        return Err(Refused(format!(
+                            "sheet expands to more than {cell_budget} cells through repeated rows or columns; refusing to expand it"
+                        )));
+                    }
+                }
+                _ => {}
+            },
+            _ => {}
+        }
+        buf.clear();
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn zip_with(members: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut out = Cursor::new(Vec::new());
+        let mut w = zip::ZipWriter::new(&mut out);
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, data) in members {
+            w.start_file(*name, opts).unwrap();
+            w.write_all(data).unwrap();
+        }
+        w.finish().unwrap();
+        out.into_inner()
+    }
+
+    fn small_limits() -> Limits {
+        Limits {
+            max_file_bytes: 1 << 20,
+            max_member_bytes: 1 << 16,
+            max_total_inflated_bytes: 1 << 17,
+            max_assessment_rows: 1000,
+        }
+    }
+
+    #[test]
+    fn identifies_by_content() {
+        let l = Limits::default();
+        assert_eq!(check(&[], &l).unwrap_err().0, "empty file (0 bytes)");
+        assert!(check(b"hello, world", &l)
+            .unwrap_err()
+            .0
+            .starts_with("not a spreadsheet"));
+        let xlsx = zip_with(&[("xl/workbook.xml", b"<workbook/>")]);
+        assert_eq!(check(&xlsx, &l), Ok(Format::Xlsx));
+        let ods = zip_with(&[("mimetype", b"x"), ("content.xml", b"<a/>")]);
+        assert_eq!(check(&ods, &l), Ok(Format::Ods));
+        let other = zip_with(&[("readme.txt", b"hi")]);
+        assert!(check(&other, &l)
+            .unwrap_err()
+            .0
+            .contains("zip archive without a workbook"));
+        assert!(check(&xlsx[..xlsx.len() / 2], &l)
+            .unwrap_err()
+            .0
+            .starts_with("corrupt or truncated"));
+    }
+
+    #[test]
+    fn each_limit_refuses() {
+        let l = small_limits();
+        let big = vec![b'a'; (1 << 16) + 1];
+        let one_big = zip_with(&[("xl/workbook.xml", b"<w/>"), ("xl/big.xml", &big)]);
+        let e = check(&one_big, &l).unwrap_err().0;
+        assert!(e.starts_with("zip member `xl/big.xml` declares"), "{e}");
+        let part = vec![b'a'; 1 << 15];
+        let many = zip_with(&[
+            ("xl/workbook.xml", b"<w/>"),
+            ("a", &part),
+            ("b", &part),
+            ("c", &part),
+            ("d", &part),
+            ("e", &part),
+        ]);
+        let e = check(&many, &l).unwrap_err().0;
+        assert!(e.starts_with("zip members declare"), "{e}");
+        let tiny = Limits {
+            max_file_bytes: 10,
+            ..l
+        };
+        assert!(check(&many, &tiny)
+            .unwrap_err()
+            .0
+            .starts_with("file is too large"));
+    }
+
+    #[test]
+    fn encrypted_container_is_named() {
+        let mut cfb = CFB_MAGIC.to_vec();
+        cfb.extend_from_slice(&[0u8; 504]);
+        cfb.extend(
+            "EncryptionInfo"
+                .encode_utf16()
+                .flat_map(|u| u.to_le_bytes()),
+        );
+        let e = check(&cfb, &Limits::default()).unwrap_err().0;
+        assert!(
+            e.starts_with("encrypted (password-protected) workbook"),
+            "{e}"
+        );
+        let plain = CFB_MAGIC.to_vec();
+        assert_eq!(check(&plain, &Limits::default()), Ok(Format::Xls));
+    }
+
+    #[test]
+    fn ods_repeat_bombs_are_refused() {
+        let l = small_limits();
+        let honest = br#"<office:document-content><table:table><table:table-row><table:table-cell office:value-type="float"/><table:table-cell table:number-columns-repeated="16383"/></table:table-row><table:table-row table:number-rows-repeated="1048575"><table:table-cell table:number-columns-repeated="16384"/></table:table-row></table:table></office:document-content>"#;
+        assert_eq!(check_ods_repeats(honest, &l), Ok(()));
+        let bomb = br#"<office:document-content><table:table><table:table-row table:number-rows-repeated="100000"><table:table-cell table:number-columns-repeated="100000" office:value-type="float"/></table:table-row></table:table></office:document-content>"#;
+        let e = check_ods_repeats(bomb, &l).unwrap_err().0;
+        assert!(e.contains("repeated rows or columns"), "{e}");
+        let gap = br#"<office:document-content><table:table><table:table-row><table:table-cell office:value-type="float"/></table:table-row><table:table-row table:number-rows-repeated="5000000"><table:table-cell table:number-columns-repeated="1024"/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="1000"/><table:table-cell office:value-type="float"/></table:table-row></table:table></office:document-content>"#;
+        assert!(check_ods_repeats(gap, &l).is_err());
+    }
+}

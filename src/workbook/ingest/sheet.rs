@@ -1,0 +1,285 @@
+//! Reading the two sheets posture needs out of an `.xlsx`, `.xls` or `.ods` workbook into
+//! a small sparse grid of [`CellValue`]s, the same whatever the format.
+//!
+//! `.xlsx` sheets are streamed cell by cell (calamine's cell reader), so a sheet that puts
+//! one value at row 1,000,000 costs one cell, not a million empty rows, and reading stops
+//! as soon as the row limit is passed. `.xls` and `.ods` are parsed whole by calamine, after
+//! the size and repeat checks in `guard`.
+
+use std::collections::BTreeMap;
+use std::io::Cursor;
+
+use calamine::{Data, DataRef, Ods, Reader, Xls, Xlsx};
+
+use super::guard::Format;
+use super::level::{format_number, CellValue};
+
+/// The non-empty cells of one sheet, keyed by zero-based (row, column).
+#[derive(Debug, Default)]
+pub struct Grid {
+    pub name: String,
+    pub cells: BTreeMap<(u32, u32), CellValue>,
+}
+
+impl Grid {
+    pub fn get(&self, row: u32, col: u32) -> &CellValue {
+        self.cells.get(&(row, col)).unwrap_or(&CellValue::Empty)
+    }
+
+    /// The cells of one row, in column order.
+    pub fn row(&self, row: u32) -> impl Iterator<Item = (u32, &CellValue)> {
+        self.cells
+            .range((row, 0)..=(row, u32::MAX))
+            .map(|(&(_, c), v)| (c, v))
+    }
+
+    pub fn last_row(&self) -> Option<u32> {
+        self.cells.keys().next_back().map(|&(r, _)| r)
+    }
+}
+
+/// Why a sheet could not be read.
+#[derive(Debug, PartialEq, Eq)]
+pub enum SheetError {
+    /// The sheet is missing; carries the sheet names that exist.
+    Missing(Vec<String>),
+    /// More rows than the limit; carries the first row (1-based) past it.
+    TooManyRows(u64),
+    /// The parser failed; a one-line reason.
+    Unreadable(String),
+}
+
+/// An opened workbook of any supported format.
+pub enum Book {
+    Xlsx(Box<Xlsx<Cursor<Vec<u8>>>>),
+    Xls(Box<Xls<Cursor<Vec<u8>>>>),
+    Ods(Box<Ods<Cursor<Vec<u8>>>>),
+}
+
+impl Book {
+    pub fn open(format: Format, bytes: Vec<u8>) -> Result<Book, String> {
+        let cursor = Cursor::new(bytes);
+        Ok(match format {
+            Format::Xlsx => Book::Xlsx(Box::new(Xlsx::new(cursor).map_err(xlsx_reason)?)),
+            Format::Xls => Book::Xls(Box::new(Xls::new(cursor).map_err(|e| match e {
+                calamine::XlsError::Password => encrypted(),
+                e => format!("corrupt or unreadable .xls workbook ({e})"),
+            })?)),
+            Format::Ods => {
+                Book::Ods(Box::new(Ods::new(cursor).map_err(|e| {
+                    format!("corrupt or unreadable .ods workbook ({e})")
+                })?))
+            }
+        })
+    }
+
+    pub fn sheet_names(&self) -> Vec<String> {
+        match self {
+            Book::Xlsx(b) => b.sheet_names(),
+            Book::Xls(b) => b.sheet_names(),
+            Book::Ods(b) => b.sheet_names(),
+        }
+    }
+
+    /// Find a sheet by name, case-insensitively after trimming (SPEC section 4).
+    pub fn find_sheet(&self, wanted: &str) -> Result<String, SheetError> {
+        let names = self.sheet_names();
+        names
+            .iter()
+            .find(|n| n.trim().eq_ignore_ascii_case(wanted))
+            .cloned()
+            .ok_or(SheetError::Missing(names))
+    }
+
+    /// Read the cells of `sheet` with row index below `max_rows` (zero-based rows
+    /// `0..max_rows`); a cell at or past it is [`SheetError::TooManyRows`], unless
+    /// `stop_at_limit` says that rows past the limit are simply not needed.
+    pub fn read(
+        &mut self,
+        sheet: &str,
+        max_rows: u32,
+        stop_at_limit: bool,
+    ) -> Result<Grid, SheetError> {
+        let mut grid = Grid {
+            name: sheet.to_string(),
+            cells: BTreeMap::new(),
+        };
+        let mut keep = |row: u32, col: u32, value: CellValue| -> Result<(), SheetError> {
+            if row >= max_rows {
+                return if stop_at_limit {
+                    Ok(())
+                } else {
+                    Err(SheetError::TooManyRows(u64::from(row) + 1))
+                };
+            }
+            if value != CellValue::Empty {
+                grid.cells.insert((row, col), value);
+            }
+            Ok(())
+        };
+        match self {
+            Book::Xlsx(book) => {
+                let mut formulas: Vec<((u32, u32), String)> = Vec::new();
+                {
+                    let mut reader = book
+                        .worksheet_cells_reader(sheet)
+                        .map_err(|e| SheetError::Unreadable(xlsx_reason(e)))?;
+                    loop {
+                        match reader.next_cell() {
+                            Ok(Some(cell)) => {
+                                let (row, col) = cell.get_position();
+                                keep(row, col, from_data_ref(cell.get_value()))?;
+                            }
+                            Ok(None) => break,
+                            Err(e) => return Err(SheetError::Unreadable(xlsx_reason(e))),
+                        }
+                    }
+                }
+                // Formula text is only needed where no cached value exists, to tell
+                // "formula never calculated" from a genuinely empty cell.
+                let mut reader = book
+                    .worksheet_cells_reader(sheet)
+                    .map_err(|e| SheetError::Unreadable(xlsx_reason(e)))?;
+                loop {
+                    match reader.next_formula() {
+                        Ok(Some(cell)) => {
+                            let (row, col) = cell.get_position();
+                            if row < max_rows && !cell.get_value().is_empty() {
+                                formulas.push(((row, col), cell.get_value().clone()));
+                            }
+                        }
+                        Ok(None) => break,
+                        Err(e) => return Err(SheetError::Unreadable(xlsx_reason(e))),
+                    }
+                }
+                for (pos, formula) in formulas {
+                    grid.cells
+                        .entry(pos)
+                        .or_insert(CellValue::FormulaNoValue(formula));
+                }
+            }
+            Book::Xls(book) => {
+                let range = book
+                    .worksheet_range(sheet)
+                    .map_err(|e| SheetError::Unreadable(format!("failed to read sheet ({e})")))?;
+                for (row, col, value) in range.used_cells() {
+                    let (row, col) = absolute(&range, row, col);
+                    keep(row, col, from_data(value))?;
+                }
+            }
+            Book::Ods(book) => {
+                let range = book
+                    .worksheet_range(sheet)
+                    .map_err(|e| SheetError::Unreadable(format!("failed to read sheet ({e})")))?;
+                for (row, col, value) in range.used_cells() {
+                    let (row, col) = absolute(&range, row, col);
+                    keep(row, col, from_data(value))?;
+                }
+                let formulas = book
+                    .worksheet_formula(sheet)
+                    .map_err(|e| SheetError::Unreadable(format!("failed to read sheet ({e})")))?;
+                for (row, col, formula) in formulas.used_cells() {
+                    let (row, col) = absolute(&formulas, row, col);
+                    if row < max_rows && !formula.is_empty() {
+                        grid.cells
+                            .entry((row, col))
+                            .or_insert_with(|| CellValue::FormulaNoValue(formula.clone()));
+                    }
+                }
+            }
+        }
+        Ok(grid)
+    }
+}
+
+fn absolute<T: calamine::CellType>(
+    range: &calamine::Range<T>,
+    row: usize,
+    col: usize,
+) -> (u32, u32) {
+    let (r0, c0) = range.start().unwrap_or((0, 0));
+    (
+        r0.saturating_add(u32::try_from(row).unwrap_or(u32::MAX)),
+        c0.saturating_add(u32::try_from(col).unwrap_or(u32::MAX)),
+    )
+}
+
+fn encrypted() -> String {
+    "encrypted (password-protected) workbook; save it without a password and send it again".into()
+}
+
+fn xlsx_reason(e: calamine::XlsxError) -> String {
+    match e {
+        calamine::XlsxError::Password => encrypted(),
+        e => format!("corrupt or unreadable .xlsx workbook ({e})"),
+    }
+}
+
+fn from_data_ref(v: &DataRef<'_>) -> CellValue {
+    match v {
+        DataRef::Int(i) => CellValue::Int(*i),
+        DataRef::Float(f) => CellValue::Float(*f),
+        DataRef::String(s) => CellValue::Text(s.clone()),
+        DataRef::SharedString(s) => CellValue::Text((*s).to_string()),
+        DataRef::Bool(b) => CellValue::Bool(*b),
+        DataRef::DateTime(d) => CellValue::Date(excel_date(d.as_f64())),
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => CellValue::Date(s.clone()),
+        DataRef::Error(e) => CellValue::Error(e.to_string()),
+        DataRef::Empty => CellValue::Empty,
+    }
+}
+
+fn from_data(v: &Data) -> CellValue {
+    match v {
+        Data::Int(i) => CellValue::Int(*i),
+        Data::Float(f) => CellValue::Float(*f),
+        Data::String(s) => CellValue::Text(s.clone()),
+        Data::Bool(b) => CellValue::Bool(*b),
+        Data::DateTime(d) => CellValue::Date(excel_date(d.as_f64())),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => CellValue::Date(s.clone()),
+        Data::Error(e) => CellValue::Error(e.to_string()),
+        Data::Empty => CellValue::Empty,
+    }
+}
+
+/// An Excel serial date (1900 system) as `YYYY-MM-DD`, or the serial itself for times
+/// (below 1), which have no calendar date.
+fn excel_date(serial: f64) -> String {
+    if !serial.is_finite() || !(1.0..2_958_466.0).contains(&serial) {
+        return format_number(serial);
+    }
+    // Serial 60 is Excel's fictitious 1900-02-29; days after it are shifted by one.
+    let days = serial.floor() as i64;
+    let days_since_1899_12_30 = if days < 60 { days + 1 } else { days };
+    let (y, m, d) = civil_from_days(days_since_1899_12_30 - 25_569);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excel_serials_become_iso_dates() {
+        assert_eq!(excel_date(1.0), "1900-01-01");
+        assert_eq!(excel_date(59.0), "1900-02-28");
+        assert_eq!(excel_date(61.0), "1900-03-01");
+        assert_eq!(excel_date(25_569.0), "1970-01-01");
+        assert_eq!(excel_date(46_023.5), "2026-01-01");
+        assert_eq!(excel_date(0.5), "0.5");
+    }
+}
