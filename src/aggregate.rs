@@ -1,9 +1,15 @@
 //! National aggregation with polars (SPEC section 5): distributions per cycle, sectors,
 //! response rate against the registry, trends across cycles and crosswalk views.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
+use polars::prelude::*;
 use serde::Serialize;
+
+use crate::framework::Framework;
+use crate::registry::Registry;
+use crate::score::{AgencyScore, TIER_EPSILON};
+use crate::workbook::{Answer, Submission};
 
 /// Distribution of one score over the scored agencies of a cycle.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -75,4 +81,839 @@ pub struct National {
     pub cycles: BTreeMap<String, CycleSummary>,
     pub trends: BTreeMap<String, Trend>,
     pub crosswalk: Crosswalk,
+}
+
+/// The order of cycles: numerically when both parse as integers (`9` before `10`), as
+/// strings when neither does (`2025-H2` before `2026-H1`), and an integer cycle before a
+/// text one. That last rule is what makes the order total (mixing numeric and string
+/// comparisons otherwise loops: `9` < `10` < `1a` < `9`), which sorting needs.
+/// "The previous cycle" of a trend is the one just before in this order.
+pub fn cycle_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    match (a.trim().parse::<i64>(), b.trim().parse::<i64>()) {
+        (Ok(x), Ok(y)) => x.cmp(&y).then_with(|| a.cmp(b)),
+        (Ok(_), Err(_)) => std::cmp::Ordering::Less,
+        (Err(_), Ok(_)) => std::cmp::Ordering::Greater,
+        (Err(_), Err(_)) => a.cmp(b),
+    }
+}
+
+/// What a row of the long table measures. Keys are numbered in this order (overall, index,
+/// domains, categories, questions), so the rows that sector summaries need are the keys
+/// below `2 + domains`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Overall,
+    Index,
+    Domain,
+    Category,
+    Question,
+}
+
+/// The numbered keys of the long table: (kind, id).
+struct Keys {
+    keys: Vec<(Kind, String)>,
+    first_category: usize,
+    first_question: usize,
+}
+
+impl Keys {
+    fn new(framework: &Framework) -> Self {
+        let mut keys = vec![
+            (Kind::Overall, "overall".to_string()),
+            (Kind::Index, "index".to_string()),
+        ];
+        keys.extend(
+            framework
+                .domains
+                .iter()
+                .map(|d| (Kind::Domain, d.id.clone())),
+        );
+        let first_category = keys.len();
+        keys.extend(
+            framework
+                .categories
+                .iter()
+                .map(|c| (Kind::Category, c.id.clone())),
+        );
+        let first_question = keys.len();
+        keys.extend(
+            framework
+                .questions
+                .iter()
+                .map(|q| (Kind::Question, q.id.clone())),
+        );
+        Keys {
+            keys,
+            first_category,
+            first_question,
+        }
+    }
+}
+
+/// The long table, column by column: one row per (agency, cycle, key). Strings are
+/// numbered so the frame holds only integers and floats, which keeps 10,000 agencies
+/// small and fast to group.
+#[derive(Default)]
+struct LongRows {
+    cycle: Vec<u32>,
+    sector: Vec<u32>,
+    key: Vec<u32>,
+    score: Vec<Option<f64>>,
+    /// 1.0 when the score + 1e-9 reaches the target, 0.0 when not, null without a score.
+    met: Vec<Option<f64>>,
+}
+
+impl LongRows {
+    fn push(&mut self, cycle: u32, sector: u32, key: usize, score: Option<f64>, target: f64) {
+        self.cycle.push(cycle);
+        self.sector.push(sector);
+        self.key.push(key as u32);
+        self.score.push(score);
+        self.met
+            .push(score.map(|s| f64::from(u8::from(s + TIER_EPSILON >= target))));
+    }
+
+    fn into_frame(self) -> PolarsResult<DataFrame> {
+        DataFrame::new(vec![
+            Column::new("cycle".into(), self.cycle),
+            Column::new("sector".into(), self.sector),
+            Column::new("key".into(), self.key),
+            Column::new("score".into(), self.score),
+            Column::new("met".into(), self.met),
+        ])
+    }
+}
+
+/// The seven statistics of SPEC section 5 plus the share at target, as polars
+/// expressions. Nulls (not applicable) are left out of every one of them.
+fn stat_exprs() -> Vec<Expr> {
+    let score = || col("score");
+    vec![
+        score().count().cast(DataType::UInt64).alias("count"),
+        score().mean().alias("mean"),
+        score().median().alias("median"),
+        score()
+            .quantile(lit(0.25), QuantileMethod::Linear)
+            .alias("p25"),
+        score()
+            .quantile(lit(0.75), QuantileMethod::Linear)
+            .alias("p75"),
+        score().min().alias("min"),
+        score().max().alias("max"),
+        col("met").mean().alias("at_or_above_target"),
+    ]
+}
+
+/// Read grouped statistics back: one [`Stats`] per row, keyed by the group columns.
+fn read_stats(df: &DataFrame, group: &[&str]) -> PolarsResult<Vec<(Vec<u32>, Stats)>> {
+    let groups = group
+        .iter()
+        .map(|g| df.column(g).and_then(|c| c.u32()))
+        .collect::<PolarsResult<Vec<_>>>()?;
+    let count = df.column("count")?.u64()?;
+    let f = |name: &str| df.column(name).and_then(|c| c.f64());
+    let (mean, median, p25, p75) = (f("mean")?, f("median")?, f("p25")?, f("p75")?);
+    let (min, max, met) = (f("min")?, f("max")?, f("at_or_above_target")?);
+    let mut out = Vec::with_capacity(df.height());
+    for i in 0..df.height() {
+        let key: Vec<u32> = groups.iter().map(|g| g.get(i).unwrap_or(0)).collect();
+        let count = count.get(i).unwrap_or(0) as usize;
+        // polars gives a mean of NaN or null for an all-null group depending on the
+        // statistic; an empty group has no statistics at all.
+        let stats = if count == 0 {
+            Stats::default()
+        } else {
+            Stats {
+                count,
+                mean: mean.get(i),
+                median: median.get(i),
+                p25: p25.get(i),
+                p75: p75.get(i),
+                min: min.get(i),
+                max: max.get(i),
+                at_or_above_target: met.get(i),
+            }
+        };
+        out.push((key, stats));
+    }
+    Ok(out)
+}
+
+/// Interns strings as dense u32 codes, in first-seen order.
+#[derive(Default)]
+struct Interner {
+    codes: BTreeMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl Interner {
+    fn code(&mut self, s: &str) -> u32 {
+        if let Some(&c) = self.codes.get(s) {
+            return c;
+        }
+        let c = self.names.len() as u32;
+        self.codes.insert(s.to_string(), c);
+        self.names.push(s.to_string());
+        c
+    }
+}
+
+/// The ids a crosswalk tag counts towards: itself and every id above it. A tag splits at
+/// each `.`, and at a `-` followed only by digits (a CSF subcategory number), so
+/// `GV.OC-01` counts towards `GV`, `GV.OC` and `GV.OC-01`, `D3.1` towards `D3` and `D3.1`,
+/// while a GCI pillar such as `capacity-development` stays whole.
+pub fn ref_ancestors(id: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for (i, ch) in id.char_indices() {
+        let cut = match ch {
+            '.' => true,
+            '-' => {
+                let rest = &id[i + 1..];
+                !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit())
+            }
+            _ => false,
+        };
+        if cut && i > 0 {
+            out.push(&id[..i]);
+        }
+    }
+    out.push(id);
+    out
+}
+
+/// National aggregates per cycle, trends between consecutive cycles and crosswalk views
+/// (SPEC section 5). `scores` are the scored agencies (any order); `submissions` are all
+/// ingested files, used for the response rate when there is no registry.
+pub fn aggregate(
+    framework: &Framework,
+    scores: &[AgencyScore],
+    submissions: &[Submission],
+    registry: Option<&Registry>,
+) -> National {
+    // The frame is built here with a fixed schema from plain numbers; polars can only fail
+    // on a bug in this function, never on agency data.
+    try_aggregate(framework, scores, submissions, registry)
+        .expect("polars aggregation over a well-formed frame")
+}
+
+fn try_aggregate(
+    framework: &Framework,
+    scores: &[AgencyScore],
+    submissions: &[Submission],
+    registry: Option<&Registry>,
+) -> PolarsResult<National> {
+    // A fixed row order makes every float sum, and so every byte of output, independent of
+    // the order the caller passes agencies in.
+    let mut sorted: Vec<&AgencyScore> = scores.iter().collect();
+    sorted.sort_by(|a, b| {
+        cycle_cmp(&a.cycle, &b.cycle)
+            .then_with(|| a.agency_id.cmp(&b.agency_id))
+            .then_with(|| a.file.cmp(&b.file))
+    });
+
+    let mut cycle_set: BTreeSet<&str> = sorted.iter().map(|s| s.cycle.as_str()).collect();
+    cycle_set.extend(submissions.iter().filter_map(|s| s.cycle()));
+    let mut cycles: Vec<&str> = cycle_set.into_iter().collect();
+    cycles.sort_by(|a, b| cycle_cmp(a, b));
+    let cycle_code: BTreeMap<&str, u32> = cycles
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (*c, i as u32))
+        .collect();
+
+    let keys = Keys::new(framework);
+    let max = f64::from(framework.max_level());
+    let mut sectors = Interner::default();
+    let mut rows = LongRows::default();
+    for s in &sorted {
+        let cycle = cycle_code[s.cycle.as_str()];
+        let sector = sectors.code(&s.sector);
+        let target = f64::from(s.target);
+        rows.push(cycle, sector, 0, s.overall, target);
+        // The index meets its target exactly when the overall does.
+        let index_target = if max > 0.0 { target / max * 100.0 } else { 0.0 };
+        let index_met = s.overall.map(|o| o + TIER_EPSILON >= target);
+        rows.push(cycle, sector, 1, s.index, index_target);
+        if let (Some(m), Some(i)) = (rows.met.last_mut(), index_met) {
+            *m = Some(f64::from(u8::from(i)));
+        }
+        for (k, d) in framework.domains.iter().enumerate() {
+            let score = s.domains.get(&d.id).copied().flatten();
+            rows.push(cycle, sector, 2 + k, score, target);
+        }
+        for (k, c) in framework.categories.iter().enumerate() {
+            let score = s.categories.get(&c.id).copied().flatten();
+            rows.push(cycle, sector, keys.first_category + k, score, target);
+        }
+        for k in 0..framework.questions.len() {
+            let level = match s.answers.get(k).map(|a| a.answer) {
+                Some(Answer::Level(l)) => Some(f64::from(l)),
+                Some(Answer::NotApplicable) => None,
+                Some(Answer::Unanswered) | None => Some(0.0),
+            };
+            rows.push(cycle, sector, keys.first_question + k, level, target);
+        }
+    }
+    let frame = rows.into_frame()?;
+
+    let national_stats = frame
+        .clone()
+        .lazy()
+        .group_by([col("cycle"), col("key")])
+        .agg(stat_exprs())
+        .collect()?;
+    let sector_keys = keys.first_category as u32;
+    let sector_stats = frame
+        .lazy()
+        .filter(col("key").lt(lit(sector_keys)))
+        .group_by([col("cycle"), col("sector"), col("key")])
+        .agg(stat_exprs())
+        .collect()?;
+
+    let mut summaries: BTreeMap<String, CycleSummary> = cycles
+        .iter()
+        .map(|c| (c.to_string(), CycleSummary::default()))
+        .collect();
+    for (group, stats) in read_stats(&national_stats, &["cycle", "key"])? {
+        let (Some(cycle), Some((kind, id))) = (
+            cycles.get(group[0] as usize),
+            keys.keys.get(group[1] as usize),
+        ) else {
+            continue;
+        };
+        let Some(summary) = summaries.get_mut(*cycle) else {
+            continue;
+        };
+        match kind {
+            Kind::Overall => summary.overall = stats,
+            Kind::Index => summary.index = stats,
+            Kind::Domain => drop(summary.domains.insert(id.clone(), stats)),
+            Kind::Category => drop(summary.categories.insert(id.clone(), stats)),
+            Kind::Question => drop(summary.questions.insert(id.clone(), stats)),
+        }
+    }
+    for (group, stats) in read_stats(&sector_stats, &["cycle", "sector", "key"])? {
+        let (Some(cycle), Some(sector), Some((kind, id))) = (
+            cycles.get(group[0] as usize),
+            sectors.names.get(group[1] as usize),
+            keys.keys.get(group[2] as usize),
+        ) else {
+            continue;
+        };
+        let Some(summary) = summaries.get_mut(*cycle) else {
+            continue;
+        };
+        let entry = summary.sectors.entry(sector.clone()).or_default();
+        match kind {
+            Kind::Overall => entry.overall = stats,
+            Kind::Index => entry.index = stats,
+            Kind::Domain => drop(entry.domains.insert(id.clone(), stats)),
+            Kind::Category | Kind::Question => {}
+        }
+    }
+    // Every domain and category appears in every cycle, with count 0 where no agency has a
+    // score for it, so readers never meet a missing key.
+    for summary in summaries.values_mut() {
+        for d in &framework.domains {
+            summary.domains.entry(d.id.clone()).or_default();
+        }
+        for c in &framework.categories {
+            summary.categories.entry(c.id.clone()).or_default();
+        }
+        for q in &framework.questions {
+            summary.questions.entry(q.id.clone()).or_default();
+        }
+        for sector in summary.sectors.values_mut() {
+            for d in &framework.domains {
+                sector.domains.entry(d.id.clone()).or_default();
+            }
+        }
+    }
+
+    response_rates(&mut summaries, &sorted, submissions, registry);
+    let trends = trends(&cycles, &summaries, &sorted);
+    let crosswalk = crosswalk(framework, &cycles, &sorted)?;
+    Ok(National {
+        cycles: summaries,
+        trends,
+        crosswalk,
+    })
+}
+
+/// Response rate and missing agencies per cycle. With a registry, the expected set is the
+/// registry; without one, every agency whose Profile gave an id in that cycle, whatever
+/// became of its workbook (rejected ones included).
+fn response_rates(
+    summaries: &mut BTreeMap<String, CycleSummary>,
+    scores: &[&AgencyScore],
+    submissions: &[Submission],
+    registry: Option<&Registry>,
+) {
+    for (cycle, summary) in summaries.iter_mut() {
+        let scored: BTreeSet<&str> = scores
+            .iter()
+            .filter(|s| &s.cycle == cycle)
+            .map(|s| s.agency_id.as_str())
+            .collect();
+        let expected: BTreeSet<&str> = match registry {
+            Some(r) => r.agencies.keys().map(String::as_str).collect(),
+            None => submissions
+                .iter()
+                .filter(|s| s.cycle() == Some(cycle.as_str()))
+                .filter_map(|s| s.agency_id())
+                .chain(scored.iter().copied())
+                .collect(),
+        };
+        let responded = expected.intersection(&scored).count();
+        summary.scored = scored.len();
+        summary.expected = expected.len();
+        summary.response_rate =
+            (!expected.is_empty()).then(|| responded as f64 / expected.len() as f64);
+        summary.missing = expected
+            .difference(&scored)
+            .map(|s| s.to_string())
+            .collect();
+    }
+}
+
+fn diff(now: Option<f64>, before: Option<f64>) -> Option<f64> {
+    Some(now? - before?)
+}
+
+/// Changes between each cycle with scored agencies and the one before it (in
+/// [`cycle_cmp`] order, skipping cycles where nothing was scored).
+fn trends(
+    cycles: &[&str],
+    summaries: &BTreeMap<String, CycleSummary>,
+    scores: &[&AgencyScore],
+) -> BTreeMap<String, Trend> {
+    let scored_cycles: Vec<&str> = cycles
+        .iter()
+        .copied()
+        .filter(|c| scores.iter().any(|s| s.cycle == *c))
+        .collect();
+    let by_key: BTreeMap<(&str, &str), &AgencyScore> = scores
+        .iter()
+        .map(|s| ((s.cycle.as_str(), s.agency_id.as_str()), *s))
+        .collect();
+    let mut out = BTreeMap::new();
+    for pair in scored_cycles.windows(2) {
+        let (from, to) = (pair[0], pair[1]);
+        let (Some(before), Some(now)) = (summaries.get(from), summaries.get(to)) else {
+            continue;
+        };
+        let mut agencies = BTreeMap::new();
+        for ((_, agency), now) in by_key.range((to, "")..).take_while(|((c, _), _)| *c == to) {
+            let Some(before) = by_key.get(&(from, *agency)) else {
+                continue;
+            };
+            let change = |a: &BTreeMap<String, Option<f64>>, b: &BTreeMap<String, Option<f64>>| {
+                a.iter()
+                    .map(|(id, v)| (id.clone(), diff(*v, b.get(id).copied().flatten())))
+                    .collect()
+            };
+            agencies.insert(
+                agency.to_string(),
+                AgencyChange {
+                    overall: diff(now.overall, before.overall),
+                    domains: change(&now.domains, &before.domains),
+                    categories: change(&now.categories, &before.categories),
+                },
+            );
+        }
+        out.insert(
+            to.to_string(),
+            Trend {
+                from: from.to_string(),
+                national: NationalChange {
+                    mean: diff(now.overall.mean, before.overall.mean),
+                    median: diff(now.overall.median, before.overall.median),
+                },
+                agencies,
+            },
+        );
+    }
+    out
+}
+
+/// Crosswalk views: per agency, the plain mean of the levels of the questions tagged with
+/// a reference or one below it (unanswered 0, N/A left out); then the mean over agencies.
+fn crosswalk(
+    framework: &Framework,
+    cycles: &[&str],
+    scores: &[&AgencyScore],
+) -> PolarsResult<Crosswalk> {
+    // Per question, the distinct (scheme, id) references it counts towards: a question
+    // tagged GV.OC-01 and GV.OC-02 counts once towards GV.
+    let mut refs = Interner::default();
+    let mut ref_names: Vec<(String, String)> = Vec::new();
+    let covered: Vec<Vec<u32>> = framework
+        .questions
+        .iter()
+        .map(|q| {
+            let mut codes: BTreeSet<u32> = BTreeSet::new();
+            for tag in &q.refs {
+                let Some((scheme, id)) = tag.split_once(':') else {
+                    continue;
+                };
+                for up in ref_ancestors(id) {
+                    let code = refs.code(&format!("{scheme}:{up}"));
+                    if code as usize == ref_names.len() {
+                        ref_names.push((scheme.to_string(), up.to_string()));
+                    }
+                    codes.insert(code);
+                }
+            }
+            codes.into_iter().collect()
+        })
+        .collect();
+    let cycle_code: BTreeMap<&str, u32> = cycles
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (*c, i as u32))
+        .collect();
+
+    // The per-agency mean is a few additions per question; it stays in plain Rust so the
+    // frame holds one row per agency and reference instead of one per tag.
+    let (mut cycle_col, mut ref_col, mut mean_col) = (Vec::new(), Vec::new(), Vec::new());
+    let mut sums = vec![(0.0f64, 0u32); ref_names.len()];
+    for s in scores {
+        sums.iter_mut().for_each(|x| *x = (0.0, 0));
+        for (qi, codes) in covered.iter().enumerate() {
+            let level = match s.answers.get(qi).map(|a| a.answer) {
+                Some(Answer::Level(l)) => f64::from(l),
+                Some(Answer::NotApplicable) => continue,
+                Some(Answer::Unanswered) | None => 0.0,
+            };
+            for &c in codes {
+                let slot = &mut sums[c as usize];
+                slot.0 += level;
+                slot.1 += 1;
+            }
+        }
+        let cycle = cycle_code.get(s.cycle.as_str()).copied().unwrap_or(0);
+        for (code, &(sum, n)) in sums.iter().enumerate() {
+            if n > 0 {
+                cycle_col.push(cycle);
+                ref_col.push(code as u32);
+                mean_col.push(sum / f64::from(n));
+            }
+        }
+    }
+    let frame = DataFrame::new(vec![
+        Column::new("cycle".into(), cycle_col),
+        Column::new("ref".into(), ref_col),
+        Column::new("level".into(), mean_col),
+    ])?;
+    let means = frame
+        .lazy()
+        .group_by([col("cycle"), col("ref")])
+        .agg([col("level").mean().alias("mean")])
+        .collect()?;
+    let (cycle_col, ref_col) = (means.column("cycle")?.u32()?, means.column("ref")?.u32()?);
+    let mean_col = means.column("mean")?.f64()?;
+    let mut out = Crosswalk::new();
+    for i in 0..means.height() {
+        let (Some(c), Some(r), Some(m)) = (cycle_col.get(i), ref_col.get(i), mean_col.get(i))
+        else {
+            continue;
+        };
+        let (Some(cycle), Some((scheme, id))) = (cycles.get(c as usize), ref_names.get(r as usize))
+        else {
+            continue;
+        };
+        out.entry(scheme.clone())
+            .or_default()
+            .entry(cycle.to_string())
+            .or_default()
+            .insert(id.clone(), m);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::score::score_all;
+    use crate::score::tests::{golden, submission};
+    use crate::workbook::{Answer, Status};
+    use proptest::prelude::*;
+    use Answer::{Level as L, NotApplicable as NA, Unanswered as U};
+
+    fn close(a: Option<f64>, b: f64) {
+        let a = a.expect("a value");
+        assert!((a - b).abs() < 1e-12, "{a} != {b}");
+    }
+
+    #[test]
+    fn cycles_order_numerically_then_as_text() {
+        let mut c = vec!["2026-H1", "10", "9", "2025-H2", "1a"];
+        c.sort_by(|a, b| cycle_cmp(a, b));
+        assert_eq!(c, ["9", "10", "1a", "2025-H2", "2026-H1"]);
+    }
+
+    #[test]
+    fn ancestors_of_references() {
+        assert_eq!(ref_ancestors("GV.OC-01"), ["GV", "GV.OC", "GV.OC-01"]);
+        assert_eq!(ref_ancestors("GV"), ["GV"]);
+        assert_eq!(ref_ancestors("D3.1"), ["D3", "D3.1"]);
+        assert_eq!(
+            ref_ancestors("capacity-development"),
+            ["capacity-development"]
+        );
+    }
+
+    #[test]
+    fn national_statistics_by_hand() {
+        let fw = golden();
+        // Four agencies at a flat 1, 2, 3, 4 (overall = that level), target 2.
+        let subs: Vec<_> = (1..=4u8)
+            .map(|l| submission(&format!("A{l}"), "ministry", "2026", &[L(l); 6]))
+            .collect();
+        let scores = score_all(&fw, &subs, None);
+        let n = aggregate(&fw, &scores, &subs, None);
+        let c = &n.cycles["2026"];
+        assert_eq!(c.overall.count, 4);
+        close(c.overall.mean, 2.5);
+        close(c.overall.median, 2.5);
+        // linear: position 0.25 * 3 = 0.75 between 1 and 2
+        close(c.overall.p25, 1.75);
+        close(c.overall.p75, 3.25);
+        close(c.overall.min, 1.0);
+        close(c.overall.max, 4.0);
+        close(c.overall.at_or_above_target, 0.75);
+        close(c.index.mean, 62.5);
+        close(c.index.p25, 43.75);
+        close(c.index.at_or_above_target, 0.75);
+        close(c.domains["D2"].median, 2.5);
+        close(c.categories["D1.B"].max, 4.0);
+        close(c.questions["D2.C-02"].mean, 2.5);
+        close(c.sectors["ministry"].overall.mean, 2.5);
+        assert_eq!(c.sectors["ministry"].domains["D1"].count, 4);
+        close(c.response_rate, 1.0);
+        assert!(c.missing.is_empty());
+    }
+
+    #[test]
+    fn uneven_quantiles_and_na_counts() {
+        let fw = golden();
+        let subs = vec![
+            submission("A", "ministry", "2026", &[L(0), L(0), NA, NA, L(0), L(0)]),
+            submission("B", "energy", "2026", &[L(1), L(1), L(1), L(1), L(1), L(1)]),
+            submission("C", "energy", "2026", &[L(4), L(4), L(4), L(4), L(4), L(4)]),
+        ];
+        let scores = score_all(&fw, &subs, None);
+        let c = &aggregate(&fw, &scores, &subs, None).cycles["2026"];
+        close(c.overall.p25, 0.5);
+        close(c.overall.p75, 2.5);
+        // A's D1.B is not applicable: left out of the count, not counted as 0.
+        assert_eq!(c.categories["D1.B"].count, 2);
+        close(c.categories["D1.B"].mean, 2.5);
+        assert_eq!(c.questions["D1.B-01"].count, 2);
+        // Targets: A (ministry, 2) at 0 misses, B (energy, 3) at 1 misses, C at 4 meets.
+        close(c.overall.at_or_above_target, 1.0 / 3.0);
+        close(c.sectors["energy"].overall.at_or_above_target, 0.5);
+        assert_eq!(c.sectors["ministry"].overall.count, 1);
+    }
+
+    #[test]
+    fn response_rate_with_and_without_registry() {
+        let fw = golden();
+        let mut rejected = submission("R", "ministry", "2026", &[]);
+        rejected.status = Status::Rejected;
+        let mut unreadable = submission("X", "ministry", "2026", &[]);
+        unreadable.status = Status::Rejected;
+        unreadable.profile.agency_id = None;
+        let subs = vec![
+            submission("A", "ministry", "2026", &[L(3); 6]),
+            rejected,
+            unreadable,
+        ];
+        let scores = score_all(&fw, &subs, None);
+        let c = &aggregate(&fw, &scores, &subs, None).cycles["2026"];
+        // Expected: A and R (readable Profiles); X had no readable agency id.
+        assert_eq!((c.scored, c.expected), (1, 2));
+        close(c.response_rate, 0.5);
+        assert_eq!(c.missing, ["R"]);
+
+        let reg = crate::registry::parse_registry(
+            "agency_id,name_en,name_km,sector\nA,a,,ministry\nB,b,,ministry\nC,c,,ministry\nR,r,,ministry\n"
+                .as_bytes(),
+            "r.csv",
+        )
+        .unwrap();
+        let scores = score_all(&fw, &subs, Some(&reg));
+        let c = &aggregate(&fw, &scores, &subs, Some(&reg)).cycles["2026"];
+        assert_eq!((c.scored, c.expected), (1, 4));
+        close(c.response_rate, 0.25);
+        assert_eq!(c.missing, ["B", "C", "R"]);
+    }
+
+    #[test]
+    fn trends_compare_with_the_previous_cycle() {
+        let fw = golden();
+        let subs = vec![
+            submission("A", "ministry", "9", &[L(1); 6]),
+            submission("B", "ministry", "9", &[L(3); 6]),
+            submission("A", "ministry", "10", &[L(2), L(2), NA, NA, L(2), L(2)]),
+            submission("C", "ministry", "10", &[L(4); 6]),
+            submission("A", "ministry", "11", &[L(4); 6]),
+        ];
+        let scores = score_all(&fw, &subs, None);
+        let n = aggregate(&fw, &scores, &subs, None);
+        assert!(!n.trends.contains_key("9"));
+        let t = &n.trends["10"];
+        assert_eq!(t.from, "9");
+        // mean 2 -> 3, median 2 -> 3
+        close(t.national.mean, 1.0);
+        close(t.national.median, 1.0);
+        assert_eq!(t.agencies.keys().collect::<Vec<_>>(), ["A"]);
+        let a = &t.agencies["A"];
+        close(a.overall, 1.0);
+        close(a.domains["D1"], 1.0);
+        // D1.B is N/A in cycle 10: no change can be stated.
+        assert_eq!(a.categories["D1.B"], None);
+        assert_eq!(n.trends["11"].from, "10");
+        close(n.trends["11"].agencies["A"].overall, 2.0);
+    }
+
+    #[test]
+    fn crosswalk_by_hand() {
+        let fw = golden();
+        let subs = vec![
+            submission("A", "ministry", "2026", &[L(4), L(2), L(1), U, L(3), NA]),
+            submission("B", "ministry", "2026", &[L(0), NA, NA, NA, NA, NA]),
+        ];
+        let scores = score_all(&fw, &subs, None);
+        let x = &aggregate(&fw, &scores, &subs, None).crosswalk;
+        let csf = &x["CSF"]["2026"];
+        // A: GV = q1, q2, q5 -> (4 + 2 + 3)/3 = 3; B: GV = q1 -> 0. Mean 1.5.
+        close(csf.get("GV").copied(), 1.5);
+        // A: GV.OC = q1, q5 -> 3.5; B: q1 -> 0.
+        close(csf.get("GV.OC").copied(), 1.75);
+        close(csf.get("GV.OC-01").copied(), 2.0);
+        // GV.RR-02 is q2 only: B is N/A there, so only A counts.
+        close(csf.get("GV.RR").copied(), 2.0);
+        close(csf.get("PR").copied(), 1.0);
+        close(csf.get("PR.AA-01").copied(), 1.0);
+        let gci = &x["GCI"]["2026"];
+        close(gci.get("legal").copied(), 2.0);
+        close(gci.get("technical").copied(), 3.0);
+        assert_eq!(gci.len(), 2);
+    }
+
+    /// docs/methodology.md, "A worked example": every number printed there.
+    #[test]
+    fn worked_example_of_the_methodology() {
+        let fw = crate::framework::load_str(
+            include_str!("../tests/frameworks/worked-example.toml"),
+            crate::framework::Source::File("worked-example.toml".into()),
+        )
+        .unwrap();
+        let subs = vec![
+            submission("MOP", "ministry", "2026", &[L(2), U, L(4), NA, L(2)]),
+            submission("EDC", "energy", "2026", &[L(4), L(4), L(3), L(3), L(5)]),
+        ];
+        let scores = score_all(&fw, &subs, None);
+        let (edc, mop) = (&scores[0], &scores[1]);
+        close(mop.categories["PEO.AW"], 1.0);
+        close(mop.categories["TEC.PR"], 4.0);
+        close(mop.categories["TEC.DE"], 2.0);
+        close(mop.domains["PEO"], 1.0);
+        close(mop.domains["TEC"], 3.0);
+        close(mop.overall, 2.5);
+        close(mop.index, 50.0);
+        assert_eq!((mop.tier, mop.target), (Some(2), 3));
+        close(mop.completeness, 0.75);
+        close(mop.overall_gap(), 0.5);
+        let gaps: Vec<(&str, u8, f64)> = mop
+            .gaps
+            .iter()
+            .map(|g| (g.question_id.as_str(), g.gap, g.priority))
+            .collect();
+        assert_eq!(
+            gaps,
+            [
+                ("PEO.AW-02", 3, 3.0),
+                ("TEC.DE-01", 1, 3.0),
+                ("PEO.AW-01", 1, 1.0)
+            ]
+        );
+        close(edc.categories["TEC.PR"], 3.0);
+        close(edc.domains["TEC"], 4.0);
+        close(edc.overall, 4.0);
+        close(edc.index, 80.0);
+        assert_eq!((edc.tier, edc.target), (Some(4), 4));
+        let gaps: Vec<(&str, f64)> = edc
+            .gaps
+            .iter()
+            .map(|g| (g.question_id.as_str(), g.priority))
+            .collect();
+        assert_eq!(gaps, [("TEC.PR-01", 6.0), ("TEC.PR-02", 3.0)]);
+
+        let n = aggregate(&fw, &scores, &subs, None);
+        let c = &n.cycles["2026"];
+        close(c.overall.mean, 3.25);
+        close(c.overall.median, 3.25);
+        close(c.overall.p25, 2.875);
+        close(c.overall.p75, 3.625);
+        close(c.overall.at_or_above_target, 0.5);
+        close(c.index.mean, 65.0);
+        close(c.domains["PEO"].mean, 2.5);
+        close(c.domains["TEC"].mean, 3.5);
+        let csf = &n.crosswalk["CSF"]["2026"];
+        close(csf.get("PR").copied(), 2.75);
+        close(csf.get("PR.AT").copied(), 2.5);
+        close(csf.get("PR.PS").copied(), 3.5);
+        close(csf.get("DE").copied(), 3.5);
+    }
+
+    #[test]
+    fn empty_input_gives_empty_national() {
+        let fw = golden();
+        let n = aggregate(&fw, &[], &[], None);
+        assert!(n.cycles.is_empty() && n.trends.is_empty());
+    }
+
+    fn answer_strategy() -> impl Strategy<Value = Answer> {
+        prop_oneof![
+            (0u8..=4).prop_map(Answer::Level),
+            Just(Answer::Unanswered),
+            Just(Answer::NotApplicable),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        #[test]
+        fn order_of_rows_changes_nothing(
+            sets in prop::collection::vec(prop::collection::vec(answer_strategy(), 6), 1..10),
+            rotate in 0usize..10,
+        ) {
+            let fw = golden();
+            let subs: Vec<_> = sets.iter().enumerate()
+                .map(|(i, a)| submission(&format!("A{}", i / 2), if i % 3 == 0 { "energy" } else { "ministry" }, if i % 2 == 0 { "2025" } else { "2026" }, a))
+                .collect();
+            let scores = score_all(&fw, &subs, None);
+            let mut shuffled = scores.clone();
+            shuffled.reverse();
+            let k = rotate % shuffled.len();
+            shuffled.rotate_left(k);
+            let mut subs_shuffled = subs.clone();
+            subs_shuffled.rotate_left(rotate % subs.len());
+            let a = aggregate(&fw, &scores, &subs, None);
+            let b = aggregate(&fw, &shuffled, &subs_shuffled, None);
+            prop_assert_eq!(&a, &b);
+            for c in a.cycles.values() {
+                for s in [&c.overall].into_iter().chain(c.domains.values()).chain(c.categories.values()) {
+                    for v in [s.mean, s.median, s.p25, s.p75, s.min, s.max].into_iter().flatten() {
+                        prop_assert!((0.0..=4.0).contains(&v));
+                    }
+                    if s.count > 0 {
+                        prop_assert!(s.min <= s.p25 && s.p25 <= s.median && s.median <= s.p75 && s.p75 <= s.max);
+                    }
+                }
+            }
+        }
+    }
 }

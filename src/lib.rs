@@ -15,6 +15,7 @@
 
 pub mod aggregate;
 pub mod cli;
+pub mod export;
 pub mod framework;
 pub mod registry;
 pub mod score;

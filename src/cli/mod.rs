@@ -4,6 +4,7 @@
 
 mod framework_cmd;
 pub mod validate_cmd;
+mod score_cmd;
 
 use std::io::Write;
 
@@ -52,6 +53,8 @@ enum Command {
     Framework(framework_cmd::FrameworkCommand),
     /// Check returned workbooks and list every problem with its sheet and cell.
     Validate(validate_cmd::ValidateArgs),
+    /// Score workbooks, aggregate nationally and export JSON, CSV or Parquet.
+    Score(score_cmd::ScoreArgs),
 }
 
 /// Parse the arguments, run the command and return the exit status.
@@ -72,6 +75,7 @@ pub fn main() -> i32 {
         Command::Frameworks => framework_cmd::list(),
         Command::Framework(cmd) => framework_cmd::run(cmd),
         Command::Validate(args) => validate_cmd::run(args),
+        Command::Score(args) => score_cmd::run(args),
     };
     match result {
         Ok(exit) => exit as i32,

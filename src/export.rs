@@ -1,0 +1,769 @@
+//! Exports of `posture score` (SPEC section 6): the JSON document with every input file,
+//! every scored agency, the national aggregates, trends and crosswalk; and the long table
+//! (one row per agency, cycle, level and id) as CSV or Parquet. Everything written here is
+//! sorted, so the same inputs give the same bytes, and written atomically (a temporary
+//! file in the target's folder, then a rename), so a reader never sees half a file.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::{Column, DataFrame, ParquetCompression, ParquetWriter};
+use serde::Serialize;
+
+use crate::aggregate::{cycle_cmp, Crosswalk, CycleSummary, National, Trend};
+use crate::framework::Framework;
+use crate::registry::Registry;
+use crate::score::{AgencyScore, QuestionGap};
+use crate::workbook::{Answer, Diagnostic, Status, Submission};
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ToolInfo {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FrameworkInfo {
+    pub id: String,
+    pub version: String,
+    /// sha256 of the framework file's bytes.
+    pub sha256: String,
+}
+
+/// Provenance of the registry, when one was given.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RegistryInfo {
+    pub sha256: String,
+    pub agencies: usize,
+}
+
+/// One input file and what became of it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SubmissionEntry {
+    pub file: String,
+    pub sha256: String,
+    pub status: Status,
+    pub agency_id: Option<String>,
+    pub cycle: Option<String>,
+    pub errors: Vec<Diagnostic>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// An answer as exported: a level, `"na"`, or null when unanswered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AnswerValue {
+    Level(u8),
+    NotApplicable,
+    Unanswered,
+}
+
+impl From<Answer> for AnswerValue {
+    fn from(a: Answer) -> Self {
+        match a {
+            Answer::Level(l) => AnswerValue::Level(l),
+            Answer::NotApplicable => AnswerValue::NotApplicable,
+            Answer::Unanswered => AnswerValue::Unanswered,
+        }
+    }
+}
+
+impl Serialize for AnswerValue {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            AnswerValue::Level(l) => s.serialize_u8(*l),
+            AnswerValue::NotApplicable => s.serialize_str("na"),
+            AnswerValue::Unanswered => s.serialize_none(),
+        }
+    }
+}
+
+/// One scored agency in one cycle. The first fields are SPEC section 6's; the rest
+/// (tier label, gaps, source file) are what reports and analysts need next.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AgencyEntry {
+    pub agency_id: String,
+    pub agency_name: String,
+    pub sector: String,
+    pub cycle: String,
+    pub overall: Option<f64>,
+    pub index: Option<f64>,
+    pub tier: Option<u8>,
+    pub completeness: Option<f64>,
+    pub target: u8,
+    pub domains: BTreeMap<String, Option<f64>>,
+    pub categories: BTreeMap<String, Option<f64>>,
+    /// Question id -> answer, in framework order.
+    pub answers: Answers,
+    pub tier_label: Option<String>,
+    pub file: String,
+    /// target − score per domain and category; negative means above target.
+    pub domain_gaps: BTreeMap<String, Option<f64>>,
+    pub category_gaps: BTreeMap<String, Option<f64>>,
+    /// Questions below target, highest priority first.
+    pub gaps: Vec<QuestionGap>,
+}
+
+/// Answers keyed by question id, serialised in framework order (not alphabetical), which
+/// is the order of the workbook.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Answers(pub Vec<(String, AnswerValue)>);
+
+impl Serialize for Answers {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (id, v) in &self.0 {
+            map.serialize_entry(id, v)?;
+        }
+        map.end()
+    }
+}
+
+/// The JSON export of SPEC section 6, field order as there.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ScoresDocument {
+    pub tool: ToolInfo,
+    pub framework: FrameworkInfo,
+    pub registry: Option<RegistryInfo>,
+    /// Every input file, sorted by path.
+    pub submissions: Vec<SubmissionEntry>,
+    /// Every scored agency, sorted by (agency id, cycle).
+    pub agencies: Vec<AgencyEntry>,
+    pub national: BTreeMap<String, CycleSummary>,
+    pub trends: BTreeMap<String, Trend>,
+    pub crosswalk: Crosswalk,
+}
+
+/// Assemble the document from the pipeline's results. Sorting happens here, so callers
+/// may pass submissions and scores in any order.
+pub fn build_document(
+    framework: &Framework,
+    registry: Option<&Registry>,
+    submissions: &[Submission],
+    scores: &[AgencyScore],
+    national: &National,
+) -> ScoresDocument {
+    let mut subs: Vec<SubmissionEntry> = submissions
+        .iter()
+        .map(|s| SubmissionEntry {
+            file: s.file.clone(),
+            sha256: s.sha256.clone(),
+            status: s.status,
+            agency_id: s.profile.agency_id.clone(),
+            cycle: s.profile.cycle.clone(),
+            errors: s.errors.clone(),
+            warnings: s.warnings.clone(),
+        })
+        .collect();
+    subs.sort_by(|a, b| a.file.cmp(&b.file).then_with(|| a.sha256.cmp(&b.sha256)));
+
+    let mut sorted: Vec<&AgencyScore> = scores.iter().collect();
+    sorted.sort_by(|a, b| {
+        a.agency_id
+            .cmp(&b.agency_id)
+            .then_with(|| cycle_cmp(&a.cycle, &b.cycle))
+            .then_with(|| a.file.cmp(&b.file))
+    });
+    let agencies = sorted
+        .into_iter()
+        .map(|s| AgencyEntry {
+            agency_id: s.agency_id.clone(),
+            agency_name: s.agency_name.clone(),
+            sector: s.sector.clone(),
+            cycle: s.cycle.clone(),
+            overall: s.overall,
+            index: s.index,
+            tier: s.tier,
+            completeness: s.completeness,
+            target: s.target,
+            domains: s.domains.clone(),
+            categories: s.categories.clone(),
+            answers: Answers(
+                framework
+                    .questions
+                    .iter()
+                    .enumerate()
+                    .map(|(i, q)| {
+                        let a = s.answers.get(i).map_or(Answer::Unanswered, |a| a.answer);
+                        (q.id.clone(), a.into())
+                    })
+                    .collect(),
+            ),
+            tier_label: s.tier.map(|t| framework.level_label(t, "en").to_string()),
+            file: s.file.clone(),
+            domain_gaps: s.domain_gaps(),
+            category_gaps: s.category_gaps(),
+            gaps: s.gaps.clone(),
+        })
+        .collect();
+
+    ScoresDocument {
+        tool: ToolInfo {
+            name: "posture".into(),
+            version: crate::VERSION.into(),
+        },
+        framework: FrameworkInfo {
+            id: framework.id.clone(),
+            version: framework.version.clone(),
+            sha256: framework.sha256.clone(),
+        },
+        registry: registry.map(|r| RegistryInfo {
+            sha256: r.sha256.clone(),
+            agencies: r.len(),
+        }),
+        submissions: subs,
+        agencies,
+        national: national.cycles.clone(),
+        trends: national.trends.clone(),
+        crosswalk: national.crosswalk.clone(),
+    }
+}
+
+/// An export that could not be written.
+#[derive(Debug)]
+pub struct ExportError {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+impl fmt::Display for ExportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "failed to write {} ({})",
+            self.path.display(),
+            self.message
+        )
+    }
+}
+
+impl std::error::Error for ExportError {}
+
+fn export_err(path: &Path, e: impl fmt::Display) -> ExportError {
+    ExportError {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
+/// What `--out` asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Csv,
+    Parquet,
+    /// A folder of Parquet files, one per cycle, hive style (`cycle=2026/part-0.parquet`).
+    ParquetFolder,
+}
+
+impl Format {
+    /// The format for an `--out` path: by extension (any case); a folder (an existing
+    /// directory, a path ending in a separator, or a name without extension) means
+    /// partitioned Parquet. `None` for an extension we do not write.
+    pub fn for_path(path: &Path) -> Option<Format> {
+        let ends_with_sep = path
+            .as_os_str()
+            .to_string_lossy()
+            .ends_with(['/', std::path::MAIN_SEPARATOR]);
+        if path.is_dir() || ends_with_sep {
+            return Some(Format::ParquetFolder);
+        }
+        match path.extension().map(|e| e.to_string_lossy().to_lowercase()) {
+            None => Some(Format::ParquetFolder),
+            Some(e) if e == "json" => Some(Format::Json),
+            Some(e) if e == "csv" => Some(Format::Csv),
+            Some(e) if e == "parquet" => Some(Format::Parquet),
+            Some(_) => None,
+        }
+    }
+}
+
+/// Write `bytes` to `path` atomically: a temporary file in the same folder, then a rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir).map_err(|e| export_err(path, e))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| export_err(path, e))?;
+    tmp.write_all(bytes).map_err(|e| export_err(path, e))?;
+    tmp.as_file().sync_all().map_err(|e| export_err(path, e))?;
+    tmp.persist(path).map_err(|e| export_err(path, e.error))?;
+    Ok(())
+}
+
+/// The JSON document, pretty-printed with a final newline.
+pub fn to_json(doc: &ScoresDocument) -> Vec<u8> {
+    // Serialising plain structs with string keys cannot fail.
+    let mut out = serde_json::to_vec_pretty(doc).unwrap_or_default();
+    out.push(b'\n');
+    out
+}
+
+/// One row of the long table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LongRow {
+    pub agency_id: String,
+    pub agency_name: String,
+    pub sector: String,
+    pub cycle: String,
+    /// `overall`, `domain`, `category` or `question`.
+    pub level: &'static str,
+    /// `overall` for the overall row, else the domain, category or question id.
+    pub id: String,
+    /// The score; for a question, the level counted (unanswered 0, N/A null).
+    pub score: Option<f64>,
+    /// For a question: the answer as given (`3`, `na`, or empty when unanswered).
+    pub answer: Option<String>,
+    pub target: u8,
+}
+
+pub const LONG_COLUMNS: [&str; 9] = [
+    "agency_id",
+    "agency_name",
+    "sector",
+    "cycle",
+    "level",
+    "id",
+    "score",
+    "answer",
+    "target",
+];
+
+/// The long table of SPEC section 6, in document order (agency, cycle; then overall,
+/// domains, categories and questions in framework order).
+pub fn long_rows(framework: &Framework, doc: &ScoresDocument) -> Vec<LongRow> {
+    let mut rows = Vec::with_capacity(
+        doc.agencies.len()
+            * (1 + framework.domains.len()
+                + framework.categories.len()
+                + framework.questions.len()),
+    );
+    for a in &doc.agencies {
+        let row =
+            |level: &'static str, id: &str, score: Option<f64>, answer: Option<String>| LongRow {
+                agency_id: a.agency_id.clone(),
+                agency_name: a.agency_name.clone(),
+                sector: a.sector.clone(),
+                cycle: a.cycle.clone(),
+                level,
+                id: id.to_string(),
+                score,
+                answer,
+                target: a.target,
+            };
+        rows.push(row("overall", "overall", a.overall, None));
+        for d in &framework.domains {
+            rows.push(row(
+                "domain",
+                &d.id,
+                a.domains.get(&d.id).copied().flatten(),
+                None,
+            ));
+        }
+        for c in &framework.categories {
+            let score = a.categories.get(&c.id).copied().flatten();
+            rows.push(row("category", &c.id, score, None));
+        }
+        for (id, v) in &a.answers.0 {
+            let (score, answer) = match v {
+                AnswerValue::Level(l) => (Some(f64::from(*l)), Some(l.to_string())),
+                AnswerValue::NotApplicable => (None, Some("na".to_string())),
+                AnswerValue::Unanswered => (Some(0.0), None),
+            };
+            rows.push(row("question", id, score, answer));
+        }
+    }
+    rows
+}
+
+/// A text cell made safe for spreadsheets (OWASP CSV injection): a cell that begins with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so no spreadsheet
+/// runs it as a formula.
+pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+/// The long table as CSV, with a header. Numbers keep full precision (shortest form that
+/// reads back to the same f64); every text cell is neutralised.
+pub fn to_csv(rows: &[LongRow]) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(LONG_COLUMNS)?;
+    for r in rows {
+        let score = r.score.map(|s| s.to_string()).unwrap_or_default();
+        let target = r.target.to_string();
+        w.write_record([
+            neutralise(&r.agency_id).as_ref(),
+            neutralise(&r.agency_name).as_ref(),
+            neutralise(&r.sector).as_ref(),
+            neutralise(&r.cycle).as_ref(),
+            r.level,
+            neutralise(&r.id).as_ref(),
+            score.as_str(),
+            r.answer.as_deref().unwrap_or(""),
+            target.as_str(),
+        ])?;
+    }
+    w.into_inner().map_err(|e| e.into_error().into())
+}
+
+/// The long table as a polars frame, with plain types every Parquet reader knows
+/// (UTF-8 strings, f64, u8 as int32). `with_cycle` false leaves the cycle column out, for
+/// hive partitions where the folder name carries it.
+pub fn long_frame(rows: &[LongRow], with_cycle: bool) -> polars::prelude::PolarsResult<DataFrame> {
+    let text = |name: &str, f: &dyn Fn(&LongRow) -> &str| {
+        Column::new(name.into(), rows.iter().map(f).collect::<Vec<&str>>())
+    };
+    let mut columns = vec![
+        text("agency_id", &|r| &r.agency_id),
+        text("agency_name", &|r| &r.agency_name),
+        text("sector", &|r| &r.sector),
+    ];
+    if with_cycle {
+        columns.push(text("cycle", &|r| &r.cycle));
+    }
+    columns.extend([
+        text("level", &|r| r.level),
+        text("id", &|r| &r.id),
+        Column::new(
+            "score".into(),
+            rows.iter().map(|r| r.score).collect::<Vec<Option<f64>>>(),
+        ),
+        Column::new(
+            "answer".into(),
+            rows.iter()
+                .map(|r| r.answer.as_deref())
+                .collect::<Vec<Option<&str>>>(),
+        ),
+        Column::new(
+            "target".into(),
+            rows.iter()
+                .map(|r| i32::from(r.target))
+                .collect::<Vec<i32>>(),
+        ),
+    ]);
+    DataFrame::new(columns)
+}
+
+fn parquet_bytes(mut df: DataFrame) -> polars::prelude::PolarsResult<Vec<u8>> {
+    let mut buf = Vec::new();
+    // zstd: compact, and read by DuckDB, Spark, pandas and polars alike.
+    ParquetWriter::new(&mut buf)
+        .with_compression(ParquetCompression::Zstd(None))
+        .with_statistics(polars::prelude::StatisticsOptions::full())
+        .finish(&mut df)?;
+    Ok(buf)
+}
+
+/// A cycle as a hive partition folder name: `cycle=2026`. Characters other than ASCII
+/// letters, digits, `.`, `_` and `-` are percent-encoded (as Hive does), so a cycle typed
+/// by an agency can never make a path that leaves `--out`.
+pub fn partition_dir(cycle: &str) -> String {
+    let mut out = String::from("cycle=");
+    for b in cycle.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Write the export `format` to `out`. Returns the files written (for the summary line).
+pub fn write(
+    framework: &Framework,
+    doc: &ScoresDocument,
+    format: Format,
+    out: &Path,
+) -> Result<Vec<PathBuf>, ExportError> {
+    match format {
+        Format::Json => {
+            write_atomic(out, &to_json(doc))?;
+            Ok(vec![out.to_path_buf()])
+        }
+        Format::Csv => {
+            let bytes = to_csv(&long_rows(framework, doc)).map_err(|e| export_err(out, e))?;
+            write_atomic(out, &bytes)?;
+            Ok(vec![out.to_path_buf()])
+        }
+        Format::Parquet => {
+            let rows = long_rows(framework, doc);
+            let bytes = long_frame(&rows, true)
+                .and_then(parquet_bytes)
+                .map_err(|e| export_err(out, e))?;
+            write_atomic(out, &bytes)?;
+            Ok(vec![out.to_path_buf()])
+        }
+        Format::ParquetFolder => {
+            let rows = long_rows(framework, doc);
+            let mut by_cycle: BTreeMap<&str, Vec<LongRow>> = BTreeMap::new();
+            for r in &rows {
+                by_cycle
+                    .entry(r.cycle.as_str())
+                    .or_default()
+                    .push(r.clone());
+            }
+            let mut written = Vec::new();
+            for (cycle, part) in by_cycle {
+                let path = out.join(partition_dir(cycle)).join("part-0.parquet");
+                let bytes = long_frame(&part, false)
+                    .and_then(parquet_bytes)
+                    .map_err(|e| export_err(&path, e))?;
+                write_atomic(&path, &bytes)?;
+                written.push(path);
+            }
+            if written.is_empty() {
+                std::fs::create_dir_all(out).map_err(|e| export_err(out, e))?;
+            }
+            Ok(written)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aggregate::aggregate;
+    use crate::score::score_all;
+    use crate::score::tests::{golden, submission};
+    use Answer::{Level as L, NotApplicable as NA, Unanswered as U};
+
+    fn sample() -> (Framework, Vec<Submission>) {
+        let fw = golden();
+        let mut rejected = submission("=EVIL", "ministry", "2026", &[]);
+        rejected.status = Status::Rejected;
+        rejected.file = "a/rejected.xlsx".into();
+        rejected.errors = vec![
+            Diagnostic::error(Some("Assessment"), Some("D17".into()), "found \"2.5\""),
+            Diagnostic::error(Some("Profile"), None, "agency_name is missing"),
+        ];
+        let mut evil = submission("+X", "@sector", "2026", &[L(4), L(2), L(1), U, L(3), NA]);
+        evil.profile.agency_name = Some("=HYPERLINK(\"x\")".into());
+        let subs = vec![
+            submission("B", "energy", "2026", &[L(3); 6]),
+            evil,
+            submission("B", "energy", "2025", &[L(1), NA, NA, NA, U, U]),
+            rejected,
+        ];
+        (fw, subs)
+    }
+
+    fn document(fw: &Framework, subs: &[Submission]) -> ScoresDocument {
+        let scores = score_all(fw, subs, None);
+        let national = aggregate(fw, &scores, subs, None);
+        build_document(fw, None, subs, &scores, &national)
+    }
+
+    #[test]
+    fn json_has_the_spec_shape() {
+        let (fw, subs) = sample();
+        let doc = document(&fw, &subs);
+        let v: serde_json::Value = serde_json::from_slice(&to_json(&doc)).unwrap();
+        let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            [
+                "tool",
+                "framework",
+                "registry",
+                "submissions",
+                "agencies",
+                "national",
+                "trends",
+                "crosswalk"
+            ]
+        );
+        assert_eq!(v["tool"]["name"], "posture");
+        assert_eq!(v["framework"]["id"], "golden");
+        assert_eq!(v["framework"]["sha256"].as_str().unwrap().len(), 64);
+        let files: Vec<&str> = v["submissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["file"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            files,
+            [
+                "2025/B.xlsx",
+                "2026/+X.xlsx",
+                "2026/B.xlsx",
+                "a/rejected.xlsx"
+            ]
+        );
+        let rejected = &v["submissions"][3];
+        assert_eq!(rejected["status"], "rejected");
+        assert_eq!(rejected["errors"].as_array().unwrap().len(), 2);
+        assert_eq!(rejected["errors"][0]["cell"], "D17");
+        assert_eq!(rejected["errors"][1]["cell"], serde_json::Value::Null);
+        assert!(rejected["errors"][0].get("severity").is_none());
+
+        let agencies = v["agencies"].as_array().unwrap();
+        let ids: Vec<(&str, &str)> = agencies
+            .iter()
+            .map(|a| {
+                (
+                    a["agency_id"].as_str().unwrap(),
+                    a["cycle"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(ids, [("+X", "2026"), ("B", "2025"), ("B", "2026")]);
+        let x = &agencies[0];
+        assert_eq!(x["overall"], 2.5);
+        assert_eq!(x["index"], 62.5);
+        assert_eq!(x["tier"], 2);
+        assert_eq!(x["completeness"], 0.8);
+        assert_eq!(x["answers"]["D1.A-01"], 4);
+        assert_eq!(x["answers"]["D2.C-02"], "na");
+        assert_eq!(x["answers"]["D1.B-02"], serde_json::Value::Null);
+        let order: Vec<&str> = x["answers"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            order,
+            ["D1.A-01", "D1.A-02", "D1.B-01", "D1.B-02", "D2.C-01", "D2.C-02"]
+        );
+        // B in 2025: D1.B all N/A -> null in the export, not 0.
+        assert_eq!(agencies[1]["categories"]["D1.B"], serde_json::Value::Null);
+        assert_eq!(v["national"]["2026"]["overall"]["count"], 2);
+        assert_eq!(v["national"]["2026"]["missing"][0], "=EVIL");
+        assert_eq!(v["trends"]["2026"]["from"], "2025");
+        assert!(v["crosswalk"]["CSF"]["2026"]["GV"].is_number());
+    }
+
+    #[test]
+    fn same_inputs_same_bytes_in_any_order() {
+        let (fw, subs) = sample();
+        let a = to_json(&document(&fw, &subs));
+        let mut reversed = subs.clone();
+        reversed.reverse();
+        let b = to_json(&document(&fw, &reversed));
+        assert_eq!(a, b);
+        let rows_a = to_csv(&long_rows(&fw, &document(&fw, &subs))).unwrap();
+        let rows_b = to_csv(&long_rows(&fw, &document(&fw, &reversed))).unwrap();
+        assert_eq!(rows_a, rows_b);
+    }
+
+    #[test]
+    fn csv_is_long_and_neutralised() {
+        let (fw, subs) = sample();
+        let bytes = to_csv(&long_rows(&fw, &document(&fw, &subs))).unwrap();
+        let mut r = csv::Reader::from_reader(bytes.as_slice());
+        assert_eq!(r.headers().unwrap(), LONG_COLUMNS.as_slice());
+        let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+        // 3 agencies x (1 overall + 2 domains + 3 categories + 6 questions)
+        assert_eq!(rows.len(), 3 * 12);
+        let first = &rows[0];
+        assert_eq!(&first[0], "'+X");
+        assert_eq!(&first[1], "'=HYPERLINK(\"x\")");
+        assert_eq!(&first[2], "'@sector");
+        assert_eq!(
+            (&first[4], &first[5], &first[6]),
+            ("overall", "overall", "2.5")
+        );
+        let na = rows
+            .iter()
+            .find(|r| &r[0] == "'+X" && &r[5] == "D2.C-02")
+            .unwrap();
+        assert_eq!((&na[6], &na[7]), ("", "na"));
+        let unanswered = rows
+            .iter()
+            .find(|r| &r[0] == "'+X" && &r[5] == "D1.B-02")
+            .unwrap();
+        assert_eq!((&unanswered[6], &unanswered[7]), ("0", ""));
+        for cell in rows.iter().flat_map(|r| r.iter()) {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "{cell}"
+            );
+        }
+        assert_eq!(neutralise("\tcmd"), "'\tcmd");
+        assert_eq!(neutralise("-1+1"), "'-1+1");
+        assert_eq!(neutralise("MOH"), "MOH");
+    }
+
+    #[test]
+    fn parquet_reads_back_and_partitions_by_cycle() {
+        use polars::prelude::{ParquetReader, SerReader};
+        let (fw, subs) = sample();
+        let doc = document(&fw, &subs);
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("scores.parquet");
+        write(&fw, &doc, Format::Parquet, &file).unwrap();
+        let df = ParquetReader::new(std::fs::File::open(&file).unwrap())
+            .finish()
+            .unwrap();
+        assert_eq!(df.height(), 36);
+        let names: Vec<&str> = df.get_column_names().iter().map(|s| s.as_str()).collect();
+        assert_eq!(names, LONG_COLUMNS);
+        // Parquet keeps raw text: neutralising is for spreadsheets only.
+        assert_eq!(
+            df.column("agency_id").unwrap().str().unwrap().get(0),
+            Some("+X")
+        );
+        assert_eq!(df.column("score").unwrap().f64().unwrap().get(0), Some(2.5));
+
+        let folder = dir.path().join("parts");
+        let written = write(&fw, &doc, Format::ParquetFolder, &folder).unwrap();
+        assert_eq!(
+            written,
+            [
+                folder.join("cycle=2025/part-0.parquet"),
+                folder.join("cycle=2026/part-0.parquet")
+            ]
+        );
+        let part = ParquetReader::new(std::fs::File::open(&written[1]).unwrap())
+            .finish()
+            .unwrap();
+        assert_eq!(part.height(), 24);
+        assert!(part.column("cycle").is_err());
+    }
+
+    #[test]
+    fn partition_names_cannot_escape() {
+        assert_eq!(partition_dir("2026"), "cycle=2026");
+        assert_eq!(partition_dir("../../etc"), "cycle=..%2F..%2Fetc");
+        assert_eq!(partition_dir("a b\\c"), "cycle=a%20b%5Cc");
+    }
+
+    #[test]
+    fn formats_by_extension() {
+        assert_eq!(Format::for_path(Path::new("x.JSON")), Some(Format::Json));
+        assert_eq!(Format::for_path(Path::new("x.csv")), Some(Format::Csv));
+        assert_eq!(
+            Format::for_path(Path::new("x.parquet")),
+            Some(Format::Parquet)
+        );
+        assert_eq!(
+            Format::for_path(Path::new("out/")),
+            Some(Format::ParquetFolder)
+        );
+        assert_eq!(
+            Format::for_path(Path::new("out")),
+            Some(Format::ParquetFolder)
+        );
+        assert_eq!(Format::for_path(Path::new("x.xlsx")), None);
+    }
+
+    #[test]
+    fn atomic_write_replaces_whole_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("sub/x.json");
+        write_atomic(&p, b"first, longer content").unwrap();
+        write_atomic(&p, b"second").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"second");
+        // No temporary file is left behind.
+        assert_eq!(std::fs::read_dir(p.parent().unwrap()).unwrap().count(), 1);
+    }
+}
