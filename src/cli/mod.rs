@@ -3,8 +3,8 @@
 //! inputs rejected, 2 usage or configuration error (nothing produced).
 
 mod framework_cmd;
-pub mod validate_cmd;
 mod score_cmd;
+pub mod validate_cmd;
 
 use std::io::Write;
 
