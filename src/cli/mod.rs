@@ -4,6 +4,7 @@
 
 mod framework_cmd;
 mod score_cmd;
+mod template_cmd;
 pub mod validate_cmd;
 
 use std::io::Write;
@@ -55,6 +56,8 @@ enum Command {
     Validate(validate_cmd::ValidateArgs),
     /// Score workbooks, aggregate nationally and export JSON, CSV or Parquet.
     Score(score_cmd::ScoreArgs),
+    /// Write blank self-assessment workbooks (xlsx) for agencies to fill in.
+    Template(template_cmd::TemplateArgs),
 }
 
 /// Parse the arguments, run the command and return the exit status.
@@ -76,6 +79,7 @@ pub fn main() -> i32 {
         Command::Framework(cmd) => framework_cmd::run(cmd),
         Command::Validate(args) => validate_cmd::run(args),
         Command::Score(args) => score_cmd::run(args),
+        Command::Template(args) => template_cmd::run(args),
     };
     match result {
         Ok(exit) => exit as i32,
