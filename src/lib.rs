@@ -14,10 +14,12 @@
 #![warn(clippy::iter_over_hash_type)]
 
 pub mod aggregate;
+pub mod chart;
 pub mod cli;
 pub mod export;
 pub mod framework;
 pub mod registry;
+pub mod report;
 pub mod score;
 pub mod workbook;
 

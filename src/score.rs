@@ -10,6 +10,7 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::framework::Framework;
@@ -263,8 +264,9 @@ pub fn score_all(
     submissions: &[Submission],
     registry: Option<&Registry>,
 ) -> Vec<AgencyScore> {
+    // Agencies are independent; the sort below restores a fixed order.
     let mut scores: Vec<AgencyScore> = submissions
-        .iter()
+        .par_iter()
         .filter_map(|s| score_submission(framework, s, registry))
         .collect();
     scores.sort_by(|a, b| {

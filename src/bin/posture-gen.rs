@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use posture::framework::{self, Framework};
 use posture::registry::Agency;
 use posture::workbook::template::{
-    sanitize_file_stem, template_profile, write_atomic, FilledRow, LevelCell, Template,
+    sanitize_file_stem, template_profile, write_atomic, FilledRow, Layout, LevelCell, Template,
 };
 use posture::workbook::Profile;
 
@@ -696,6 +696,7 @@ fn sample(out: &Path) -> Result<()> {
     let framework =
         framework::builtin("kh-ncmf").context("built-in framework kh-ncmf is missing")??;
     let agencies = agencies();
+    let layout = Layout::new(&framework);
     std::fs::create_dir_all(out).with_context(|| format!("failed to create {}", out.display()))?;
     write_atomic(&out.join("agencies.csv"), &registry_csv(&agencies)?)?;
     let mut written = 0usize;
@@ -721,7 +722,7 @@ fn sample(out: &Path) -> Result<()> {
             for (_, mistake) in mistakes.iter().filter(|(id, _)| *id == agency.agency_id) {
                 apply(&framework, mistake, &mut profile, &mut rows, &mut sheet)?;
             }
-            let mut template = Template::new(&framework, profile);
+            let mut template = Template::new(&framework, profile).with_layout(&layout)?;
             if !rows.is_empty() {
                 template = template.with_rows(rows)?;
             }
@@ -804,9 +805,11 @@ fn corpus(count: usize, out: &Path, framework_arg: &str, cycle: &str) -> Result<
         })
         .collect();
     write_atomic(&out.join("agencies.csv"), &registry_csv(&agencies)?)?;
+    let layout = Layout::new(&framework);
     agencies.par_iter().try_for_each(|agency| -> Result<()> {
         let (profile, rows) = submission(&framework, agency, cycle, 1);
         let bytes = Template::new(&framework, profile)
+            .with_layout(&layout)?
             .with_rows(rows)?
             .to_bytes()?;
         write_atomic(&out.join(format!("{}.xlsx", agency.agency_id)), &bytes)?;

@@ -3,6 +3,7 @@
 //! inputs rejected, 2 usage or configuration error (nothing produced).
 
 mod framework_cmd;
+mod report_cmd;
 mod score_cmd;
 mod template_cmd;
 pub mod validate_cmd;
@@ -52,12 +53,14 @@ enum Command {
     /// Check or show a framework.
     #[command(subcommand)]
     Framework(framework_cmd::FrameworkCommand),
-    /// Check returned workbooks and list every problem with its sheet and cell.
-    Validate(validate_cmd::ValidateArgs),
     /// Score workbooks, aggregate nationally and export JSON, CSV or Parquet.
     Score(score_cmd::ScoreArgs),
+    /// Render the national report, the policymaker brief and one PDF per agency.
+    Report(report_cmd::ReportArgs),
     /// Write blank self-assessment workbooks (xlsx) for agencies to fill in.
     Template(template_cmd::TemplateArgs),
+    /// Check returned workbooks and list every problem with its sheet and cell.
+    Validate(validate_cmd::ValidateArgs),
 }
 
 /// Parse the arguments, run the command and return the exit status.
@@ -77,9 +80,10 @@ pub fn main() -> i32 {
     let result = match cli.command {
         Command::Frameworks => framework_cmd::list(),
         Command::Framework(cmd) => framework_cmd::run(cmd),
-        Command::Validate(args) => validate_cmd::run(args),
         Command::Score(args) => score_cmd::run(args),
+        Command::Report(args) => report_cmd::run(args),
         Command::Template(args) => template_cmd::run(args),
+        Command::Validate(args) => validate_cmd::run(args),
     };
     match result {
         Ok(exit) => exit as i32,

@@ -63,7 +63,8 @@ impl Diagnostic {
 /// A1 reference of a zero-based (row, column), e.g. (16, 3) -> `D17`.
 pub fn a1(row: u32, col: u32) -> String {
     let mut letters = Vec::new();
-    let mut c = col + 1;
+    // u64 so that hostile coordinates near u32::MAX cannot overflow.
+    let mut c = u64::from(col) + 1;
     while c > 0 {
         let rem = (c - 1) % 26;
         letters.push(b'A' + rem as u8);
@@ -73,7 +74,7 @@ pub fn a1(row: u32, col: u32) -> String {
     format!(
         "{}{}",
         String::from_utf8(letters).expect("ASCII letters"),
-        row + 1
+        u64::from(row) + 1
     )
 }
 
@@ -185,5 +186,6 @@ mod tests {
         assert_eq!(a1(0, 26), "AA1");
         assert_eq!(a1(9, 701), "ZZ10");
         assert_eq!(a1(0, 702), "AAA1");
+        assert_eq!(a1(u32::MAX, u32::MAX), "MWLQKWV4294967296");
     }
 }

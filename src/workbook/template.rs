@@ -82,6 +82,10 @@ pub enum TemplateError {
         found: usize,
         expected: usize,
     },
+    #[error(
+        "failed to build workbook (layout of framework {layout} used for framework {framework})"
+    )]
+    LayoutMismatch { layout: String, framework: String },
 }
 
 /// What a `level` cell holds, as an agency might type it. Pre-filled answers normally use
@@ -133,6 +137,8 @@ pub struct Template<'a> {
     /// Name of the Assessment sheet; only the sample generator changes it, to reproduce
     /// an agency renaming the sheet.
     pub assessment_sheet: String,
+    /// A precomputed [`Layout`] for this framework; computed on the fly when absent.
+    layout: Option<&'a Layout>,
 }
 
 impl<'a> Template<'a> {
@@ -142,7 +148,20 @@ impl<'a> Template<'a> {
             profile,
             rows: Vec::new(),
             assessment_sheet: ASSESSMENT_SHEET.to_string(),
+            layout: None,
         }
+    }
+
+    /// Reuse a layout built once with [`Layout::new`] for this same framework.
+    pub fn with_layout(mut self, layout: &'a Layout) -> Result<Self, TemplateError> {
+        if !layout.fits(self.framework) {
+            return Err(TemplateError::LayoutMismatch {
+                layout: layout.framework_id.clone(),
+                framework: self.framework.id.clone(),
+            });
+        }
+        self.layout = Some(layout);
+        Ok(self)
     }
 
     /// Pre-fill with validated answers, written as the dropdown writes them.
@@ -193,9 +212,18 @@ impl<'a> Template<'a> {
         let styles = Styles::new();
         write_instructions(workbook.add_worksheet(), f, &styles)?;
         write_profile(workbook.add_worksheet(), &self.profile, &styles)?;
+        let computed;
+        let layout = match self.layout {
+            Some(layout) => layout,
+            None => {
+                computed = Layout::new(f);
+                &computed
+            }
+        };
         write_assessment(
             workbook.add_worksheet(),
             f,
+            layout,
             &self.rows,
             &self.assessment_sheet,
             &styles,
@@ -248,7 +276,8 @@ pub fn write_template(
 }
 
 /// Write `bytes` to a temporary file next to `path`, then rename it into place, so a
-/// reader never sees half a file.
+/// reader never sees half a file. No fsync: a workbook lost in a power cut is simply
+/// written again, and syncing every file made 10,000-workbook corpora I/O-bound.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), TemplateError> {
     use std::io::Write;
     let io = |source| TemplateError::Io {
@@ -269,7 +298,6 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), TemplateError> {
             .set_permissions(std::fs::Permissions::from_mode(0o644))
             .map_err(io)?;
     }
-    tmp.as_file().sync_all().map_err(io)?;
     tmp.persist(path).map_err(|e| io(e.error))?;
     Ok(())
 }
@@ -308,6 +336,7 @@ struct Styles {
     id: Format,
     guidance: Format,
     answer: Format,
+    level: Format,
     field: Format,
     value_locked: Format,
 }
@@ -355,6 +384,11 @@ impl Styles {
                 .clone()
                 .set_unlocked()
                 .set_background_color(Color::RGB(0xFFF2CC)),
+            level: cell
+                .clone()
+                .set_unlocked()
+                .set_background_color(Color::RGB(0xFFF2CC))
+                .set_align(FormatAlign::Left),
             field: cell.clone().set_bold(),
             value_locked: cell.clone().set_background_color(Color::RGB(0xF2F2F2)),
             cell,
@@ -459,14 +493,17 @@ fn wrapped_lines(para: &str, width: f64) -> usize {
     lines
 }
 
+/// The height that fits the tallest of some `(text, column width)` cells.
+fn row_height<'t>(cells: impl Iterator<Item = (&'t str, f64)>) -> f64 {
+    cells
+        .map(|(text, width)| text_height(text, width))
+        .fold(15.0f64, f64::max)
+        .min(409.0)
+}
+
 /// Set a row's height to fit the tallest of its `(text, column width)` cells.
 fn fit_row(ws: &mut Worksheet, row: u32, cells: &[(&str, f64)]) -> Result<(), XlsxError> {
-    let height = cells
-        .iter()
-        .map(|(text, width)| text_height(text, *width))
-        .fold(15.0f64, f64::max)
-        .min(409.0);
-    ws.set_row_height(row, height)?;
+    ws.set_row_height(row, row_height(cells.iter().copied()))?;
     Ok(())
 }
 
@@ -533,12 +570,12 @@ fn write_instructions(ws: &mut Worksheet, f: &Framework, s: &Styles) -> Result<(
             "សន្លឹក Profile៖ សូមពិនិត្យព័ត៌មានស្ថាប័នដែលបានបំពេញរួចជាស្រេច។ សូមបំពេញវដ្ដវាយតម្លៃ (cycle) ប្រសិនបើនៅទទេ ឈ្មោះ តួនាទី អ៊ីមែល និងលេខទូរស័ព្ទរបស់អ្នក (submitted_by) និងកាលបរិច្ឆេទ (submitted_on)។ សូមកុំកែប្រែ framework_id ឬ framework_version។".to_string(),
         ),
         (
-            format!("Assessment sheet: for every question, choose a level from 0 to {max} in the dropdown of the yellow `level` column. Read the guidance columns on the right and choose the highest level whose description is fully true for your whole organisation today."),
-            format!("សន្លឹក Assessment៖ សម្រាប់សំណួរនីមួយៗ សូមជ្រើសរើសកម្រិតពី ០ ដល់ {} ក្នុងបញ្ជីជម្រើសនៃជួរឈរពណ៌លឿង `level`។ សូមអានការណែនាំនៅជួរឈរខាងស្ដាំ ហើយជ្រើសរើសកម្រិតខ្ពស់បំផុត ដែលការពិពណ៌នារបស់វាពិតទាំងស្រុងសម្រាប់ស្ថាប័នទាំងមូលរបស់អ្នកនាពេលបច្ចុប្បន្ន។", khmer_digits(max)),
+            format!("Assessment sheet: for every question, choose a level from 0 to {max} in the dropdown of the yellow “level” column. Read the guidance columns on the right and choose the highest level whose description is fully true for your whole organisation today."),
+            format!("សន្លឹក Assessment៖ សម្រាប់សំណួរនីមួយៗ សូមជ្រើសរើសកម្រិតពី ០ ដល់ {} ក្នុងបញ្ជីជម្រើសនៃជួរឈរពណ៌លឿង “level”។ សូមអានការណែនាំនៅជួរឈរខាងស្ដាំ ហើយជ្រើសរើសកម្រិតខ្ពស់បំផុត ដែលការពិពណ៌នារបស់វាពិតទាំងស្រុងសម្រាប់ស្ថាប័នទាំងមូលរបស់អ្នកនាពេលបច្ចុប្បន្ន។", khmer_digits(max)),
         ),
         (
-            "Evidence: in the `evidence` column, name what shows that the level is real (a document title and date, a policy number, a report). Use `comment` for anything else you want the assessors to know.".to_string(),
-            "ភស្តុតាង៖ នៅក្នុងជួរឈរ `evidence` សូមបញ្ជាក់អ្វីដែលបង្ហាញថាកម្រិតនោះពិតប្រាកដ (ចំណងជើង និងកាលបរិច្ឆេទឯកសារ លេខគោលនយោបាយ ឬរបាយការណ៍)។ សូមប្រើជួរឈរ `comment` សម្រាប់ព័ត៌មានផ្សេងទៀតដែលអ្នកចង់ឱ្យអ្នកវាយតម្លៃដឹង។".to_string(),
+            "Evidence: in the “evidence” column, name what shows that the level is real (a document title and date, a policy number, a report). Use “comment” for anything else you want the assessors to know.".to_string(),
+            "ភស្តុតាង៖ នៅក្នុងជួរឈរ “evidence” សូមបញ្ជាក់អ្វីដែលបង្ហាញថាកម្រិតនោះពិតប្រាកដ (ចំណងជើង និងកាលបរិច្ឆេទឯកសារ លេខគោលនយោបាយ ឬរបាយការណ៍)។ សូមប្រើជួរឈរ “comment” សម្រាប់ព័ត៌មានផ្សេងទៀតដែលអ្នកចង់ឱ្យអ្នកវាយតម្លៃដឹង។".to_string(),
         ),
         (
             "Only the yellow cells can be changed. Do not rename the sheets, delete rows or change the question_id column: the workbook is read by software.".to_string(),
@@ -724,24 +761,114 @@ fn write_profile(ws: &mut Worksheet, p: &Profile, s: &Styles) -> Result<(), Xlsx
     Ok(())
 }
 
+/// Assessment column widths; guidance columns use [`GUIDANCE_WIDTH`].
+const WIDTHS: [(u16, f64); 7] = [
+    (COL_ID, 12.0),
+    (COL_DOMAIN, 14.0),
+    (COL_CATEGORY, 20.0),
+    (COL_QUESTION, 55.0),
+    (COL_LEVEL, 18.0),
+    (COL_EVIDENCE, 36.0),
+    (COL_COMMENT, 28.0),
+];
+
+fn col_width(col: u16) -> f64 {
+    WIDTHS
+        .iter()
+        .find(|(c, _)| *c == col)
+        .map(|(_, w)| *w)
+        .unwrap_or(GUIDANCE_WIDTH)
+}
+
+/// The framework-only part of the Assessment sheet: every question's texts and the row
+/// height they need. It is most of the work of building a workbook, so a caller writing
+/// many workbooks for one framework builds it once and shares it
+/// ([`Template::with_layout`]).
+#[derive(Clone, Debug)]
+pub struct Layout {
+    framework_id: String,
+    framework_sha256: String,
+    rows: Vec<LayoutRow>,
+}
+
+#[derive(Clone, Debug)]
+struct LayoutRow {
+    cells: Vec<(u16, String, CellKind)>,
+    height: f64,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum CellKind {
+    Id,
+    Plain,
+    Guidance,
+}
+
+impl Layout {
+    pub fn new(f: &Framework) -> Layout {
+        let rows = f
+            .questions
+            .iter()
+            .map(|q| {
+                let category = &f.categories[q.category_index];
+                let domain = &f.domains[q.domain_index];
+                let mut question = text_both(&q.text);
+                if q.allow_na {
+                    question.push_str("\n[N/A allowed · អាចឆ្លើយ N/A]");
+                }
+                let mut cells = vec![
+                    (COL_ID, q.id.clone(), CellKind::Id),
+                    (COL_DOMAIN, text_both(&domain.name), CellKind::Plain),
+                    (COL_CATEGORY, text_both(&category.name), CellKind::Plain),
+                    (COL_QUESTION, question, CellKind::Plain),
+                ];
+                for level in &f.scale {
+                    let at = |lang: &str| {
+                        q.guidance
+                            .get(lang)
+                            .and_then(|g| g.get(level.level as usize))
+                            .map(String::as_str)
+                    };
+                    let text = match at("en") {
+                        Some(en) => bilingual(en, at("km")),
+                        // No question-specific guidance: the scale's general description
+                        // still tells the agency what the level means.
+                        None => level
+                            .description
+                            .as_ref()
+                            .map(text_both)
+                            .unwrap_or_default(),
+                    };
+                    cells.push((COL_GUIDANCE + level.level as u16, text, CellKind::Guidance));
+                }
+                let height = row_height(cells.iter().map(|(c, t, _)| (t.as_str(), col_width(*c))));
+                LayoutRow { cells, height }
+            })
+            .collect();
+        Layout {
+            framework_id: f.id.clone(),
+            framework_sha256: f.sha256.clone(),
+            rows,
+        }
+    }
+
+    fn fits(&self, f: &Framework) -> bool {
+        self.framework_id == f.id
+            && self.framework_sha256 == f.sha256
+            && self.rows.len() == f.questions.len()
+    }
+}
+
 fn write_assessment(
     ws: &mut Worksheet,
     f: &Framework,
+    layout: &Layout,
     rows: &[FilledRow],
     sheet_name: &str,
     s: &Styles,
 ) -> Result<(), XlsxError> {
     ws.set_name(sheet_name)?;
-    let widths = [
-        (COL_ID, 12.0),
-        (COL_DOMAIN, 14.0),
-        (COL_CATEGORY, 20.0),
-        (COL_QUESTION, 55.0),
-        (COL_LEVEL, 18.0),
-        (COL_EVIDENCE, 36.0),
-        (COL_COMMENT, 28.0),
-    ];
-    for (col, width) in widths {
+    for (col, width) in WIDTHS {
         ws.set_column_width(col, width)?;
     }
     let header: [(&str, &str); 7] = [
@@ -778,64 +905,38 @@ fn write_assessment(
             &s.header,
         )?;
     }
-
-    let width = |col: u16| {
-        widths
-            .iter()
-            .find(|(c, _)| *c == col)
-            .map(|(_, w)| *w)
-            .unwrap_or(GUIDANCE_WIDTH)
-    };
     fit_row(
         ws,
         hr - 1,
         &header
             .iter()
             .enumerate()
-            .map(|(c, (_, km))| (*km, width(c as u16)))
+            .map(|(c, (_, km))| (*km, col_width(c as u16)))
             .collect::<Vec<_>>(),
     )?;
-    for (i, q) in f.questions.iter().enumerate() {
+
+    for (i, fixed) in layout.rows.iter().enumerate() {
         let row = hr + 1 + i as u32;
-        let category = &f.categories[q.category_index];
-        let domain = &f.domains[q.domain_index];
-        let mut question = text_both(&q.text);
-        if q.allow_na {
-            question.push_str("\n[N/A allowed · អាចឆ្លើយ N/A]");
-        }
-        let mut texts: Vec<(u16, String, &Format)> = vec![
-            (COL_ID, q.id.clone(), &s.id),
-            (COL_DOMAIN, text_both(&domain.name), &s.cell),
-            (COL_CATEGORY, text_both(&category.name), &s.cell),
-            (COL_QUESTION, question, &s.cell),
-        ];
-        for level in &f.scale {
-            let at = |lang: &str| {
-                q.guidance
-                    .get(lang)
-                    .and_then(|g| g.get(level.level as usize))
-                    .map(String::as_str)
+        for (col, text, kind) in &fixed.cells {
+            let format = match kind {
+                CellKind::Id => &s.id,
+                CellKind::Plain => &s.cell,
+                CellKind::Guidance => &s.guidance,
             };
-            let text = match at("en") {
-                Some(en) => bilingual(en, at("km")),
-                // No question-specific guidance: the scale's general description still
-                // tells the agency what the level means.
-                None => level
-                    .description
-                    .as_ref()
-                    .map(text_both)
-                    .unwrap_or_default(),
-            };
-            texts.push((COL_GUIDANCE + level.level as u16, text, &s.guidance));
+            ws.write_string_with_format(row, *col, text, format)?;
         }
         let filled = rows.get(i);
+        let mut answers: Vec<(&str, f64)> = Vec::new();
         match filled.map(|r| &r.level) {
             Some(LevelCell::Number(n)) => {
-                ws.write_number_with_format(row, COL_LEVEL, *n, &s.answer)?;
+                ws.write_number_with_format(row, COL_LEVEL, *n, &s.level)?;
             }
-            Some(LevelCell::Text(t)) => texts.push((COL_LEVEL, t.clone(), &s.answer)),
+            Some(LevelCell::Text(t)) => {
+                ws.write_string_with_format(row, COL_LEVEL, t, &s.level)?;
+                answers.push((t, col_width(COL_LEVEL)));
+            }
             Some(LevelCell::Blank) | None => {
-                ws.write_blank(row, COL_LEVEL, &s.answer)?;
+                ws.write_blank(row, COL_LEVEL, &s.level)?;
             }
         }
         for (col, value) in [
@@ -843,20 +944,17 @@ fn write_assessment(
             (COL_COMMENT, filled.and_then(|r| r.comment.as_deref())),
         ] {
             match value {
-                Some(v) => texts.push((col, v.to_string(), &s.answer)),
+                Some(v) => {
+                    ws.write_string_with_format(row, col, v, &s.answer)?;
+                    answers.push((v, col_width(col)));
+                }
                 None => {
                     ws.write_blank(row, col, &s.answer)?;
                 }
-            };
+            }
         }
-        for (col, text, format) in &texts {
-            ws.write_string_with_format(row, *col, text, format)?;
-        }
-        let cells: Vec<(&str, f64)> = texts
-            .iter()
-            .map(|(col, text, _)| (text.as_str(), width(*col)))
-            .collect();
-        fit_row(ws, row, &cells)?;
+        let height = row_height(answers.into_iter()).max(fixed.height);
+        ws.set_row_height(row, height)?;
     }
 
     add_level_validations(ws, f)?;
@@ -957,6 +1055,26 @@ mod tests {
         let mut other = p.clone();
         other.cycle = Some("2027".into());
         assert_ne!(a, template_bytes(&f, &other, None).unwrap());
+    }
+
+    #[test]
+    fn a_shared_layout_gives_the_same_bytes() {
+        let f = kh();
+        let p = template_profile(&f, None, Some("2026"));
+        let layout = Layout::new(&f);
+        let shared = Template::new(&f, p.clone())
+            .with_layout(&layout)
+            .unwrap()
+            .to_bytes()
+            .unwrap();
+        assert_eq!(shared, template_bytes(&f, &p, None).unwrap());
+
+        let csf = builtin("nist-csf-2.0").expect("built-in").expect("loads");
+        let err = Template::new(&csf, p).with_layout(&layout).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "failed to build workbook (layout of framework kh-ncmf used for framework nist-csf-2.0)"
+        );
     }
 
     #[test]

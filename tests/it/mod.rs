@@ -2,6 +2,7 @@ mod books;
 mod framework;
 mod ingest;
 mod libreoffice;
+mod report;
 mod sample_data;
 mod score;
 mod template;

@@ -165,3 +165,36 @@ fn sample_submissions_show_the_designed_mistakes() {
     let slipping = changes.iter().filter(|&&c| c < -0.2).count();
     assert!(improving >= 5 && slipping >= 3, "{changes:?}");
 }
+
+#[test]
+fn corpus_workbooks_are_valid_and_deterministic() {
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    for dir in &dirs {
+        let o = Command::new(env!("CARGO_BIN_EXE_posture-gen"))
+            .args(["corpus", "--count", "12", "--out"])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert_exit(&o, 0);
+    }
+    let a = files_under(dirs[0].path());
+    assert_eq!(a.len(), 13, "12 workbooks and agencies.csv");
+    assert_eq!(a, files_under(dirs[1].path()));
+
+    let framework = posture::framework::builtin("kh-ncmf").unwrap().unwrap();
+    let registry = posture::registry::load_registry(&dirs[0].path().join("agencies.csv")).unwrap();
+    let opts = IngestOptions {
+        framework: &framework,
+        registry: Some(&registry),
+        limits: Limits::default(),
+    };
+    let subs = ingest(
+        &discover(&[dirs[0].path().to_path_buf()]).unwrap(),
+        &opts,
+        false,
+    );
+    assert_eq!(subs.len(), 12);
+    for s in &subs {
+        assert_eq!(s.status, Status::Scored, "{}: {:?}", s.file, s.errors);
+    }
+}

@@ -439,3 +439,34 @@ fn blank_template_is_rejected_by_ingestion() {
         sub.errors
     );
 }
+
+/// What a focal point does: generate the template, then check it with `posture validate`.
+/// Sent back blank, it is rejected with the reason; the generated file itself is fine.
+#[test]
+fn validate_rejects_the_blank_template_with_its_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let reg = registry(dir.path());
+    let o = run_in(
+        dir.path(),
+        &[
+            "template",
+            "--registry",
+            &reg,
+            "--agency",
+            "MOH",
+            "--cycle",
+            "2026",
+            "--out",
+            "MOH.xlsx",
+        ],
+    );
+    assert_exit(&o, 0);
+    let o = run_in(dir.path(), &["validate", "MOH.xlsx", "--registry", &reg]);
+    assert_exit(&o, 1);
+    let out = stdout(&o) + &stderr(&o);
+    assert!(out.contains("no answers"), "{out}");
+    assert!(
+        !out.contains("Profile!"),
+        "the pre-filled Profile is valid: {out}"
+    );
+}

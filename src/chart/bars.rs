@@ -1,0 +1,511 @@
+//! Bar charts: the ranking of agencies, plain horizontal bars (crosswalk views) and grouped
+//! vertical bars (sector comparisons).
+
+use super::canvas::{self, Align, Canvas, Dash};
+use super::{
+    check_max, draw_legend, finite, fmt_tick, fmt_value, hatch, legend_height, looks, no_data,
+    text, ChartError, Key, Series, SeriesRole, Words, AXIS, BLUE, GRID, INK, LABEL, MUTED, ORANGE,
+    PRIMARY, TARGET, TARGET_DASH, TICK, VALUE, WIDTH,
+};
+
+/// Height of one row of [`ranking`] and [`bars`], in points.
+pub const RANKING_ROW: f64 = 13.0;
+const BAR: f64 = 8.5;
+const AXIS_ROW: f64 = 14.0;
+
+/// Horizontal layout shared by the horizontal bar charts.
+struct HLayout {
+    label_w: f64,
+    x0: f64,
+    x1: f64,
+    max: f64,
+}
+
+impl HLayout {
+    fn new(labels: &[String], max: f64) -> Self {
+        // The label column takes what the longest label needs, between a fifth and 40 %
+        // of the width; longer labels are shortened.
+        let longest = labels
+            .iter()
+            .map(|l| text::width(&text::clean(l), LABEL))
+            .fold(0.0, f64::max);
+        let label_w = longest.clamp(WIDTH * 0.2, WIDTH * 0.4);
+        let x0 = label_w + 10.0;
+        HLayout {
+            label_w,
+            x0,
+            x1: WIDTH - 26.0,
+            max,
+        }
+    }
+
+    fn x(&self, v: f64) -> f64 {
+        self.x0 + (v / self.max).clamp(0.0, 1.0) * (self.x1 - self.x0)
+    }
+
+    /// Grid lines over `y0..y1` and tick numbers above and below.
+    fn axis(&self, c: &mut Canvas, y0: f64, y1: f64) -> Result<(), ChartError> {
+        for t in super::ticks(self.max) {
+            let x = self.x(t);
+            let color = if t == 0.0 { AXIS } else { GRID };
+            c.line(&[(x, y0), (x, y1)], color, 0.75, Dash::Solid)?;
+            c.text(
+                x,
+                y0 - AXIS_ROW / 2.0,
+                &fmt_tick(t),
+                TICK,
+                Align::Middle,
+                MUTED,
+            )?;
+            c.text(
+                x,
+                y1 + AXIS_ROW / 2.0,
+                &fmt_tick(t),
+                TICK,
+                Align::Middle,
+                MUTED,
+            )?;
+        }
+        Ok(())
+    }
+
+    fn label(&self, c: &mut Canvas, y: f64, label: &str) -> Result<(), ChartError> {
+        let shown = text::fit(label, self.label_w, LABEL);
+        c.text(self.label_w + 2.0, y, &shown, LABEL, Align::End, INK)
+    }
+
+    /// A bar from 0 to `v` with its value printed after it, or a hatched stub and the
+    /// "N/A" word for a missing value; `mark` is the x of a tick across the row that the
+    /// value must not cover.
+    fn bar(
+        &self,
+        c: &mut Canvas,
+        y: f64,
+        v: Option<f64>,
+        color: super::Rgb,
+        mark: Option<f64>,
+        words: &Words,
+    ) -> Result<(), ChartError> {
+        match v {
+            Some(v) => {
+                c.rect(self.x0, y - BAR / 2.0, self.x(v), y + BAR / 2.0, color)?;
+                let label = fmt_value(v);
+                let mut x = self.x(v) + 3.0;
+                let w = text::width(&label, VALUE);
+                // Step over a target tick rather than print across it.
+                if let Some(m) = mark {
+                    if m > x - 2.5 && m < x + w + 2.5 {
+                        x = m + 3.5;
+                    }
+                }
+                c.text(x, y, &label, VALUE, Align::Start, INK)
+            }
+            None => {
+                hatch(c, self.x0, y - BAR / 2.0, self.x0 + 10.0, y + BAR / 2.0)?;
+                c.text(
+                    self.x0 + 13.0,
+                    y,
+                    &words.not_applicable,
+                    VALUE,
+                    Align::Start,
+                    MUTED,
+                )
+            }
+        }
+    }
+}
+
+/// Overall scores as horizontal bars, one row per `(label, score, target)`, in the given
+/// order (the caller sorts). A bar is blue when the score reaches its target and orange
+/// below it, and each row has a vermillion tick at its own target (targets differ by sector).
+/// The height grows with the rows, [`RANKING_ROW`] points each; see [`ranking_pages`].
+pub fn ranking(
+    items: &[(String, f64, f64)],
+    max: f64,
+    words: &Words,
+) -> Result<String, ChartError> {
+    check_max(max)?;
+    if items.is_empty() {
+        return no_data(words);
+    }
+    let labels: Vec<String> = items.iter().map(|i| i.0.clone()).collect();
+    let layout = HLayout::new(&labels, max);
+    let legend = vec![
+        (Key::Box(BLUE), words.at_or_above_target.clone()),
+        (Key::Box(ORANGE), words.below_target.clone()),
+        (Key::Tick(TARGET), words.target.clone()),
+    ];
+    let legend_h = legend_height(&legend, WIDTH - 20.0);
+    let top = 4.0 + legend_h + 4.0 + AXIS_ROW;
+    let bottom = top + items.len() as f64 * RANKING_ROW;
+    let height = bottom + AXIS_ROW + 4.0;
+    canvas::render(WIDTH, height, |c| {
+        draw_legend(c, &legend, 10.0, 4.0, WIDTH - 20.0)?;
+        layout.axis(c, top, bottom)?;
+        for (i, (label, score, target)) in items.iter().enumerate() {
+            let y = top + (i as f64 + 0.5) * RANKING_ROW;
+            layout.label(c, y, label)?;
+            let score = finite(Some(*score));
+            let target = finite(Some(*target));
+            let reached = match (score, target) {
+                (Some(s), Some(t)) => s + 1e-9 >= t,
+                _ => true,
+            };
+            let mark = target.map(|t| layout.x(t));
+            layout.bar(
+                c,
+                y,
+                score,
+                if reached { BLUE } else { ORANGE },
+                mark,
+                words,
+            )?;
+            if let Some(t) = target {
+                let x = layout.x(t);
+                c.line(
+                    &[(x, y - BAR / 2.0 - 2.0), (x, y + BAR / 2.0 + 2.0)],
+                    TARGET,
+                    2.0,
+                    Dash::Solid,
+                )?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// [`ranking`] split into parts of at most `rows_per_page` rows (at least 1), each a full
+/// chart with its own legend and axes, for lists longer than a page (about 50 rows fit
+/// an A4 page).
+pub fn ranking_pages(
+    items: &[(String, f64, f64)],
+    max: f64,
+    rows_per_page: usize,
+    words: &Words,
+) -> Result<Vec<String>, ChartError> {
+    if items.is_empty() {
+        return Ok(vec![ranking(items, max, words)?]);
+    }
+    items
+        .chunks(rows_per_page.max(1))
+        .map(|part| ranking(part, max, words))
+        .collect()
+}
+
+/// Horizontal bars, one row per `(label, value)`, e.g. the CSF functions through the
+/// crosswalk, with an optional dashed target line at `reference`.
+pub fn bars(
+    items: &[(String, f64)],
+    max: f64,
+    reference: Option<f64>,
+    words: &Words,
+) -> Result<String, ChartError> {
+    check_max(max)?;
+    if items.is_empty() {
+        return no_data(words);
+    }
+    let labels: Vec<String> = items.iter().map(|i| i.0.clone()).collect();
+    let layout = HLayout::new(&labels, max);
+    let reference = finite(reference);
+    let legend = match reference {
+        Some(_) => vec![(Key::Line(TARGET, TARGET_DASH, None), words.target.clone())],
+        None => Vec::new(),
+    };
+    let legend_h = legend_height(&legend, WIDTH - 20.0);
+    let row = RANKING_ROW + 5.0;
+    let top = 4.0 + legend_h + 4.0 + AXIS_ROW;
+    let bottom = top + items.len() as f64 * row;
+    let height = bottom + AXIS_ROW + 4.0;
+    canvas::render(WIDTH, height, |c| {
+        draw_legend(c, &legend, 10.0, 4.0, WIDTH - 20.0)?;
+        layout.axis(c, top, bottom)?;
+        for (i, (label, value)) in items.iter().enumerate() {
+            let y = top + (i as f64 + 0.5) * row;
+            layout.label(c, y, label)?;
+            layout.bar(
+                c,
+                y,
+                finite(Some(*value)),
+                PRIMARY,
+                reference.map(|r| layout.x(r)),
+                words,
+            )?;
+        }
+        if let Some(r) = reference {
+            let x = layout.x(r);
+            c.line(
+                &[(x, top - 2.0), (x, bottom + 2.0)],
+                TARGET,
+                1.5,
+                TARGET_DASH,
+            )?;
+        }
+        Ok(())
+    })
+}
+
+const PLOT_H: f64 = 190.0;
+
+/// Vertical bars: one cluster per group, one bar per primary series. A target series is
+/// drawn as a dashed vermillion mark across its group, a reference series as a dotted
+/// bluish-green one, so that "sector mean against target" reads at a glance. Group labels
+/// are wrapped under their cluster (up to three lines).
+pub fn grouped_bars(
+    groups: &[String],
+    series: &[Series],
+    max: f64,
+    words: &Words,
+) -> Result<String, ChartError> {
+    check_max(max)?;
+    for s in series {
+        if s.values.len() != groups.len() {
+            return Err(ChartError::Shape(format!(
+                "series {:?} has {} values for {} groups",
+                s.name,
+                s.values.len(),
+                groups.len()
+            )));
+        }
+    }
+    let drawable = series
+        .iter()
+        .any(|s| s.values.iter().any(|v| finite(*v).is_some()));
+    if groups.is_empty() || !drawable {
+        return no_data(words);
+    }
+    let looks = looks(series);
+    let primary: Vec<usize> = (0..series.len())
+        .filter(|&i| series[i].role == SeriesRole::Primary)
+        .collect();
+    let legend: Vec<(Key, String)> = series
+        .iter()
+        .zip(&looks)
+        .map(|(s, l)| {
+            let key = match s.role {
+                SeriesRole::Primary => Key::Box(l.color),
+                _ => Key::Line(l.color, l.dash, None),
+            };
+            (key, s.name.clone())
+        })
+        .collect();
+
+    let left = 28.0;
+    let right = WIDTH - 8.0;
+    let group_w = (right - left) / groups.len() as f64;
+    let labels: Vec<Vec<String>> = groups
+        .iter()
+        .map(|g| text::wrap(g, group_w - 6.0, LABEL, 3))
+        .collect();
+    let label_lines = labels.iter().map(Vec::len).max().unwrap_or(1) as f64;
+    let legend_h = legend_height(&legend, WIDTH - 20.0);
+    let top = 4.0 + legend_h + 10.0;
+    let base = top + PLOT_H;
+    let height = base + 6.0 + label_lines * 11.0 + 6.0;
+    let n_bars = primary.len().max(1) as f64;
+    let bar_w = ((group_w * 0.78) / n_bars).min(26.0);
+    let y = |v: f64| base - (v / max).clamp(0.0, 1.0) * PLOT_H;
+
+    canvas::render(WIDTH, height, |c| {
+        draw_legend(c, &legend, 10.0, 4.0, WIDTH - 20.0)?;
+        for t in super::ticks(max) {
+            let color = if t == 0.0 { AXIS } else { GRID };
+            c.line(&[(left, y(t)), (right, y(t))], color, 0.75, Dash::Solid)?;
+            c.text(left - 5.0, y(t), &fmt_tick(t), TICK, Align::End, MUTED)?;
+        }
+        let mut values: Vec<(f64, f64, String)> = Vec::new();
+        for (g, lines) in labels.iter().enumerate() {
+            let gx = left + g as f64 * group_w;
+            let mid = gx + group_w / 2.0;
+            let cluster = bar_w * n_bars;
+            let start = mid - cluster / 2.0;
+            for (k, &si) in primary.iter().enumerate() {
+                let x0 = start + k as f64 * bar_w + 0.75;
+                let x1 = start + (k + 1) as f64 * bar_w - 0.75;
+                match finite(series[si].values[g]) {
+                    Some(v) => {
+                        c.rect(x0, y(v), x1, base, looks[si].color)?;
+                        if bar_w >= 14.0 {
+                            values.push(((x0 + x1) / 2.0, y(v) - 5.0, fmt_value(v)));
+                        }
+                    }
+                    None => {
+                        hatch(c, x0, base - 10.0, x1, base)?;
+                        if bar_w >= 14.0 {
+                            c.text(
+                                (x0 + x1) / 2.0,
+                                base - 15.0,
+                                &words.not_applicable,
+                                VALUE,
+                                Align::Middle,
+                                MUTED,
+                            )?;
+                        }
+                    }
+                }
+            }
+            for (si, s) in series.iter().enumerate() {
+                if s.role == SeriesRole::Primary {
+                    continue;
+                }
+                if let Some(v) = finite(s.values[g]) {
+                    let half = (cluster / 2.0 + 4.0).min(group_w / 2.0 - 1.0);
+                    c.line(
+                        &[(mid - half, y(v)), (mid + half, y(v))],
+                        looks[si].color,
+                        2.0,
+                        looks[si].dash,
+                    )?;
+                }
+            }
+            // Values last, on white, so target marks never run through them.
+            for (x, vy, label) in values.drain(..) {
+                c.text_on_white(x, vy, &label, VALUE, Align::Middle, INK)?;
+            }
+            for (k, line) in lines.iter().enumerate() {
+                c.text(
+                    mid,
+                    base + 11.0 + k as f64 * 11.0,
+                    line,
+                    LABEL,
+                    Align::Middle,
+                    INK,
+                )?;
+            }
+        }
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testutil::*;
+    use super::*;
+
+    fn agencies(n: usize) -> Vec<(String, f64, f64)> {
+        (0..n)
+            .map(|i| {
+                (
+                    format!("Agency {i:03}"),
+                    (i % 11) as f64 * 0.5,
+                    if i % 3 == 0 { 4.0 } else { 3.0 },
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn ranking_draws_one_bar_and_one_target_tick_per_agency() {
+        let items = agencies(40);
+        let svg = ranking(&items, 5.0, &Words::en()).unwrap();
+        assert_svg(&svg);
+        let t = texts(&svg);
+        for (label, _, _) in &items {
+            assert!(t.contains(label), "missing {label}");
+        }
+        // Bars: one <rect> per agency with a non-zero score, plus two legend boxes and the
+        // background.
+        let nonzero = items.iter().filter(|i| i.1 > 0.0).count();
+        assert_eq!(
+            count(&svg, "<rect"),
+            nonzero + items.iter().filter(|i| i.1 == 0.0).count() + 3
+        );
+        // Target ticks are vermillion polylines: one per agency, one in the legend.
+        assert_eq!(count(&svg, "stroke=\"#D55E00\""), items.len() + 1);
+    }
+
+    #[test]
+    fn ranking_colours_bars_by_target() {
+        let items = vec![
+            ("Above".to_string(), 4.0, 3.0),
+            ("Below".to_string(), 2.0, 3.0),
+        ];
+        let svg = ranking(&items, 5.0, &Words::en()).unwrap();
+        // One blue and one orange bar, plus one legend box each.
+        assert_eq!(count(&svg, "fill=\"#0072B2\""), 2);
+        assert_eq!(count(&svg, "fill=\"#E69F00\""), 2);
+    }
+
+    #[test]
+    fn ranking_pages_split_long_lists() {
+        let pages = ranking_pages(&agencies(200), 5.0, 50, &Words::en()).unwrap();
+        assert_eq!(pages.len(), 4);
+        assert!(texts(&pages[3]).contains(&"Agency 199".to_string()));
+    }
+
+    #[test]
+    fn long_names_are_shortened() {
+        let long = "Ministry of Posts and Telecommunications, General Department of ICT, National Cybersecurity Operations Centre".to_string();
+        let svg = ranking(&[(long.clone(), 2.0, 3.0)], 5.0, &Words::en()).unwrap();
+        let t = texts(&svg);
+        assert!(!t.contains(&long));
+        assert!(
+            t.iter()
+                .any(|x| x.starts_with("Ministry of") && x.ends_with('…')),
+            "{t:?}"
+        );
+    }
+
+    #[test]
+    fn bars_draw_values_and_reference() {
+        let items: Vec<(String, f64)> = [
+            "Govern", "Identify", "Protect", "Detect", "Respond", "Recover",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.to_string(), 1.0 + i as f64 * 0.5))
+        .collect();
+        let svg = bars(&items, 5.0, Some(3.0), &Words::en()).unwrap();
+        assert_svg(&svg);
+        let t = texts(&svg);
+        assert!(
+            t.contains(&"Protect".to_string())
+                && t.contains(&"2.0".to_string())
+                && t.contains(&"Target".to_string())
+        );
+        assert_eq!(count(&svg, "fill=\"#0072B2\""), items.len());
+    }
+
+    #[test]
+    fn grouped_bars_count_and_missing() {
+        let groups = vec![
+            "Government".to_string(),
+            "Critical infrastructure operators".to_string(),
+            "Provinces".to_string(),
+        ];
+        let series = vec![
+            Series {
+                name: "People".into(),
+                values: vec![Some(2.0), Some(3.0), None],
+                role: SeriesRole::Primary,
+            },
+            Series {
+                name: "Technology".into(),
+                values: vec![Some(1.5), Some(2.5), Some(1.0)],
+                role: SeriesRole::Primary,
+            },
+            Series {
+                name: "Target".into(),
+                values: vec![Some(3.0), Some(4.0), Some(3.0)],
+                role: SeriesRole::Target,
+            },
+        ];
+        let svg = grouped_bars(&groups, &series, 5.0, &Words::en()).unwrap();
+        assert_svg(&svg);
+        // 5 blue/orange bars + legend boxes.
+        assert_eq!(count(&svg, "fill=\"#0072B2\""), 2 + 1);
+        assert_eq!(count(&svg, "fill=\"#E69F00\""), 3 + 1);
+        assert!(texts(&svg).contains(&"N/A".to_string()));
+    }
+
+    #[test]
+    fn empty_inputs_say_no_data() {
+        for svg in [
+            ranking(&[], 5.0, &Words::en()).unwrap(),
+            bars(&[], 5.0, None, &Words::en()).unwrap(),
+            grouped_bars(&[], &[], 5.0, &Words::en()).unwrap(),
+        ] {
+            assert_svg(&svg);
+            assert!(texts(&svg).contains(&"No data".to_string()));
+        }
+    }
+}

@@ -1,0 +1,586 @@
+//! Charts for the reports, drawn with plotters as standalone SVG documents.
+//!
+//! This module owns how every chart looks; the report module decides which charts to draw
+//! and feeds them plain data: labels already translated into the report language, values as
+//! `f64` (or `Option<f64>` where a value may be missing), and the scale maximum. Every
+//! function returns the SVG text or a [`ChartError`]; the same input gives byte-identical
+//! SVG. Sizes are in points, [`WIDTH`] wide, to be placed on an A4 page at `width: 100%`.
+//!
+//! | function | draws |
+//! |---|---|
+//! | [`radar`]`(axes, series, max, words)` | one polygon per series over the domains (agency, target, national median); fewer than 3 axes fall back to [`grouped_bars`] |
+//! | [`distribution`]`(groups, max, target, words)` | a box plot per group (p25–p75 box, median, min–max whiskers) with each agency as a deterministically jittered dot |
+//! | [`heatmap`]`(rows, cols, values, max, words)` | rows × columns of coloured cells with the value printed; missing cells grey and hatched; a colour legend. Height grows with the rows ([`HEATMAP_ROW`] pt each); [`heatmap_pages`] splits it into page-sized parts |
+//! | [`ranking`]`(items, max, words)` | horizontal bars `(label, score, target)` in the caller's order, coloured by at/below target, with a target tick per bar; [`ranking_pages`] splits long lists |
+//! | [`grouped_bars`]`(groups, series, max, words)` | vertical bars, one cluster per group, one bar per series |
+//! | [`slope`]`(items, from_label, to_label, max, words)` | a line per item from the previous to the current cycle; improved / declined / unchanged differ by colour, line style and marker; labels on both sides are nudged apart |
+//! | [`bars`]`(items, max, reference, words)` | horizontal bars `(label, value)`, e.g. CSF functions through the crosswalk, with an optional target line |
+//!
+//! Looks shared by all charts: the Okabe–Ito colour-blind-safe palette with one colour per
+//! role ([`SeriesRole::Primary`] blue, [`SeriesRole::Target`] vermillion and dashed,
+//! [`SeriesRole::Reference`] bluish green and dotted), roles told apart by line style and
+//! marker too; value axes with a tick at every scale level from 0 to `max` (a rounder step
+//! above 10 levels); labels too long for their room shortened with an ellipsis at a
+//! cluster boundary (never inside a Khmer cluster) or wrapped.
+//!
+//! All text uses the single family [`CHART_FONT`]: Typst does no per-character font fallback
+//! inside SVG images, so a family without Khmer would turn Khmer labels into empty boxes.
+//! Label text is escaped for XML (by plotters' SVG backend; tested here) and stripped of
+//! control characters, so agency names cannot alter the document.
+//!
+//! The few fixed words a chart needs itself (legend entries, "no data") come from
+//! [`Words`]; [`Words::en`] and [`Words::km`] are provided and the report may override any
+//! field. With nothing to draw, a chart says so in a small "no data" image instead of
+//! returning an empty one.
+
+mod bars;
+mod canvas;
+mod distribution;
+mod glyphs;
+mod heatmap;
+mod radar;
+mod slope;
+mod text;
+
+pub use bars::{bars, grouped_bars, ranking, ranking_pages, RANKING_ROW};
+pub use distribution::distribution;
+pub use heatmap::{heatmap, heatmap_pages, HEATMAP_ROW};
+pub use radar::radar;
+pub use slope::slope;
+
+use canvas::{Align, Canvas, Dash, Marker, Rgb};
+
+/// The one font family used for all chart text; it covers Latin and Khmer (Debian package
+/// `fonts-khmeros`).
+pub const CHART_FONT: &str = "Khmer OS System";
+
+/// Width of every chart, in points (A4 text width with 2 cm margins is about 482 pt).
+pub const WIDTH: f64 = 480.0;
+
+/// Why a chart could not be drawn.
+#[derive(Debug, thiserror::Error)]
+pub enum ChartError {
+    /// The scale maximum must be finite and above zero.
+    #[error("failed to draw chart (scale maximum {0} is not a finite number above 0)")]
+    BadScale(f64),
+    /// The values do not match the labels (e.g. a heat-map row of the wrong length).
+    #[error("failed to draw chart ({0})")]
+    Shape(String),
+    /// The plotting backend refused a drawing operation.
+    #[error("failed to draw chart ({0})")]
+    Draw(String),
+}
+
+/// What a series stands for; it sets the colour, line style and marker.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SeriesRole {
+    /// The thing being assessed (an agency, the nation, a sector).
+    Primary,
+    /// The target level.
+    Target,
+    /// A point of comparison, such as the national median.
+    Reference,
+}
+
+/// A named row of values, one per axis or group; `None` where the value is missing.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Series {
+    pub name: String,
+    pub values: Vec<Option<f64>>,
+    pub role: SeriesRole,
+}
+
+/// The fixed words charts print, in the report's language.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Words {
+    pub no_data: String,
+    pub not_applicable: String,
+    pub target: String,
+    pub at_or_above_target: String,
+    pub below_target: String,
+    pub improved: String,
+    pub declined: String,
+    pub unchanged: String,
+    pub median: String,
+    pub middle_half: String,
+    pub agency: String,
+}
+
+impl Words {
+    pub fn en() -> Self {
+        Words {
+            no_data: "No data".into(),
+            not_applicable: "N/A".into(),
+            target: "Target".into(),
+            at_or_above_target: "At or above target".into(),
+            below_target: "Below target".into(),
+            improved: "Improved".into(),
+            declined: "Declined".into(),
+            unchanged: "Unchanged".into(),
+            median: "Median".into(),
+            middle_half: "Middle half (25th–75th percentile)".into(),
+            agency: "One agency".into(),
+        }
+    }
+
+    pub fn km() -> Self {
+        Words {
+            no_data: "គ្មានទិន្នន័យ".into(),
+            not_applicable: "N/A".into(),
+            target: "គោលដៅ".into(),
+            at_or_above_target: "ស្មើ ឬលើសគោលដៅ".into(),
+            below_target: "ក្រោមគោលដៅ".into(),
+            improved: "ប្រសើរឡើង".into(),
+            declined: "ធ្លាក់ចុះ".into(),
+            unchanged: "មិនប្រែប្រួល".into(),
+            median: "មេដ្យាន".into(),
+            middle_half: "ពាក់កណ្ដាលកណ្ដាល (ភាគរយទី២៥–៧៥)".into(),
+            agency: "ស្ថាប័នមួយ".into(),
+        }
+    }
+}
+
+impl Default for Words {
+    fn default() -> Self {
+        Words::en()
+    }
+}
+
+// Okabe–Ito palette (Okabe & Ito 2008), safe for the common colour-vision deficiencies.
+const BLUE: Rgb = Rgb(0, 114, 178);
+const VERMILLION: Rgb = Rgb(213, 94, 0);
+const BLUISH_GREEN: Rgb = Rgb(0, 158, 115);
+const ORANGE: Rgb = Rgb(230, 159, 0);
+const SKY_BLUE: Rgb = Rgb(86, 180, 233);
+const REDDISH_PURPLE: Rgb = Rgb(204, 121, 167);
+const YELLOW: Rgb = Rgb(240, 228, 66);
+const BLACK: Rgb = Rgb(0, 0, 0);
+
+const INK: Rgb = Rgb(38, 38, 38);
+const MUTED: Rgb = Rgb(96, 96, 96);
+const GRID: Rgb = Rgb(224, 224, 224);
+const AXIS: Rgb = Rgb(140, 140, 140);
+const WHITE: Rgb = Rgb(255, 255, 255);
+const NA_FILL: Rgb = Rgb(235, 235, 235);
+const NA_HATCH: Rgb = Rgb(175, 175, 175);
+
+const PRIMARY: Rgb = BLUE;
+const TARGET: Rgb = VERMILLION;
+const REFERENCE: Rgb = BLUISH_GREEN;
+/// Colours of successive primary series; the role colours are left out so a role keeps its
+/// meaning on every chart.
+const CATEGORICAL: [Rgb; 6] = [BLUE, ORANGE, SKY_BLUE, REDDISH_PURPLE, YELLOW, BLACK];
+const MARKERS: [Marker; 4] = [
+    Marker::Circle,
+    Marker::Square,
+    Marker::Diamond,
+    Marker::TriangleUp,
+];
+const TARGET_DASH: Dash = Dash::Dashed(4.0, 2.5);
+const REFERENCE_DASH: Dash = Dash::Dashed(1.2, 1.8);
+
+// Text sizes, in points.
+const LABEL: f64 = 8.5;
+const TICK: f64 = 7.25;
+const VALUE: f64 = 7.75;
+const LEGEND: f64 = 8.0;
+
+/// How a series is drawn: colour, line style and marker.
+#[derive(Clone, Copy, Debug)]
+struct Look {
+    color: Rgb,
+    dash: Dash,
+    marker: Marker,
+}
+
+fn looks(series: &[Series]) -> Vec<Look> {
+    let mut primary = 0;
+    series
+        .iter()
+        .map(|s| match s.role {
+            SeriesRole::Primary => {
+                let look = Look {
+                    color: CATEGORICAL[primary % CATEGORICAL.len()],
+                    dash: Dash::Solid,
+                    marker: MARKERS[primary % MARKERS.len()],
+                };
+                primary += 1;
+                look
+            }
+            SeriesRole::Target => Look {
+                color: TARGET,
+                dash: TARGET_DASH,
+                marker: Marker::TriangleUp,
+            },
+            SeriesRole::Reference => Look {
+                color: REFERENCE,
+                dash: REFERENCE_DASH,
+                marker: Marker::Diamond,
+            },
+        })
+        .collect()
+}
+
+fn check_max(max: f64) -> Result<(), ChartError> {
+    if max.is_finite() && max > 0.0 {
+        Ok(())
+    } else {
+        Err(ChartError::BadScale(max))
+    }
+}
+
+/// A value that can be drawn: finite, else treated as missing.
+fn finite(v: Option<f64>) -> Option<f64> {
+    v.filter(|x| x.is_finite())
+}
+
+/// Tick values from 0 to `max`: every level up to 10 levels, else a round step.
+fn ticks(max: f64) -> Vec<f64> {
+    let step = if max <= 10.0 {
+        1.0
+    } else {
+        let raw = max / 5.0;
+        let mag = 10f64.powf(raw.log10().floor());
+        let norm = raw / mag;
+        let nice = if norm <= 1.0 {
+            1.0
+        } else if norm <= 2.0 {
+            2.0
+        } else if norm <= 5.0 {
+            5.0
+        } else {
+            10.0
+        };
+        nice * mag
+    };
+    let mut out = Vec::new();
+    let mut i = 0.0;
+    while i * step <= max + 1e-9 {
+        out.push(i * step);
+        i += 1.0;
+    }
+    // A fractional maximum (e.g. 4.5) still gets its end marked.
+    if out.last().is_some_and(|&t| (max - t).abs() > 1e-9) {
+        out.push(max);
+    }
+    out
+}
+
+fn fmt_tick(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 {
+        format!("{}", v.round() as i64)
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+/// A value as printed on a chart: one decimal, with a hyphen-minus (the chart font has no
+/// U+2212 minus sign).
+fn fmt_value(v: f64) -> String {
+    let s = format!("{v:.1}");
+    if s == "-0.0" {
+        "0.0".to_string()
+    } else {
+        s
+    }
+}
+
+/// A signed change, e.g. "+0.4".
+fn fmt_change(v: f64) -> String {
+    let s = fmt_value(v);
+    if s.starts_with('-') || s == "0.0" {
+        s
+    } else {
+        format!("+{s}")
+    }
+}
+
+/// The key of one legend entry.
+#[derive(Clone, Copy, Debug)]
+enum Key {
+    Box(Rgb),
+    Line(Rgb, Dash, Option<Marker>),
+    Point(Marker, Rgb),
+    Tick(Rgb),
+}
+
+const KEY_W: f64 = 18.0;
+const LEGEND_ROW: f64 = 13.0;
+
+/// Places legend entries left to right, wrapping to new rows within `width`; returns each
+/// entry's (x, row) and the number of rows.
+fn legend_layout(entries: &[(Key, String)], width: f64) -> (Vec<(f64, usize)>, usize) {
+    let mut out = Vec::new();
+    let (mut x, mut row) = (0.0, 0);
+    for (_, label) in entries {
+        let w = KEY_W + 4.0 + text::width(label, LEGEND).min(width - KEY_W - 4.0) + 14.0;
+        if x > 0.0 && x + w > width {
+            x = 0.0;
+            row += 1;
+        }
+        out.push((x, row));
+        x += w;
+    }
+    (out, if entries.is_empty() { 0 } else { row + 1 })
+}
+
+fn legend_height(entries: &[(Key, String)], width: f64) -> f64 {
+    legend_layout(entries, width).1 as f64 * LEGEND_ROW
+}
+
+/// Draws the legend with its top-left corner at (`x0`, `y0`), centred rows.
+fn draw_legend(
+    c: &mut Canvas,
+    entries: &[(Key, String)],
+    x0: f64,
+    y0: f64,
+    width: f64,
+) -> Result<(), ChartError> {
+    let (pos, rows) = legend_layout(entries, width);
+    for row in 0..rows {
+        let in_row: Vec<usize> = (0..entries.len()).filter(|&i| pos[i].1 == row).collect();
+        let Some(&last) = in_row.last() else { continue };
+        let label_w = text::width(&entries[last].1, LEGEND).min(width - KEY_W - 4.0);
+        let row_w = pos[last].0 + KEY_W + 4.0 + label_w;
+        let shift = x0 + ((width - row_w) / 2.0).max(0.0);
+        for &i in &in_row {
+            let (key, label) = &entries[i];
+            let x = shift + pos[i].0;
+            let y = y0 + row as f64 * LEGEND_ROW + LEGEND_ROW / 2.0;
+            draw_key(c, *key, x, y)?;
+            let label = text::fit(label, width - KEY_W - 4.0, LEGEND);
+            c.text(x + KEY_W + 4.0, y, &label, LEGEND, Align::Start, INK)?;
+        }
+    }
+    Ok(())
+}
+
+fn draw_key(c: &mut Canvas, key: Key, x: f64, y: f64) -> Result<(), ChartError> {
+    match key {
+        Key::Box(color) => c.rect(x + 3.0, y - 4.5, x + KEY_W - 3.0, y + 4.5, color),
+        Key::Line(color, dash, marker) => {
+            c.line(&[(x, y), (x + KEY_W, y)], color, 1.5, dash)?;
+            match marker {
+                Some(m) => c.marker(m, x + KEY_W / 2.0, y, 2.6, color),
+                None => Ok(()),
+            }
+        }
+        Key::Point(m, color) => c.marker(m, x + KEY_W / 2.0, y, 2.6, color),
+        Key::Tick(color) => c.line(
+            &[(x + KEY_W / 2.0, y - 5.5), (x + KEY_W / 2.0, y + 5.5)],
+            color,
+            2.0,
+            Dash::Solid,
+        ),
+    }
+}
+
+/// A grey cell with diagonal hatching: the mark for "no value" on every chart.
+fn hatch(c: &mut Canvas, x0: f64, y0: f64, x1: f64, y1: f64) -> Result<(), ChartError> {
+    c.rect(x0, y0, x1, y1, NA_FILL)?;
+    let (w, h) = (x1 - x0, y1 - y0);
+    let step = 3.5;
+    // Lines of slope +1 (in screen space, going up to the right), clipped to the cell.
+    let mut k = step;
+    while k < w + h {
+        let (mut ax, mut ay) = (x0 + k, y1);
+        if k > w {
+            ax = x1;
+            ay = y1 - (k - w);
+        }
+        let (mut bx, mut by) = (x0, y1 - k);
+        if k > h {
+            bx = x0 + (k - h);
+            by = y0;
+        }
+        c.line(&[(ax, ay), (bx, by)], NA_HATCH, 0.5, Dash::Solid)?;
+        k += step;
+    }
+    Ok(())
+}
+
+/// The image for a chart with nothing to show.
+fn no_data(words: &Words) -> Result<String, ChartError> {
+    let h = 60.0;
+    canvas::render(WIDTH, h, |c| {
+        c.frame(0.5, 0.5, WIDTH - 0.5, h - 0.5, GRID, 0.75)?;
+        let msg = text::fit(&words.no_data, WIDTH - 20.0, 10.0);
+        c.text(WIDTH / 2.0, h / 2.0, &msg, 10.0, Align::Middle, MUTED)
+    })
+}
+
+#[cfg(test)]
+pub(crate) mod testutil {
+    //! Minimal checks on generated SVG.
+
+    /// Asserts the document is one `<svg>` element whose tags are balanced.
+    pub fn assert_svg(svg: &str) {
+        assert!(
+            svg.starts_with("<svg "),
+            "not an SVG: {}",
+            &svg[..svg.len().min(80)]
+        );
+        assert!(svg.trim_end().ends_with("</svg>"), "unterminated SVG");
+        let mut depth: i64 = 0;
+        let mut rest = svg;
+        while let Some(i) = rest.find('<') {
+            let tail = &rest[i..];
+            let end = tail.find('>').expect("unclosed tag");
+            let tag = &tail[..=end];
+            if tag.starts_with("</") {
+                depth -= 1;
+            } else if !tag.ends_with("/>") {
+                depth += 1;
+            }
+            assert!(depth >= 0, "more closing than opening tags");
+            rest = &tail[end + 1..];
+        }
+        assert_eq!(depth, 0, "unbalanced tags");
+    }
+
+    /// Number of occurrences of `needle`.
+    pub fn count(svg: &str, needle: &str) -> usize {
+        svg.matches(needle).count()
+    }
+
+    /// The label texts, whether drawn as `<text>` elements or as outlines with a `<title>`,
+    /// in document order per kind, with XML escapes resolved.
+    pub fn texts(svg: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for (open, close) in [("<text", "</text>"), ("<title", "</title>")] {
+            let mut rest = svg;
+            while let Some(i) = rest.find(open) {
+                let tail = &rest[i..];
+                let Some(open_end) = tail.find('>') else {
+                    break;
+                };
+                let Some(end) = tail.find(close) else { break };
+                out.push(unescape(tail[open_end + 1..end].trim()));
+                rest = &tail[end..];
+            }
+        }
+        out
+    }
+
+    fn unescape(s: &str) -> String {
+        s.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&apos;", "'")
+            .replace("&amp;", "&")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testutil::*;
+    use super::*;
+
+    #[test]
+    fn ticks_cover_every_level() {
+        assert_eq!(ticks(5.0), vec![0.0, 1.0, 2.0, 3.0, 4.0, 5.0]);
+        assert_eq!(ticks(100.0), vec![0.0, 20.0, 40.0, 60.0, 80.0, 100.0]);
+        assert_eq!(ticks(4.5), vec![0.0, 1.0, 2.0, 3.0, 4.0, 4.5]);
+    }
+
+    #[test]
+    fn values_print_with_one_decimal_and_ascii_minus() {
+        assert_eq!(fmt_value(2.734), "2.7");
+        assert_eq!(fmt_value(-0.04), "0.0");
+        assert_eq!(fmt_change(0.44), "+0.4");
+        assert_eq!(fmt_change(-0.44), "-0.4");
+    }
+
+    #[test]
+    fn no_data_chart_says_so() {
+        let svg = no_data(&Words::km()).unwrap();
+        assert_svg(&svg);
+        assert!(texts(&svg).contains(&"គ្មានទិន្នន័យ".to_string()));
+    }
+
+    #[test]
+    fn roles_keep_their_colour() {
+        let s = |role| Series {
+            name: String::new(),
+            values: vec![],
+            role,
+        };
+        let l = looks(&[
+            s(SeriesRole::Target),
+            s(SeriesRole::Primary),
+            s(SeriesRole::Reference),
+            s(SeriesRole::Primary),
+        ]);
+        assert_eq!(l[0].color, TARGET);
+        assert_eq!(l[1].color, PRIMARY);
+        assert_eq!(l[2].color, REFERENCE);
+        assert_ne!(l[3].color, TARGET);
+        assert_ne!(l[3].color, REFERENCE);
+        assert_ne!(l[3].marker, l[1].marker);
+    }
+
+    fn every_chart(name: &str, words: &Words) -> Vec<String> {
+        let labels = vec![name.to_string(), "Other".to_string(), "Third".to_string()];
+        let series = vec![Series {
+            name: name.to_string(),
+            values: vec![Some(1.0), Some(2.0), Some(3.0)],
+            role: SeriesRole::Primary,
+        }];
+        let values = vec![vec![Some(1.0), None, Some(3.0)]; 3];
+        vec![
+            radar(&labels, &series, 5.0, words).unwrap(),
+            distribution(&[(name.to_string(), vec![1.0, 2.0])], 5.0, Some(3.0), words).unwrap(),
+            heatmap(&labels, &labels, &values, 5.0, words).unwrap(),
+            ranking(&[(name.to_string(), 2.0, 3.0)], 5.0, words).unwrap(),
+            grouped_bars(&labels, &series, 5.0, words).unwrap(),
+            slope(&[(name.to_string(), 2.0, 3.0)], name, name, 5.0, words).unwrap(),
+            bars(&[(name.to_string(), 2.0)], 5.0, Some(3.0), words).unwrap(),
+        ]
+    }
+
+    #[test]
+    fn agency_text_stays_literal() {
+        let evil = "<b>&\"x\"</script>";
+        for svg in every_chart(evil, &Words::en()) {
+            assert_svg(&svg);
+            assert!(
+                !svg.contains("<b>") && !svg.contains("</script>"),
+                "unescaped text in {svg}"
+            );
+            assert!(
+                svg.contains("&lt;b&gt;&amp;&quot;x&quot;"),
+                "escaped text missing"
+            );
+            assert!(
+                texts(&svg).iter().any(|t| t.starts_with("<b>&\"x\"")),
+                "{:?}",
+                texts(&svg)
+            );
+        }
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_svg() {
+        for svg in every_chart("bad\u{1}\u{8}name\nhere", &Words::en()) {
+            assert!(
+                !svg.chars().any(|c| c.is_control() && c != '\n'),
+                "control character in SVG"
+            );
+            assert!(
+                texts(&svg).iter().any(|t| t == "bad name here"),
+                "{:?}",
+                texts(&svg)
+            );
+        }
+    }
+
+    #[test]
+    fn every_chart_is_deterministic_in_both_languages() {
+        for words in [Words::en(), Words::km()] {
+            assert_eq!(
+                every_chart("ក្រសួងសុខាភិបាល", &words),
+                every_chart("ក្រសួងសុខាភិបាល", &words)
+            );
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! `posture report INPUTS... --out DIR`: read, score and aggregate the workbooks like
+//! `posture score`, then render the national report, the brief and one gap analysis per
+//! scored agency as PDF (SPEC sections 7 and 8), with the chart SVGs and `scores.json`.
+//! typst is found and checked before anything is read or written.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{CmdResult, ConfigError, Exit};
+use crate::aggregate::aggregate;
+use crate::export;
+use crate::framework::{self, Framework};
+use crate::registry::{self, Registry};
+use crate::report::{self, ReportInput, ReportOptions, Typst};
+use crate::score::score_all;
+use crate::workbook::ingest::{self, IngestOptions};
+use crate::workbook::{Limits, Status};
+
+#[derive(Args, Debug)]
+#[command(
+    after_help = "Writes national-report.pdf, brief.pdf, agencies/<agency id>.pdf, \
+charts/*.svg and scores.json into --out. Needs the typst CLI 0.13.1 (scripts/setup.sh); \
+POSTURE_TYPST names the binary, POSTURE_FONT_PATH adds font folders.
+
+Examples:
+  posture report returned/ --registry data/agencies.csv --out reports/
+  posture report data/submissions --registry data/agencies.csv --lang km --out reports-km/"
+)]
+pub struct ReportArgs {
+    /// Workbooks, or folders searched recursively for .xlsx, .xls and .ods.
+    #[arg(required = true, value_name = "INPUTS")]
+    pub inputs: Vec<PathBuf>,
+    /// The folder to write the reports into (created when missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// A built-in framework id or a framework file.
+    #[arg(long, default_value = "kh-ncmf", value_name = "ID|FILE")]
+    pub framework: String,
+    /// The agency registry (CSV: agency_id,name_en,name_km,sector).
+    #[arg(long, value_name = "CSV")]
+    pub registry: Option<PathBuf>,
+    /// Report language.
+    #[arg(long, default_value = "en", value_parser = ["en", "km"])]
+    pub lang: String,
+    /// The cycle to report on (default: the latest among the inputs).
+    #[arg(long, value_name = "CYCLE")]
+    pub cycle: Option<String>,
+    /// A folder whose files replace the built-in templates of the same name.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Keep the generated Typst sources in a `.posture-build-*` folder inside --out.
+    #[arg(long)]
+    pub keep_build: bool,
+}
+
+/// The arguments, checked: nothing here can fail once work starts.
+struct ReportConfig {
+    inputs: Vec<PathBuf>,
+    out: PathBuf,
+    framework: Framework,
+    registry: Option<Registry>,
+    typst: Typst,
+    options: ReportOptions,
+}
+
+impl ReportConfig {
+    fn new(args: ReportArgs) -> Result<Self, ConfigError> {
+        // First, so that a missing typst is reported before anything is read or written.
+        let typst = Typst::locate()?;
+        let framework = framework::resolve(&args.framework)?;
+        let registry = match &args.registry {
+            Some(path) => Some(registry::load_registry(path)?),
+            None => None,
+        };
+        if args.out.exists() && !args.out.is_dir() {
+            return Err(ConfigError(format!(
+                "failed to use `{}` as the output folder (it is a file)",
+                args.out.display()
+            )));
+        }
+        Ok(ReportConfig {
+            inputs: args.inputs,
+            out: args.out,
+            framework,
+            registry,
+            typst,
+            options: ReportOptions {
+                lang: args.lang,
+                cycle: args.cycle,
+                templates: args.templates,
+                keep_build: args.keep_build,
+                ..ReportOptions::default()
+            },
+        })
+    }
+}
+
+pub fn run(args: ReportArgs) -> CmdResult {
+    let mut config = ReportConfig::new(args)?;
+    let files = ingest::discover(&config.inputs)?;
+    if files.is_empty() {
+        return Err(ConfigError(format!(
+            "failed to find workbooks in {} (no .xlsx, .xls or .ods files)",
+            config
+                .inputs
+                .iter()
+                .map(|p| format!("`{}`", p.display()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    let ingest_options = IngestOptions {
+        framework: &config.framework,
+        registry: config.registry.as_ref(),
+        limits: Limits::default(),
+    };
+    let progress = files.len() > 1 && std::io::stderr().is_terminal();
+    let submissions = ingest::ingest(&files, &ingest_options, progress);
+    let registry = config.registry.as_ref();
+    let scores = score_all(&config.framework, &submissions, registry);
+    let national = aggregate(&config.framework, &scores, &submissions, registry);
+    let doc = export::build_document(
+        &config.framework,
+        registry,
+        &submissions,
+        &scores,
+        &national,
+    );
+    config
+        .options
+        .extra_files
+        .push(("scores.json".into(), export::to_json(&doc)));
+
+    let input = ReportInput {
+        framework: &config.framework,
+        registry,
+        submissions: &submissions,
+        scores: &scores,
+        national: &national,
+    };
+    let outcome = report::render_with(&config.typst, &input, &config.out, &config.options)
+        .map_err(|e| ConfigError(e.to_string()))?;
+
+    for s in submissions.iter().filter(|s| s.status == Status::Rejected) {
+        eprintln!("rejected: {}", s.file);
+        for e in &s.errors {
+            match e.location().as_str() {
+                "" => eprintln!("  {}", e.message),
+                at => eprintln!("  {at}: {}", e.message),
+            }
+        }
+    }
+    for (document, reason) in &outcome.failed {
+        eprintln!("error: failed to produce {document} ({reason})");
+    }
+    let count = |status: Status| submissions.iter().filter(|s| s.status == status).count();
+    let rejected = count(Status::Rejected);
+    let pdfs = outcome
+        .written
+        .iter()
+        .filter(|w| w.ends_with(".pdf"))
+        .count();
+    eprintln!(
+        "{} workbook(s): {} scored, {} duplicate, {rejected} rejected; cycle {}: wrote {pdfs} PDF(s) into {}",
+        submissions.len(),
+        count(Status::Scored),
+        count(Status::Duplicate),
+        outcome.cycle,
+        config.out.display()
+    );
+    if let Some(dir) = &outcome.build_dir {
+        eprintln!("kept the Typst sources in {}", dir.display());
+    }
+    Ok(if rejected > 0 || !outcome.failed.is_empty() {
+        Exit::SomeRejected
+    } else {
+        Exit::Success
+    })
+}

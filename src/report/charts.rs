@@ -1,0 +1,350 @@
+//! The charts of each report, drawn once per run with [`crate::chart`] into the build
+//! folder's `charts/` and referenced from the templates by root-relative path
+//! (`/charts/<name>.svg`). National charts are shared by the national report and the brief;
+//! each agency gets its own radar. Long charts (heat map, ranking) come in page-sized parts,
+//! so a role maps to a list of files.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::chart::{self, ChartError, Series, SeriesRole, Words};
+
+use super::context::{Charts, Prepared};
+
+/// Rows per page-sized part of the heat map and the ranking: about 640 pt of an A4 page
+/// with the report margins, less the heading and the chart's own header.
+const ROWS_PER_PAGE: usize = 45;
+/// Above this many agencies the trend chart shows sectors instead of agencies.
+const SLOPE_AGENCIES: usize = 25;
+
+/// The chart files of one run.
+#[derive(Debug, Default)]
+pub struct ChartFiles {
+    /// Charts of the national report and the brief, by role.
+    pub national: Charts,
+    /// Agency id -> its charts by role.
+    pub agencies: BTreeMap<String, Charts>,
+    /// (file name in `charts/`, SVG text), sorted by name.
+    pub svgs: Vec<(String, String)>,
+}
+
+impl ChartFiles {
+    fn add(&mut self, charts: Option<&str>, role: &str, name: &str, svgs: Vec<String>) {
+        let mut paths = Vec::new();
+        for (i, svg) in svgs.into_iter().enumerate() {
+            let file = if i == 0 {
+                format!("{name}.svg")
+            } else {
+                format!("{name}-{}.svg", i + 1)
+            };
+            paths.push(format!("/charts/{file}"));
+            self.svgs.push((file, flatten_opacity(&svg)));
+        }
+        let target = match charts {
+            None => &mut self.national,
+            Some(agency) => self.agencies.entry(agency.to_string()).or_default(),
+        };
+        target.insert(role.to_string(), paths);
+    }
+}
+
+fn words(lang: &str) -> Words {
+    match lang {
+        "km" => Words::km(),
+        _ => Words::en(),
+    }
+}
+
+/// Draw every chart of the run (in memory).
+pub fn build(
+    p: &Prepared,
+    stems: &BTreeMap<String, String>,
+    csf_names: &BTreeMap<String, String>,
+) -> Result<ChartFiles, ChartError> {
+    let fw = p.input.framework;
+    let max = f64::from(fw.max_level());
+    let w = words(&p.lang);
+    let mut files = ChartFiles::default();
+    let domains = p.domains();
+    let domain_names: Vec<String> = domains.iter().map(|d| d.name.clone()).collect();
+    let target = domains.first().and_then(|d| d.target);
+
+    let profile: Vec<(String, f64)> = domains
+        .iter()
+        .filter_map(|d| Some((d.name.clone(), d.median?)))
+        .collect();
+    files.add(
+        None,
+        "profile",
+        "national-profile",
+        vec![chart::bars(&profile, max, target, &w)?],
+    );
+
+    let groups: Vec<(String, Vec<f64>)> = fw
+        .domains
+        .iter()
+        .zip(&domain_names)
+        .map(|(d, name)| {
+            let values = p
+                .scores
+                .iter()
+                .filter_map(|s| s.domains.get(&d.id).copied().flatten())
+                .collect();
+            (name.clone(), values)
+        })
+        .collect();
+    files.add(
+        None,
+        "distribution",
+        "national-distribution",
+        vec![chart::distribution(&groups, max, target, &w)?],
+    );
+
+    let ranking = p.ranking();
+    let by_id: BTreeMap<&str, _> = p
+        .scores
+        .iter()
+        .map(|s| (s.agency_id.as_str(), *s))
+        .collect();
+    let rows: Vec<String> = ranking.iter().map(|r| r.name.clone()).collect();
+    let values: Vec<Vec<Option<f64>>> = ranking
+        .iter()
+        .map(|r| {
+            fw.domains
+                .iter()
+                .map(|d| by_id[r.id.as_str()].domains.get(&d.id).copied().flatten())
+                .collect()
+        })
+        .collect();
+    files.add(
+        None,
+        "heatmap",
+        "national-heatmap",
+        chart::heatmap_pages(&rows, &domain_names, &values, max, ROWS_PER_PAGE, &w)?,
+    );
+
+    let items: Vec<(String, f64, f64)> = ranking
+        .iter()
+        .filter_map(|r| Some((r.name.clone(), r.overall?, f64::from(r.target))))
+        .collect();
+    files.add(
+        None,
+        "ranking",
+        "national-ranking",
+        chart::ranking_pages(&items, max, ROWS_PER_PAGE, &w)?,
+    );
+
+    let sectors = p.sectors();
+    let sector_names: Vec<String> = sectors.iter().map(|s| s.name.clone()).collect();
+    let series = vec![
+        Series {
+            name: w.median.clone(),
+            values: sectors.iter().map(|s| s.median).collect(),
+            role: SeriesRole::Primary,
+        },
+        Series {
+            name: w.target.clone(),
+            values: sectors.iter().map(|s| Some(f64::from(s.target))).collect(),
+            role: SeriesRole::Target,
+        },
+    ];
+    files.add(
+        None,
+        "sectors",
+        "national-sectors",
+        vec![chart::grouped_bars(&sector_names, &series, max, &w)?],
+    );
+
+    if let Some(trend) = p.trend() {
+        let items = trend_items(p, &trend);
+        files.add(
+            None,
+            "trend",
+            "national-trend",
+            vec![chart::slope(&items, &trend.from, &p.cycle, max, &w)?],
+        );
+    } else {
+        files.national.insert("trend".into(), Vec::new());
+    }
+
+    let csf: Vec<(String, f64)> = p
+        .csf(csf_names)
+        .into_iter()
+        .map(|r| (r.name, r.value))
+        .collect();
+    if csf.is_empty() {
+        files.national.insert("csf".into(), Vec::new());
+    } else {
+        files.add(
+            None,
+            "csf",
+            "national-csf",
+            vec![chart::bars(&csf, max, None, &w)?],
+        );
+    }
+
+    let medians: Vec<Option<f64>> = domains.iter().map(|d| d.median).collect();
+    for s in &p.scores {
+        let Some(stem) = stems.get(&s.agency_id) else {
+            continue;
+        };
+        let series = vec![
+            Series {
+                name: p.agency_name(&s.agency_id, &s.agency_name),
+                values: fw
+                    .domains
+                    .iter()
+                    .map(|d| s.domains.get(&d.id).copied().flatten())
+                    .collect(),
+                role: SeriesRole::Primary,
+            },
+            Series {
+                name: w.target.clone(),
+                values: vec![Some(f64::from(s.target)); fw.domains.len()],
+                role: SeriesRole::Target,
+            },
+            Series {
+                name: national_median_label(&p.lang),
+                values: medians.clone(),
+                role: SeriesRole::Reference,
+            },
+        ];
+        files.add(
+            Some(&s.agency_id),
+            "radar",
+            &format!("agency-{stem}-radar"),
+            vec![chart::radar(&domain_names, &series, max, &w)?],
+        );
+    }
+    files.svgs.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(files)
+}
+
+fn national_median_label(lang: &str) -> String {
+    match lang {
+        "km" => "មេដ្យានជាតិ".into(),
+        _ => "National median".into(),
+    }
+}
+
+/// Agencies when few enough to read, else the sectors' means and the nation's.
+fn trend_items(p: &Prepared, trend: &super::context::TrendView) -> Vec<(String, f64, f64)> {
+    if trend.agencies.len() <= SLOPE_AGENCIES {
+        return trend
+            .agencies
+            .iter()
+            .filter_map(|r| Some((r.name.clone(), r.from?, r.to?)))
+            .collect();
+    }
+    let mut sums: BTreeMap<&str, (f64, f64, usize)> = BTreeMap::new();
+    for s in &p.scores {
+        let Some(prev) = p.previous.get(&s.agency_id) else {
+            continue;
+        };
+        if let (Some(from), Some(to)) = (prev.overall, s.overall) {
+            for key in [s.sector.as_str(), ""] {
+                let e = sums.entry(key).or_insert((0.0, 0.0, 0));
+                e.0 += from;
+                e.1 += to;
+                e.2 += 1;
+            }
+        }
+    }
+    sums.into_iter()
+        .map(|(sector, (from, to, n))| {
+            let name = if sector.is_empty() {
+                match p.lang.as_str() {
+                    "km" => "ជាតិ".to_string(),
+                    _ => "National".to_string(),
+                }
+            } else {
+                p.sector_names
+                    .get(sector)
+                    .cloned()
+                    .unwrap_or_else(|| sector.to_string())
+            };
+            (name, from / n as f64, to / n as f64)
+        })
+        .collect()
+}
+
+/// Write the drawn charts into `dir`.
+pub fn write(files: &ChartFiles, dir: &Path) -> std::io::Result<()> {
+    for (name, svg) in &files.svgs {
+        std::fs::write(dir.join(name), svg)?;
+    }
+    Ok(())
+}
+
+/// Replace translucency with the same colour blended over white.
+///
+/// typst 0.13.1 turns every translucent SVG element into its own PDF form XObject and lists
+/// them in a resource dictionary in hash-map order (typst issue #6783, svg2pdf), so a chart
+/// with several translucent shapes gives different PDF bytes on every run. Over the white
+/// page the blended colour looks the same, except that a shape no longer shows what lies
+/// under it (the grid inside a radar polygon, overlapping dots).
+pub fn flatten_opacity(svg: &str) -> String {
+    let mut out = String::with_capacity(svg.len());
+    for (i, part) in svg.split('<').enumerate() {
+        if i > 0 {
+            out.push('<');
+        }
+        let (tag, rest) = match part.find('>') {
+            Some(end) => part.split_at(end),
+            None => (part, ""),
+        };
+        let alpha = attr(tag, "opacity").and_then(|v| v.parse::<f64>().ok());
+        match alpha {
+            Some(a) if (0.0..1.0).contains(&a) => {
+                let mut t = tag.replace(
+                    &format!(" opacity=\"{}\"", attr(tag, "opacity").unwrap_or_default()),
+                    " opacity=\"1\"",
+                );
+                for name in ["fill", "stroke"] {
+                    if let Some(colour) = attr(&t, name).and_then(|c| blend(&c, a)) {
+                        let old = format!(" {name}=\"{}\"", attr(&t, name).unwrap_or_default());
+                        t = t.replacen(&old, &format!(" {name}=\"{colour}\""), 1);
+                    }
+                }
+                out.push_str(&t);
+            }
+            _ => out.push_str(tag),
+        }
+        out.push_str(rest);
+    }
+    out
+}
+
+/// The value of attribute `name` in one tag's text.
+fn attr(tag: &str, name: &str) -> Option<String> {
+    let key = format!(" {name}=\"");
+    let start = tag.find(&key)? + key.len();
+    let len = tag[start..].find('"')?;
+    Some(tag[start..start + len].to_string())
+}
+
+/// `#rrggbb` at `alpha` over white, as `#rrggbb`.
+fn blend(colour: &str, alpha: f64) -> Option<String> {
+    let hex = colour.strip_prefix('#').filter(|h| h.len() == 6)?;
+    let mut out = String::from("#");
+    for k in 0..3 {
+        let c = u8::from_str_radix(&hex[2 * k..2 * k + 2], 16).ok()?;
+        let v = (f64::from(c) * alpha + 255.0 * (1.0 - alpha)).round() as u8;
+        out.push_str(&format!("{v:02X}"));
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn translucent_shapes_become_solid_blends_over_white() {
+        let svg = r##"<svg><circle cx="1" opacity="0.6" fill="#0072B2" stroke="none"/><text x="1" opacity="1">a &lt; b</text></svg>"##;
+        assert_eq!(
+            flatten_opacity(svg),
+            r##"<svg><circle cx="1" opacity="1" fill="#66AAD1" stroke="none"/><text x="1" opacity="1">a &lt; b</text></svg>"##
+        );
+    }
+}

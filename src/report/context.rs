@@ -1,0 +1,886 @@
+//! The data the templates see: plain serialisable structs built from the pipeline's types
+//! (framework, registry, submissions, scores, national aggregates), already translated into
+//! the report language and sorted, so templates only lay things out.
+//!
+//! Numbers stay full-precision f64 here; rounding happens in the templates' display filters.
+//! Optional values stay `None` (never a sentinel) so a template cannot mistake "no data"
+//! for zero.
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::aggregate::{CycleSummary, Stats};
+use crate::framework::Framework;
+use crate::score::AgencyScore;
+use crate::workbook::{Answer, Status, Submission};
+
+use super::ReportInput;
+
+pub use crate::aggregate::cycle_cmp;
+
+/// How many questions the national report lists as weakest, and the brief as priorities.
+const WEAKEST_QUESTIONS: usize = 10;
+const BRIEF_PRIORITIES: usize = 5;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct FrameworkInfo {
+    pub id: String,
+    pub version: String,
+    pub sha256: String,
+    pub title: String,
+    pub source: String,
+    pub max_level: u8,
+    pub default_target: u8,
+    pub questions: usize,
+    pub domains: usize,
+    pub categories: usize,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ScaleEntry {
+    pub level: u8,
+    pub label: String,
+    pub description: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct InputFile {
+    pub file: String,
+    pub sha256: String,
+    pub status: Status,
+    pub agency_id: Option<String>,
+    pub cycle: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Provenance {
+    pub inputs: Vec<InputFile>,
+    /// sha256 over the sorted `sha256  file` lines of every input: one value that pins the
+    /// whole input set, printed where the full list would not fit (agency reports, brief).
+    pub inputs_digest: String,
+    pub registry_sha256: Option<String>,
+}
+
+/// What every report shares.
+#[derive(Clone, Debug, Serialize)]
+pub struct Common {
+    pub lang: String,
+    pub tool: Tool,
+    pub framework: FrameworkInfo,
+    pub scale: Vec<ScaleEntry>,
+    pub cycle: String,
+    pub previous_cycle: Option<String>,
+    pub provenance: Provenance,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct NamedAgency {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Summary {
+    pub scored: usize,
+    pub expected: usize,
+    pub response_rate: Option<f64>,
+    pub missing: Vec<NamedAgency>,
+    pub index: Option<f64>,
+    pub overall_mean: Option<f64>,
+    pub overall_median: Option<f64>,
+    pub tier: Option<u8>,
+    pub tier_label: Option<String>,
+    pub at_target: Option<f64>,
+    pub rejected: usize,
+    pub duplicates: usize,
+    pub change_mean: Option<f64>,
+    pub change_median: Option<f64>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DomainRow {
+    pub id: String,
+    pub name: String,
+    pub mean: Option<f64>,
+    pub median: Option<f64>,
+    pub p25: Option<f64>,
+    pub p75: Option<f64>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    /// Mean target of the scored agencies (targets differ by sector).
+    pub target: Option<f64>,
+    pub at_target: Option<f64>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RankRow {
+    pub rank: usize,
+    pub id: String,
+    pub name: String,
+    pub sector: String,
+    pub overall: Option<f64>,
+    pub index: Option<f64>,
+    pub tier_label: Option<String>,
+    pub target: u8,
+    pub at_target: bool,
+    pub change: Option<f64>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SectorRow {
+    pub id: String,
+    pub name: String,
+    pub count: usize,
+    pub mean: Option<f64>,
+    pub median: Option<f64>,
+    pub target: u8,
+    pub at_target: Option<f64>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TrendRow {
+    pub id: String,
+    pub name: String,
+    pub from: Option<f64>,
+    pub to: Option<f64>,
+    pub change: Option<f64>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TrendView {
+    pub from: String,
+    pub mean_change: Option<f64>,
+    pub median_change: Option<f64>,
+    pub improved: usize,
+    pub declined: usize,
+    pub unchanged: usize,
+    pub agencies: Vec<TrendRow>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct QuestionRow {
+    pub id: String,
+    pub text: String,
+    pub domain: String,
+    pub mean: Option<f64>,
+    pub median: Option<f64>,
+    pub below_target: Option<f64>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RefRow {
+    pub id: String,
+    pub name: String,
+    pub value: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DiagnosticRow {
+    pub location: String,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RejectRow {
+    pub file: String,
+    pub agency_id: Option<String>,
+    pub cycle: Option<String>,
+    pub errors: Vec<DiagnosticRow>,
+}
+
+/// Role (`radar`, `heatmap`) -> root-relative paths of the chart's SVG parts (`/charts/x.svg`);
+/// empty when the report has no such chart.
+pub type Charts = BTreeMap<String, Vec<String>>;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct NationalContext {
+    #[serde(flatten)]
+    pub common: Common,
+    pub summary: Summary,
+    pub domains: Vec<DomainRow>,
+    pub ranking: Vec<RankRow>,
+    pub sectors: Vec<SectorRow>,
+    pub trend: Option<TrendView>,
+    pub weakest: Vec<QuestionRow>,
+    pub csf: Vec<RefRow>,
+    pub rejected: Vec<RejectRow>,
+    pub charts: Charts,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct AgencyDomain {
+    pub id: String,
+    pub name: String,
+    pub score: Option<f64>,
+    pub median: Option<f64>,
+    pub gap: Option<f64>,
+    pub change: Option<f64>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct AgencyCategory {
+    pub id: String,
+    pub name: String,
+    pub domain: String,
+    pub score: Option<f64>,
+    pub median: Option<f64>,
+    pub gap: Option<f64>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct GapRow {
+    pub rank: usize,
+    pub id: String,
+    pub text: String,
+    pub level: Option<u8>,
+    pub gap: u8,
+    pub priority: f64,
+    pub next_level: u8,
+    pub next_label: String,
+    pub guidance: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct EvidenceRow {
+    pub id: String,
+    pub answer: String,
+    pub evidence: Option<String>,
+    pub comment: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct AgencyInfo {
+    pub id: String,
+    pub name: String,
+    pub sector: String,
+    pub sector_name: String,
+    pub overall: Option<f64>,
+    pub index: Option<f64>,
+    pub tier_label: Option<String>,
+    pub target: u8,
+    pub target_label: String,
+    pub at_target: bool,
+    pub completeness: Option<f64>,
+    pub sector_rank: Option<usize>,
+    pub sector_size: usize,
+    pub national_median: Option<f64>,
+    pub file: String,
+    pub sha256: Option<String>,
+    pub change: Option<f64>,
+    pub previous_overall: Option<f64>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct AgencyContext {
+    #[serde(flatten)]
+    pub common: Common,
+    pub agency: AgencyInfo,
+    pub domains: Vec<AgencyDomain>,
+    pub categories: Vec<AgencyCategory>,
+    pub gaps: Vec<GapRow>,
+    pub evidence: Vec<EvidenceRow>,
+    pub charts: Charts,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct BriefContext {
+    #[serde(flatten)]
+    pub common: Common,
+    pub summary: Summary,
+    pub domains: Vec<DomainRow>,
+    pub priorities: Vec<QuestionRow>,
+    pub charts: Charts,
+}
+
+/// Everything computed once per run and shared by the three kinds of report.
+pub struct Prepared<'a> {
+    pub input: &'a ReportInput<'a>,
+    pub lang: String,
+    pub common: Common,
+    pub cycle: String,
+    pub summary: Option<&'a CycleSummary>,
+    /// Scores of the report cycle, sorted by agency id.
+    pub scores: Vec<&'a AgencyScore>,
+    pub previous: BTreeMap<String, &'a AgencyScore>,
+    /// Sector id -> display name in the report language.
+    pub sector_names: BTreeMap<String, String>,
+}
+
+/// The latest cycle among the inputs (scores and readable submissions).
+pub fn latest_cycle(input: &ReportInput) -> Option<String> {
+    input
+        .scores
+        .iter()
+        .map(|s| s.cycle.as_str())
+        .chain(input.submissions.iter().filter_map(|s| s.cycle()))
+        .max_by(|a, b| cycle_cmp(a, b))
+        .map(str::to_string)
+}
+
+fn sector_name(sectors: &BTreeMap<String, String>, id: &str) -> String {
+    sectors.get(id).cloned().unwrap_or_else(|| id.to_string())
+}
+
+impl<'a> Prepared<'a> {
+    pub fn new(
+        input: &'a ReportInput<'a>,
+        lang: &str,
+        cycle: String,
+        sector_names: BTreeMap<String, String>,
+    ) -> Prepared<'a> {
+        let fw = input.framework;
+        let previous_cycle = input
+            .national
+            .trends
+            .get(&cycle)
+            .map(|t| t.from.clone())
+            .or_else(|| {
+                input
+                    .scores
+                    .iter()
+                    .map(|s| s.cycle.as_str())
+                    .filter(|c| cycle_cmp(c, &cycle) == Ordering::Less)
+                    .max_by(|a, b| cycle_cmp(a, b))
+                    .map(str::to_string)
+            });
+        let mut scores: Vec<&AgencyScore> =
+            input.scores.iter().filter(|s| s.cycle == cycle).collect();
+        scores.sort_by(|a, b| a.agency_id.cmp(&b.agency_id));
+        let previous = match &previous_cycle {
+            Some(p) => input
+                .scores
+                .iter()
+                .filter(|s| &s.cycle == p)
+                .map(|s| (s.agency_id.clone(), s))
+                .collect(),
+            None => BTreeMap::new(),
+        };
+        let mut inputs: Vec<InputFile> = input
+            .submissions
+            .iter()
+            .map(|s| InputFile {
+                file: s.file.clone(),
+                sha256: s.sha256.clone(),
+                status: s.status,
+                agency_id: s.agency_id().map(str::to_string),
+                cycle: s.cycle().map(str::to_string),
+            })
+            .collect();
+        inputs.sort_by(|a, b| a.file.cmp(&b.file));
+        let listing: String = inputs
+            .iter()
+            .map(|i| format!("{}  {}\n", i.sha256, i.file))
+            .collect();
+        let common = Common {
+            lang: lang.to_string(),
+            tool: Tool {
+                name: "posture",
+                version: crate::VERSION,
+            },
+            framework: FrameworkInfo {
+                id: fw.id.clone(),
+                version: fw.version.clone(),
+                sha256: fw.sha256.clone(),
+                title: fw.title.get(lang).to_string(),
+                source: fw.source.to_string(),
+                max_level: fw.max_level(),
+                default_target: fw.default_target,
+                questions: fw.questions.len(),
+                domains: fw.domains.len(),
+                categories: fw.categories.len(),
+            },
+            scale: fw
+                .scale
+                .iter()
+                .map(|s| ScaleEntry {
+                    level: s.level,
+                    label: s.label.get(lang).to_string(),
+                    description: s.description.as_ref().map(|d| d.get(lang).to_string()),
+                })
+                .collect(),
+            cycle: cycle.clone(),
+            previous_cycle,
+            provenance: Provenance {
+                inputs,
+                inputs_digest: crate::framework::sha256_hex(listing.as_bytes()),
+                registry_sha256: input.registry.map(|r| r.sha256.clone()),
+            },
+        };
+        Prepared {
+            input,
+            lang: lang.to_string(),
+            common,
+            summary: input.national.cycles.get(&cycle),
+            cycle,
+            scores,
+            previous,
+            sector_names,
+        }
+    }
+
+    fn fw(&self) -> &'a Framework {
+        self.input.framework
+    }
+
+    /// The agency's display name: the registry's in the report language, else the Profile's.
+    pub fn agency_name(&self, id: &str, fallback: &str) -> String {
+        match self.input.registry.and_then(|r| r.get(id)) {
+            Some(a) => a.name(&self.lang).to_string(),
+            None if fallback.is_empty() => id.to_string(),
+            None => fallback.to_string(),
+        }
+    }
+
+    fn tier_label(&self, overall: Option<f64>) -> Option<String> {
+        overall.map(|o| {
+            let tier = (o + 1e-9).floor().max(0.0) as u8;
+            self.fw().level_label(tier, &self.lang).to_string()
+        })
+    }
+
+    pub fn summary(&self) -> Summary {
+        let empty = CycleSummary::default();
+        let cs = self.summary.unwrap_or(&empty);
+        let missing = cs
+            .missing
+            .iter()
+            .map(|id| NamedAgency {
+                id: id.clone(),
+                name: self.agency_name(id, ""),
+            })
+            .collect();
+        let in_cycle = |s: &&Submission| s.cycle() == Some(self.cycle.as_str());
+        let trend = self.input.national.trends.get(&self.cycle);
+        Summary {
+            scored: self.scores.len(),
+            expected: cs.expected,
+            response_rate: cs.response_rate,
+            missing,
+            index: cs.index.mean,
+            overall_mean: cs.overall.mean,
+            overall_median: cs.overall.median,
+            tier: cs.overall.mean.map(|o| (o + 1e-9).floor().max(0.0) as u8),
+            tier_label: self.tier_label(cs.overall.mean),
+            at_target: cs.overall.at_or_above_target,
+            rejected: self
+                .input
+                .submissions
+                .iter()
+                .filter(|s| s.status == Status::Rejected)
+                .count(),
+            duplicates: self
+                .input
+                .submissions
+                .iter()
+                .filter(in_cycle)
+                .filter(|s| s.status == Status::Duplicate)
+                .count(),
+            change_mean: trend.and_then(|t| t.national.mean),
+            change_median: trend.and_then(|t| t.national.median),
+        }
+    }
+
+    fn mean_target(&self) -> Option<f64> {
+        if self.scores.is_empty() {
+            None
+        } else {
+            let sum: f64 = self.scores.iter().map(|s| f64::from(s.target)).sum();
+            Some(sum / self.scores.len() as f64)
+        }
+    }
+
+    pub fn domains(&self) -> Vec<DomainRow> {
+        let target = self.mean_target();
+        self.fw()
+            .domains
+            .iter()
+            .map(|d| {
+                let st = self
+                    .summary
+                    .and_then(|cs| cs.domains.get(&d.id))
+                    .cloned()
+                    .unwrap_or_default();
+                DomainRow {
+                    id: d.id.clone(),
+                    name: d.name.get(&self.lang).to_string(),
+                    mean: st.mean,
+                    median: st.median,
+                    p25: st.p25,
+                    p75: st.p75,
+                    min: st.min,
+                    max: st.max,
+                    target,
+                    at_target: st.at_or_above_target,
+                }
+            })
+            .collect()
+    }
+
+    fn change_of(&self, s: &AgencyScore) -> Option<f64> {
+        let prev = self.previous.get(&s.agency_id)?;
+        Some(s.overall? - prev.overall?)
+    }
+
+    /// Every scored agency, best first (ties by id); agencies with no overall score last.
+    pub fn ranking(&self) -> Vec<RankRow> {
+        let mut order: Vec<&AgencyScore> = self.scores.clone();
+        order.sort_by(|a, b| desc_score(a.overall, b.overall).then(a.agency_id.cmp(&b.agency_id)));
+        let mut rows = Vec::with_capacity(order.len());
+        let mut rank = 0;
+        let mut last: Option<Option<f64>> = None;
+        for (i, s) in order.iter().enumerate() {
+            if last != Some(s.overall) {
+                rank = i + 1;
+                last = Some(s.overall);
+            }
+            rows.push(RankRow {
+                rank,
+                id: s.agency_id.clone(),
+                name: self.agency_name(&s.agency_id, &s.agency_name),
+                sector: sector_label(self, &s.sector),
+                overall: s.overall,
+                index: s.index,
+                tier_label: self.tier_label(s.overall),
+                target: s.target,
+                at_target: s.overall.is_some_and(|o| o + 1e-9 >= f64::from(s.target)),
+                change: self.change_of(s),
+            });
+        }
+        rows
+    }
+
+    pub fn sectors(&self) -> Vec<SectorRow> {
+        let Some(cs) = self.summary else {
+            return Vec::new();
+        };
+        cs.sectors
+            .iter()
+            .map(|(id, sec)| SectorRow {
+                id: id.clone(),
+                name: sector_label(self, id),
+                count: sec.overall.count,
+                mean: sec.overall.mean,
+                median: sec.overall.median,
+                target: self.fw().target_for(id),
+                at_target: sec.overall.at_or_above_target,
+            })
+            .collect()
+    }
+
+    pub fn trend(&self) -> Option<TrendView> {
+        let from = self.common.previous_cycle.clone()?;
+        let national = self.input.national.trends.get(&self.cycle);
+        let mut agencies: Vec<TrendRow> = self
+            .scores
+            .iter()
+            .filter_map(|s| {
+                let prev = self.previous.get(&s.agency_id)?;
+                Some(TrendRow {
+                    id: s.agency_id.clone(),
+                    name: self.agency_name(&s.agency_id, &s.agency_name),
+                    from: prev.overall,
+                    to: s.overall,
+                    change: self.change_of(s),
+                })
+            })
+            .collect();
+        agencies.sort_by(|a, b| desc_score(a.change, b.change).then(a.id.cmp(&b.id)));
+        let count =
+            |f: &dyn Fn(f64) -> bool| agencies.iter().filter(|r| r.change.is_some_and(f)).count();
+        Some(TrendView {
+            mean_change: national.and_then(|t| t.national.mean),
+            median_change: national.and_then(|t| t.national.median),
+            improved: count(&|c| c > 1e-9),
+            declined: count(&|c| c < -1e-9),
+            unchanged: count(&|c| c.abs() <= 1e-9),
+            from,
+            agencies,
+        })
+    }
+
+    /// Questions with the lowest national mean level (ties by framework order).
+    pub fn weakest(&self, n: usize) -> Vec<QuestionRow> {
+        let Some(cs) = self.summary else {
+            return Vec::new();
+        };
+        let mut rows: Vec<(usize, QuestionRow)> = self
+            .fw()
+            .questions
+            .iter()
+            .enumerate()
+            .filter_map(|(i, q)| {
+                let st: &Stats = cs.questions.get(&q.id)?;
+                st.mean?;
+                Some((
+                    i,
+                    QuestionRow {
+                        id: q.id.clone(),
+                        text: q.text.get(&self.lang).to_string(),
+                        domain: self.fw().domains[q.domain_index]
+                            .name
+                            .get(&self.lang)
+                            .to_string(),
+                        mean: st.mean,
+                        median: st.median,
+                        below_target: st.at_or_above_target.map(|s| 1.0 - s),
+                    },
+                ))
+            })
+            .collect();
+        rows.sort_by(|(ia, a), (ib, b)| {
+            a.mean
+                .partial_cmp(&b.mean)
+                .unwrap_or(Ordering::Equal)
+                .then(ia.cmp(ib))
+        });
+        rows.into_iter().take(n).map(|(_, r)| r).collect()
+    }
+
+    /// The CSF functions through the crosswalk, in the CSF's own order.
+    pub fn csf(&self, names: &BTreeMap<String, String>) -> Vec<RefRow> {
+        const ORDER: [&str; 6] = ["GV", "ID", "PR", "DE", "RS", "RC"];
+        let Some(view) = self
+            .input
+            .national
+            .crosswalk
+            .get("CSF")
+            .and_then(|c| c.get(&self.cycle))
+        else {
+            return Vec::new();
+        };
+        let mut rows: Vec<RefRow> = ORDER
+            .iter()
+            .filter_map(|f| {
+                view.get(*f).map(|v| RefRow {
+                    id: f.to_string(),
+                    name: names.get(*f).cloned().unwrap_or_else(|| f.to_string()),
+                    value: *v,
+                })
+            })
+            .collect();
+        // Functions outside the six (a future CSF revision) still show, after them.
+        for (id, v) in view {
+            if !id.contains(['.', '-']) && !ORDER.contains(&id.as_str()) {
+                rows.push(RefRow {
+                    id: id.clone(),
+                    name: names.get(id).cloned().unwrap_or_else(|| id.clone()),
+                    value: *v,
+                });
+            }
+        }
+        rows
+    }
+
+    pub fn rejected(&self) -> Vec<RejectRow> {
+        let mut rows: Vec<RejectRow> = self
+            .input
+            .submissions
+            .iter()
+            .filter(|s| s.status == Status::Rejected)
+            .map(|s| RejectRow {
+                file: s.file.clone(),
+                agency_id: s.agency_id().map(str::to_string),
+                cycle: s.cycle().map(str::to_string),
+                errors: s
+                    .errors
+                    .iter()
+                    .map(|d| DiagnosticRow {
+                        location: d.location(),
+                        message: d.message.clone(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        rows.sort_by(|a, b| a.file.cmp(&b.file));
+        rows
+    }
+
+    pub fn national(
+        &self,
+        csf_names: &BTreeMap<String, String>,
+        charts: Charts,
+    ) -> NationalContext {
+        NationalContext {
+            common: self.common.clone(),
+            summary: self.summary(),
+            domains: self.domains(),
+            ranking: self.ranking(),
+            sectors: self.sectors(),
+            trend: self.trend(),
+            weakest: self.weakest(WEAKEST_QUESTIONS),
+            csf: self.csf(csf_names),
+            rejected: self.rejected(),
+            charts,
+        }
+    }
+
+    pub fn brief(&self, charts: Charts) -> BriefContext {
+        BriefContext {
+            common: self.common.clone(),
+            summary: self.summary(),
+            domains: self.domains(),
+            priorities: self.weakest(BRIEF_PRIORITIES),
+            charts,
+        }
+    }
+
+    pub fn agency(&self, s: &AgencyScore, charts: Charts) -> AgencyContext {
+        let fw = self.fw();
+        let lang = self.lang.as_str();
+        let target = f64::from(s.target);
+        let prev = self.previous.get(&s.agency_id);
+        let same_sector: Vec<&&AgencyScore> = self
+            .scores
+            .iter()
+            .filter(|o| o.sector == s.sector)
+            .collect();
+        let sector_rank = s.overall.map(|mine| {
+            1 + same_sector
+                .iter()
+                .filter(|o| o.overall.is_some_and(|x| x > mine + 1e-12))
+                .count()
+        });
+        let sha256 = self
+            .input
+            .submissions
+            .iter()
+            .find(|sub| sub.file == s.file)
+            .map(|sub| sub.sha256.clone());
+        let domains = fw
+            .domains
+            .iter()
+            .map(|d| {
+                let score = s.domains.get(&d.id).copied().flatten();
+                AgencyDomain {
+                    id: d.id.clone(),
+                    name: d.name.get(lang).to_string(),
+                    score,
+                    median: self
+                        .summary
+                        .and_then(|cs| cs.domains.get(&d.id))
+                        .and_then(|st| st.median),
+                    gap: score.map(|v| target - v),
+                    change: prev
+                        .and_then(|p| Some(score? - p.domains.get(&d.id).copied().flatten()?)),
+                }
+            })
+            .collect();
+        let categories = fw
+            .categories
+            .iter()
+            .map(|c| {
+                let score = s.categories.get(&c.id).copied().flatten();
+                AgencyCategory {
+                    id: c.id.clone(),
+                    name: c.name.get(lang).to_string(),
+                    domain: fw.domains[c.domain_index].name.get(lang).to_string(),
+                    score,
+                    median: self
+                        .summary
+                        .and_then(|cs| cs.categories.get(&c.id))
+                        .and_then(|st| st.median),
+                    gap: score.map(|v| target - v),
+                }
+            })
+            .collect();
+        let gaps = s
+            .gaps
+            .iter()
+            .enumerate()
+            .filter_map(|(i, g)| {
+                let q = fw.question(&g.question_id)?;
+                let next = g.level.unwrap_or(0).saturating_add(1).min(fw.max_level());
+                Some(GapRow {
+                    rank: i + 1,
+                    id: g.question_id.clone(),
+                    text: q.text.get(lang).to_string(),
+                    level: g.level,
+                    gap: g.gap,
+                    priority: g.priority,
+                    next_level: next,
+                    next_label: fw.level_label(next, lang).to_string(),
+                    guidance: q.guidance_at(next, lang).map(str::to_string),
+                })
+            })
+            .collect();
+        let evidence = fw
+            .questions
+            .iter()
+            .zip(&s.answers)
+            .filter(|(_, a)| a.evidence.is_some() || a.comment.is_some())
+            .map(|(q, a)| EvidenceRow {
+                id: q.id.clone(),
+                answer: match a.answer {
+                    Answer::Level(l) => format!("{l} – {}", fw.level_label(l, lang)),
+                    Answer::NotApplicable => "N/A".to_string(),
+                    Answer::Unanswered => "–".to_string(),
+                },
+                evidence: a.evidence.clone(),
+                comment: a.comment.clone(),
+            })
+            .collect();
+        AgencyContext {
+            common: self.common.clone(),
+            agency: AgencyInfo {
+                id: s.agency_id.clone(),
+                name: self.agency_name(&s.agency_id, &s.agency_name),
+                sector: s.sector.clone(),
+                sector_name: sector_label(self, &s.sector),
+                overall: s.overall,
+                index: s.index,
+                tier_label: self.tier_label(s.overall),
+                target: s.target,
+                target_label: fw.level_label(s.target, lang).to_string(),
+                at_target: s.overall.is_some_and(|o| o + 1e-9 >= target),
+                completeness: s.completeness,
+                sector_rank,
+                sector_size: same_sector.len(),
+                national_median: self.summary.and_then(|cs| cs.overall.median),
+                file: s.file.clone(),
+                sha256,
+                change: self.change_of(s),
+                previous_overall: prev.and_then(|p| p.overall),
+            },
+            domains,
+            categories,
+            gaps,
+            evidence,
+            charts,
+        }
+    }
+}
+
+/// Sector names come from the strings file (`sector.<id>`), falling back to the id.
+fn sector_label(p: &Prepared, id: &str) -> String {
+    sector_name(&p.sector_names, id)
+}
+
+/// Descending by score, `None` last.
+fn desc_score(a: Option<f64>, b: Option<f64>) -> Ordering {
+    match (a, b) {
+        (Some(x), Some(y)) => y.partial_cmp(&x).unwrap_or(Ordering::Equal),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn none_scores_rank_last() {
+        let mut v = vec![None, Some(1.0), Some(3.0)];
+        v.sort_by(|a, b| desc_score(*a, *b));
+        assert_eq!(v, vec![Some(3.0), Some(1.0), None]);
+    }
+}

@@ -1,0 +1,124 @@
+//! The reports' own words (headings, labels, methodology text) in English and Khmer, read
+//! from `report-templates/strings.toml`. A language table holds plain keys and one level of
+//! sub-tables (`[km.sector_names]`); a key missing in a language falls back to English, so a
+//! partial translation still renders, and templates index the merged table as `t.key`.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+/// One language's strings after falling back to English.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Strings {
+    /// key -> text
+    pub labels: BTreeMap<String, String>,
+    /// section -> key -> text (`sector_names`, `csf_names`)
+    pub sections: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+impl Strings {
+    pub fn section(&self, name: &str) -> BTreeMap<String, String> {
+        self.sections.get(name).cloned().unwrap_or_default()
+    }
+
+    /// The template view: labels and sections in one table (`t.title`, `t.sector_names.energy`).
+    pub fn to_value(&self) -> minijinja::Value {
+        let mut map: BTreeMap<String, minijinja::Value> = self
+            .labels
+            .iter()
+            .map(|(k, v)| (k.clone(), minijinja::Value::from(v.as_str())))
+            .collect();
+        for (k, v) in &self.sections {
+            map.insert(k.clone(), minijinja::Value::from_serialize(v));
+        }
+        minijinja::Value::from_serialize(&map)
+    }
+}
+
+fn read_table(table: &toml::Table, lang: &str) -> Result<Strings, String> {
+    let mut out = Strings::default();
+    let Some(value) = table.get(lang) else {
+        return Ok(out);
+    };
+    let lang_table = value
+        .as_table()
+        .ok_or_else(|| format!("`{lang}` must be a table"))?;
+    for (key, value) in lang_table {
+        match value {
+            toml::Value::String(s) => {
+                out.labels.insert(key.clone(), s.clone());
+            }
+            toml::Value::Table(sub) => {
+                let mut section = BTreeMap::new();
+                for (k, v) in sub {
+                    let text = v
+                        .as_str()
+                        .ok_or_else(|| format!("`{lang}.{key}.{k}` must be a string"))?;
+                    section.insert(k.clone(), text.to_string());
+                }
+                out.sections.insert(key.clone(), section);
+            }
+            _ => return Err(format!("`{lang}.{key}` must be a string or a table")),
+        }
+    }
+    Ok(out)
+}
+
+/// Parse the strings file and return `lang`'s strings with English filling the gaps.
+pub fn load(source: &str, lang: &str) -> Result<Strings, String> {
+    let table: toml::Table = source.parse().map_err(|e: toml::de::Error| e.to_string())?;
+    if !table.contains_key("en") {
+        return Err("the `[en]` table is missing".into());
+    }
+    let mut merged = read_table(&table, "en")?;
+    if lang != "en" {
+        let translated = read_table(&table, lang)?;
+        merged.labels.extend(translated.labels);
+        for (name, section) in translated.sections {
+            merged.sections.entry(name).or_default().extend(section);
+        }
+    }
+    Ok(merged)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn khmer_falls_back_to_english_per_key() {
+        let src = "[en]\na = \"A\"\nb = \"B\"\n[en.sector]\nx = \"X\"\n[km]\na = \"ក\"\n";
+        let km = load(src, "km").unwrap();
+        assert_eq!(km.labels["a"], "ក");
+        assert_eq!(km.labels["b"], "B");
+        assert_eq!(km.section("sector")["x"], "X");
+    }
+
+    #[test]
+    fn shipped_strings_have_every_english_key_in_khmer() {
+        let src = include_str!("../../report-templates/strings.toml");
+        let table: toml::Table = src.parse().unwrap();
+        let en = read_table(&table, "en").unwrap();
+        let km = read_table(&table, "km").unwrap();
+        let missing: Vec<&String> = en
+            .labels
+            .keys()
+            .filter(|k| !km.labels.contains_key(*k))
+            .collect();
+        assert!(missing.is_empty(), "untranslated: {missing:?}");
+        let extra: Vec<&String> = km
+            .labels
+            .keys()
+            .filter(|k| !en.labels.contains_key(*k))
+            .collect();
+        assert!(extra.is_empty(), "Khmer keys with no English: {extra:?}");
+        for (name, section) in &en.sections {
+            for key in section.keys() {
+                assert!(
+                    km.sections.get(name).is_some_and(|s| s.contains_key(key)),
+                    "untranslated: {name}.{key}"
+                );
+            }
+        }
+    }
+}

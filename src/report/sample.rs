@@ -1,0 +1,289 @@
+//! Synthetic report inputs for tests and timing: deterministic pseudo-random answers for
+//! `n` agencies over one or two cycles, with plain (unweighted) scores and simple national
+//! summaries. The numbers are plausible, not the scoring method: they exist to exercise
+//! layout, escaping and speed without workbooks.
+
+use std::collections::BTreeMap;
+
+use crate::aggregate::{CycleSummary, National, NationalChange, SectorSummary, Stats, Trend};
+use crate::framework::Framework;
+use crate::registry::{Agency, Registry};
+use crate::score::{AgencyScore, QuestionGap};
+use crate::workbook::{Answer, AnswerRow, Profile, Status, Submission};
+
+const SECTORS: [&str; 5] = ["ministry", "province", "energy", "finance", "telecom"];
+
+/// Everything a report run needs, owned.
+pub struct Sample {
+    pub registry: Registry,
+    pub submissions: Vec<Submission>,
+    pub scores: Vec<AgencyScore>,
+    pub national: National,
+}
+
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 >> 33
+    }
+}
+
+fn stats(values: &[f64], targets: &[f64]) -> Stats {
+    if values.is_empty() {
+        return Stats::default();
+    }
+    let mut v = values.to_vec();
+    v.sort_by(|a, b| a.total_cmp(b));
+    let q = |p: f64| {
+        let pos = p * (v.len() - 1) as f64;
+        let lo = pos.floor() as usize;
+        let hi = pos.ceil() as usize;
+        v[lo] + (v[hi] - v[lo]) * (pos - lo as f64)
+    };
+    let at = values
+        .iter()
+        .zip(targets)
+        .filter(|(x, t)| **x + 1e-9 >= **t)
+        .count();
+    Stats {
+        count: v.len(),
+        mean: Some(v.iter().sum::<f64>() / v.len() as f64),
+        median: Some(q(0.5)),
+        p25: Some(q(0.25)),
+        p75: Some(q(0.75)),
+        min: v.first().copied(),
+        max: v.last().copied(),
+        at_or_above_target: Some(at as f64 / v.len() as f64),
+    }
+}
+
+fn mean(v: impl Iterator<Item = f64>) -> Option<f64> {
+    let (s, n) = v.fold((0.0, 0usize), |(s, n), x| (s + x, n + 1));
+    (n > 0).then(|| s / n as f64)
+}
+
+/// `n` agencies in `cycles` (e.g. `["2025", "2026"]`); agency names may carry `names` (one
+/// per agency, cycling) to test hostile or long text.
+pub fn synthetic(fw: &Framework, n: usize, cycles: &[&str], names: &[&str]) -> Sample {
+    let mut rng = Lcg(42);
+    let mut registry = Registry::default();
+    let mut submissions = Vec::new();
+    let mut scores = Vec::new();
+    for i in 0..n {
+        let id = format!("AG{:03}", i + 1);
+        let sector = SECTORS[i % SECTORS.len()].to_string();
+        let name = names
+            .get(i % names.len().max(1))
+            .map(|s| s.to_string())
+            .unwrap_or_else(|| format!("Agency number {}", i + 1));
+        registry.agencies.insert(
+            id.clone(),
+            Agency {
+                agency_id: id.clone(),
+                name_en: name.clone(),
+                name_km: (i % 2 == 0).then(|| format!("ស្ថាប័នលេខ {}", i + 1)),
+                sector: sector.clone(),
+            },
+        );
+        let skill = (rng.next() % 5) as i64;
+        for (ci, cycle) in cycles.iter().enumerate() {
+            let answers: Vec<AnswerRow> = fw
+                .questions
+                .iter()
+                .map(|q| {
+                    let r = rng.next() % 100;
+                    let answer = if r < 4 {
+                        Answer::Unanswered
+                    } else if q.allow_na && r < 8 {
+                        Answer::NotApplicable
+                    } else {
+                        let l = (skill + ci as i64 + (r % 3) as i64 - 1)
+                            .clamp(0, i64::from(fw.max_level()));
+                        Answer::Level(l as u8)
+                    };
+                    AnswerRow {
+                        answer,
+                        evidence: (r % 17 == 0).then(|| format!("Policy document {} approved", r)),
+                        comment: (r % 23 == 0).then(|| "Budget requested for next year".into()),
+                    }
+                })
+                .collect();
+            let level = |a: &AnswerRow| match a.answer {
+                Answer::Level(l) => Some(f64::from(l)),
+                Answer::Unanswered => Some(0.0),
+                Answer::NotApplicable => None,
+            };
+            let mut categories = BTreeMap::new();
+            for c in &fw.categories {
+                let m = mean(c.questions.iter().filter_map(|&qi| level(&answers[qi])));
+                categories.insert(c.id.clone(), m);
+            }
+            let mut domains = BTreeMap::new();
+            for d in &fw.domains {
+                let m = mean(
+                    d.categories
+                        .iter()
+                        .filter_map(|&ci| categories[&fw.categories[ci].id]),
+                );
+                domains.insert(d.id.clone(), m);
+            }
+            let overall = mean(domains.values().filter_map(|v| *v));
+            let target = fw.target_for(&sector);
+            let mut gaps: Vec<QuestionGap> = fw
+                .questions
+                .iter()
+                .enumerate()
+                .filter_map(|(qi, q)| {
+                    let lv = match answers[qi].answer {
+                        Answer::Level(l) => Some(l),
+                        Answer::Unanswered => None,
+                        Answer::NotApplicable => return None,
+                    };
+                    let gap = target.saturating_sub(lv.unwrap_or(0));
+                    (gap > 0).then(|| QuestionGap {
+                        question_id: q.id.clone(),
+                        level: lv,
+                        gap,
+                        priority: f64::from(gap) * fw.compound_weight(qi),
+                    })
+                })
+                .collect();
+            gaps.sort_by(|a, b| {
+                b.priority
+                    .total_cmp(&a.priority)
+                    .then(a.question_id.cmp(&b.question_id))
+            });
+            let file = format!("{cycle}/{id}.xlsx");
+            submissions.push(Submission {
+                file: file.clone(),
+                path: file.clone().into(),
+                sha256: crate::framework::sha256_hex(file.as_bytes()),
+                status: Status::Scored,
+                profile: Profile {
+                    agency_id: Some(id.clone()),
+                    agency_name: Some(name.clone()),
+                    sector: Some(sector.clone()),
+                    cycle: Some(cycle.to_string()),
+                    framework_id: Some(fw.id.clone()),
+                    framework_version: Some(fw.version.clone()),
+                    submitted_by: None,
+                    submitted_on: None,
+                },
+                answers: answers.clone(),
+                errors: Vec::new(),
+                warnings: Vec::new(),
+            });
+            let max = f64::from(fw.max_level());
+            let answered = answers
+                .iter()
+                .filter(|a| matches!(a.answer, Answer::Level(_)))
+                .count();
+            let applicable = answers
+                .iter()
+                .filter(|a| a.answer != Answer::NotApplicable)
+                .count();
+            scores.push(AgencyScore {
+                agency_id: id.clone(),
+                agency_name: name.clone(),
+                sector: sector.clone(),
+                cycle: cycle.to_string(),
+                file,
+                overall,
+                index: overall.map(|o| o / max * 100.0),
+                tier: overall.map(|o| (o + 1e-9).floor() as u8),
+                completeness: (applicable > 0).then(|| answered as f64 / applicable as f64),
+                target,
+                domains,
+                categories,
+                answers,
+                gaps,
+            });
+        }
+    }
+    scores.sort_by(|a, b| a.agency_id.cmp(&b.agency_id).then(a.cycle.cmp(&b.cycle)));
+    let mut national = National::default();
+    for cycle in cycles {
+        let cs: Vec<&AgencyScore> = scores.iter().filter(|s| &s.cycle == cycle).collect();
+        let targets: Vec<f64> = cs.iter().map(|s| f64::from(s.target)).collect();
+        let col = |f: &dyn Fn(&AgencyScore) -> Option<f64>| -> (Vec<f64>, Vec<f64>) {
+            cs.iter()
+                .zip(&targets)
+                .filter_map(|(s, t)| f(s).map(|v| (v, *t)))
+                .unzip()
+        };
+        let (o, ot) = col(&|s| s.overall);
+        let (ix, _) = col(&|s| s.index);
+        let mut summary = CycleSummary {
+            response_rate: Some(cs.len() as f64 / n.max(1) as f64),
+            expected: n,
+            scored: cs.len(),
+            missing: Vec::new(),
+            overall: stats(&o, &ot),
+            index: stats(&ix, &vec![101.0; ix.len()]),
+            ..CycleSummary::default()
+        };
+        for d in &fw.domains {
+            let (v, t) = col(&|s| s.domains.get(&d.id).copied().flatten());
+            summary.domains.insert(d.id.clone(), stats(&v, &t));
+        }
+        for c in &fw.categories {
+            let (v, t) = col(&|s| s.categories.get(&c.id).copied().flatten());
+            summary.categories.insert(c.id.clone(), stats(&v, &t));
+        }
+        for (qi, q) in fw.questions.iter().enumerate() {
+            let (v, t) = col(&|s| match s.answers[qi].answer {
+                Answer::Level(l) => Some(f64::from(l)),
+                Answer::Unanswered => Some(0.0),
+                Answer::NotApplicable => None,
+            });
+            summary.questions.insert(q.id.clone(), stats(&v, &t));
+        }
+        for sector in SECTORS {
+            let (v, t) = col(&|s| if s.sector == sector { s.overall } else { None });
+            if !v.is_empty() {
+                summary.sectors.insert(
+                    sector.to_string(),
+                    SectorSummary {
+                        overall: stats(&v, &t),
+                        ..SectorSummary::default()
+                    },
+                );
+            }
+        }
+        national.cycles.insert(cycle.to_string(), summary);
+        let mut csf = BTreeMap::new();
+        for (f, base) in ["GV", "ID", "PR", "DE", "RS", "RC"].iter().zip(0..) {
+            csf.insert(f.to_string(), 1.5 + f64::from(base) * 0.2);
+        }
+        national
+            .crosswalk
+            .entry("CSF".into())
+            .or_default()
+            .insert(cycle.to_string(), csf);
+    }
+    for w in cycles.windows(2) {
+        let (from, to) = (w[0], w[1]);
+        let m = |c: &str| national.cycles[c].overall.mean;
+        let md = |c: &str| national.cycles[c].overall.median;
+        let t = Trend {
+            from: from.to_string(),
+            national: NationalChange {
+                mean: m(to).zip(m(from)).map(|(a, b)| a - b),
+                median: md(to).zip(md(from)).map(|(a, b)| a - b),
+            },
+            agencies: BTreeMap::new(),
+        };
+        national.trends.insert(to.to_string(), t);
+    }
+    Sample {
+        registry,
+        submissions,
+        scores,
+        national,
+    }
+}

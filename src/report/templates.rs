@@ -1,0 +1,226 @@
+//! The report templates: embedded in the binary, each replaceable by a file of the same name
+//! in a `--templates` folder, and the minijinja environment that renders them to Typst with
+//! the `typst` auto-escape, strict undefined values and the display filters.
+//!
+//! Filters: `fmt(digits)` rounds for display (`–` for no value), `pct(digits)` shows a share
+//! 0..1 as a percentage, `signed(digits)` shows a change with its sign, `level` shows a
+//! scale level with its label in the report language, `num` gives a number (or `none`)
+//! for Typst code, `lit` gives a Typst string literal
+//! for code positions (see [`super::escape`]).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use minijinja::value::Value;
+use minijinja::{AutoEscape, Environment, UndefinedBehavior};
+
+use super::escape;
+
+/// Every template file, with its embedded content. `styles.typ` is copied as it is; the
+/// `.j2` files are minijinja templates that render Typst; `strings.toml` holds the labels.
+pub const EMBEDDED: [(&str, &str); 6] = [
+    (
+        "styles.typ",
+        include_str!("../../report-templates/styles.typ"),
+    ),
+    (
+        "national.typ.j2",
+        include_str!("../../report-templates/national.typ.j2"),
+    ),
+    (
+        "agency.typ.j2",
+        include_str!("../../report-templates/agency.typ.j2"),
+    ),
+    (
+        "brief.typ.j2",
+        include_str!("../../report-templates/brief.typ.j2"),
+    ),
+    (
+        "macros.typ.j2",
+        include_str!("../../report-templates/macros.typ.j2"),
+    ),
+    (
+        "strings.toml",
+        include_str!("../../report-templates/strings.toml"),
+    ),
+];
+
+/// The template files in effect: embedded, with any same-named file from `dir` replacing them.
+#[derive(Clone, Debug)]
+pub struct TemplateSet {
+    pub files: BTreeMap<&'static str, String>,
+}
+
+impl TemplateSet {
+    pub fn load(dir: Option<&Path>) -> Result<TemplateSet, String> {
+        let mut files = BTreeMap::new();
+        if let Some(dir) = dir {
+            if !dir.is_dir() {
+                return Err(format!(
+                    "failed to read templates folder {} (not a folder)",
+                    dir.display()
+                ));
+            }
+        }
+        for (name, content) in EMBEDDED {
+            let text = match dir.map(|d| d.join(name)).filter(|p| p.is_file()) {
+                Some(path) => std::fs::read_to_string(&path)
+                    .map_err(|e| format!("failed to read template {} ({e})", path.display()))?,
+                None => content.to_string(),
+            };
+            files.insert(name, text);
+        }
+        Ok(TemplateSet { files })
+    }
+
+    pub fn get(&self, name: &str) -> &str {
+        self.files.get(name).map(String::as_str).unwrap_or_default()
+    }
+}
+
+fn number(v: &Value) -> Option<f64> {
+    if v.is_none() || v.is_undefined() {
+        return None;
+    }
+    f64::try_from(v.clone()).ok().filter(|f| f.is_finite())
+}
+
+fn round(x: f64, digits: usize) -> String {
+    let s = format!("{x:.digits$}");
+    // "-0.0" reads as a decline that never happened.
+    match s.strip_prefix('-') {
+        Some(abs) if abs.chars().all(|c| c == '0' || c == '.') => abs.to_string(),
+        _ => s,
+    }
+}
+
+/// Build the environment for one report language. `levels` are the scale labels in that
+/// language, for the `level` filter.
+pub fn environment(set: &TemplateSet, levels: Vec<String>) -> Result<Environment<'static>, String> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_auto_escape_callback(|_| AutoEscape::Custom(escape::TYPST));
+    env.set_formatter(escape::formatter);
+    env.set_keep_trailing_newline(true);
+    env.add_filter("lit", escape::lit);
+    env.add_filter("fmt", |v: Value, digits: Option<usize>| -> String {
+        match number(&v) {
+            Some(x) => round(x, digits.unwrap_or(1)),
+            None => "–".to_string(),
+        }
+    });
+    env.add_filter("pct", |v: Value, digits: Option<usize>| -> String {
+        match number(&v) {
+            Some(x) => format!("{}%", round(x * 100.0, digits.unwrap_or(0))),
+            None => "–".to_string(),
+        }
+    });
+    env.add_filter("signed", |v: Value, digits: Option<usize>| -> String {
+        match number(&v) {
+            Some(x) => {
+                let s = round(x, digits.unwrap_or(2));
+                if let Some(abs) = s.strip_prefix('-') {
+                    format!("−{abs}")
+                } else if s.chars().any(|c| c.is_ascii_digit() && c != '0') {
+                    format!("+{s}")
+                } else {
+                    s
+                }
+            }
+            None => "–".to_string(),
+        }
+    });
+    env.add_filter("num", |v: Value| -> Value {
+        match number(&v) {
+            Some(x) => Value::from_safe_string(x.to_string()),
+            None => Value::from_safe_string("none".to_string()),
+        }
+    });
+    env.add_filter("level", move |v: Value| -> String {
+        match number(&v) {
+            Some(x) if x >= 0.0 => {
+                let l = x.floor() as usize;
+                match levels.get(l) {
+                    Some(label) => format!("{l} – {label}"),
+                    None => l.to_string(),
+                }
+            }
+            _ => "–".to_string(),
+        }
+    });
+    for (name, _) in EMBEDDED {
+        if name.ends_with(".j2") {
+            env.add_template_owned(name.to_string(), set.get(name).to_string())
+                .map_err(|e| format!("failed to load template {name} ({e})"))?;
+        }
+    }
+    Ok(env)
+}
+
+/// Render one template with `ctx`; errors name the template and line.
+pub fn render(env: &Environment, name: &str, ctx: Value) -> Result<String, String> {
+    let tmpl = env
+        .get_template(name)
+        .map_err(|e| format!("failed to load template {name} ({e})"))?;
+    tmpl.render(ctx).map_err(|e| {
+        let mut msg = format!("failed to render template {name} ({e}");
+        if let Some(line) = e.line() {
+            msg.push_str(&format!(", line {line}"));
+        }
+        msg.push(')');
+        msg
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env_with(src: &str) -> Environment<'static> {
+        let mut set = TemplateSet::load(None).unwrap();
+        set.files.insert("brief.typ.j2", src.to_string());
+        environment(&set, vec!["Not performed".into(), "Initial".into()]).unwrap()
+    }
+
+    #[test]
+    fn filters_round_for_display() {
+        let env = env_with(
+            "{{ a|fmt(2) }} {{ n|fmt }} {{ s|pct }} {{ c|signed }} {{ z|signed }} {{ l|level }} {{ m|fmt(1) }}",
+        );
+        let out = render(
+            &env,
+            "brief.typ.j2",
+            minijinja::context! { a => 2.734, n => (), s => 0.8333, c => -0.304, z => -0.0001, l => 1, m => -0.01 },
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            "#\"2.73\"; #\"–\"; #\"83%\"; #\"−0.30\"; #\"0.00\"; #\"1 – Initial\"; #\"0.0\";"
+        );
+    }
+
+    #[test]
+    fn a_typo_in_a_template_fails() {
+        let env = env_with("{{ summary.indx }}");
+        let err = render(
+            &env,
+            "brief.typ.j2",
+            minijinja::context! { summary => minijinja::context!{ index => 1 } },
+        )
+        .unwrap_err();
+        assert!(
+            err.starts_with("failed to render template brief.typ.j2"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_file_in_the_templates_folder_replaces_the_embedded_one() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("brief.typ.j2"), "custom").unwrap();
+        let set = TemplateSet::load(Some(dir.path())).unwrap();
+        assert_eq!(set.get("brief.typ.j2"), "custom");
+        assert_eq!(set.get("styles.typ"), EMBEDDED[0].1);
+        assert!(TemplateSet::load(Some(&dir.path().join("nope"))).is_err());
+    }
+}

@@ -1,0 +1,376 @@
+//! The PDF reports, through the library on synthetic inputs: text that must appear (and
+//! injected markup that must appear literally), byte-identical re-renders, the missing-typst
+//! error, a baseline cycle with one agency, rejected submissions, and golden Typst sources.
+//! These need the pinned typst CLI and poppler's pdftotext (`scripts/setup.sh`).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use posture::framework::{self, Framework};
+use posture::report::{
+    render_reports, sample, typst_sources, ReportError, ReportInput, ReportOptions,
+};
+use posture::workbook::{Diagnostic, Profile, Status, Submission};
+
+use super::util::root;
+
+const EVIL: &str = r#"#read("/etc/passwd") *x* $y$ <l> @r \"#;
+
+fn kh_ncmf() -> Framework {
+    framework::builtin("kh-ncmf").unwrap().unwrap()
+}
+
+fn pdftotext(path: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .arg("-raw")
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) must be installed: run scripts/setup.sh");
+    assert!(
+        out.status.success(),
+        "pdftotext failed on {}",
+        path.display()
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// pdftotext breaks lines where the PDF does; compare on single spaces.
+fn squash(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn render(
+    fw: &Framework,
+    s: &sample::Sample,
+    out: &Path,
+    lang: &str,
+) -> posture::report::ReportOutcome {
+    let input = ReportInput {
+        framework: fw,
+        registry: Some(&s.registry),
+        submissions: &s.submissions,
+        scores: &s.scores,
+        national: &s.national,
+    };
+    let options = ReportOptions {
+        lang: lang.into(),
+        ..ReportOptions::default()
+    };
+    render_reports(&input, out, &options).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().display().to_string(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn reports_show_names_and_numbers_and_injected_markup_literally() {
+    let fw = kh_ncmf();
+    let s = sample::synthetic(&fw, 3, &["2025", "2026"], &[EVIL, "Ministry of Health"]);
+    let dir = tempfile::tempdir().unwrap();
+    let outcome = render(&fw, &s, dir.path(), "en");
+    assert!(outcome.failed.is_empty(), "{:?}", outcome.failed);
+    for f in [
+        "national-report.pdf",
+        "brief.pdf",
+        "agencies/AG001.pdf",
+        "agencies/AG003.pdf",
+    ] {
+        assert!(
+            outcome.written.iter().any(|w| w == f),
+            "{f} missing: {:?}",
+            outcome.written
+        );
+    }
+    assert!(outcome
+        .written
+        .iter()
+        .any(|w| w.starts_with("charts/") && w.ends_with(".svg")));
+
+    let national = squash(&pdftotext(&dir.path().join("national-report.pdf")));
+    assert!(
+        national.contains("National Cyber Posture Report"),
+        "{national}"
+    );
+    assert!(
+        national.contains(EVIL),
+        "injected markup must show literally:\n{national}"
+    );
+    assert!(national.contains("Ministry of Health"));
+    let index = s.national.cycles["2026"].index.mean.unwrap();
+    assert!(
+        national.contains(&format!("{index:.1}")),
+        "index {index:.1} missing"
+    );
+    assert!(national.contains("Change of the national mean since 2025"));
+    // Provenance: framework hash and every input's hash.
+    assert!(national.contains(&fw.sha256));
+    for sub in &s.submissions {
+        assert!(national.contains(&sub.sha256), "{} missing", sub.file);
+    }
+
+    let agency = squash(&pdftotext(&dir.path().join("agencies/AG001.pdf")));
+    assert!(agency.contains(EVIL), "{agency}");
+    let a = s
+        .scores
+        .iter()
+        .find(|x| x.agency_id == "AG001" && x.cycle == "2026")
+        .unwrap();
+    assert!(agency.contains(&format!("{:.2}", a.overall.unwrap())));
+    assert!(agency.contains("Prioritised gaps"));
+
+    let brief = dir.path().join("brief.pdf");
+    let pages = Command::new("pdfinfo").arg(&brief).output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&pages.stdout).contains("Pages:           2"),
+        "the brief must be two pages"
+    );
+    // Nothing but the outputs is left in --out (the build folder is gone).
+    let leftovers: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn the_same_inputs_give_the_same_bytes() {
+    let fw = kh_ncmf();
+    let s = sample::synthetic(&fw, 2, &["2025", "2026"], &["ក្រសួងសុខាភិបាល", EVIL]);
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    render(&fw, &s, a.path(), "km");
+    render(&fw, &s, b.path(), "km");
+    let (fa, fb) = (files(a.path()), files(b.path()));
+    assert_eq!(fa.keys().collect::<Vec<_>>(), fb.keys().collect::<Vec<_>>());
+    for (name, bytes) in &fa {
+        assert!(bytes == &fb[name], "{name} differs between two renders");
+    }
+}
+
+#[test]
+fn khmer_reports_use_khmer_labels_and_fonts() {
+    let fw = kh_ncmf();
+    let s = sample::synthetic(&fw, 2, &["2026"], &["Agency"]);
+    let input = ReportInput {
+        framework: &fw,
+        registry: Some(&s.registry),
+        submissions: &s.submissions,
+        scores: &s.scores,
+        national: &s.national,
+    };
+    let options = ReportOptions {
+        lang: "km".into(),
+        ..ReportOptions::default()
+    };
+    // pdftotext cannot give Khmer clusters back reliably, so check the Typst source for
+    // the words and the PDF for the Khmer font.
+    let sources = typst_sources(&input, &options).unwrap();
+    let national = &sources["national.typ"];
+    assert!(national.contains("វិធីសាស្ត្រ"), "Khmer heading missing");
+    assert!(national.contains("មនុស្ស"), "Khmer domain name missing");
+    assert!(national.contains("ស្ថាប័នលេខ 1"), "registry name_km missing");
+    let dir = tempfile::tempdir().unwrap();
+    render_reports(&input, dir.path(), &options).unwrap();
+    let fonts = Command::new("pdffonts")
+        .arg(dir.path().join("national-report.pdf"))
+        .output()
+        .unwrap();
+    let fonts = String::from_utf8_lossy(&fonts.stdout);
+    assert!(fonts.contains("NotoSansKhmer"), "{fonts}");
+}
+
+#[test]
+fn a_missing_typst_is_a_clear_error_and_nothing_is_written() {
+    let fw = kh_ncmf();
+    let s = sample::synthetic(&fw, 1, &["2026"], &["A"]);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let input = ReportInput {
+        framework: &fw,
+        registry: Some(&s.registry),
+        submissions: &s.submissions,
+        scores: &s.scores,
+        national: &s.national,
+    };
+    let options = ReportOptions {
+        typst: Some(PathBuf::from("/nonexistent/typst")),
+        ..ReportOptions::default()
+    };
+    let err = render_reports(&input, &out, &options).unwrap_err();
+    assert!(matches!(err, ReportError::Typst(_)), "{err}");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("cargo install typst-cli --version 0.13.1 --locked"),
+        "{msg}"
+    );
+    assert!(
+        !out.exists(),
+        "nothing may be written when typst is missing"
+    );
+}
+
+#[test]
+fn one_agency_in_a_baseline_cycle_with_rejects() {
+    let fw = kh_ncmf();
+    let mut s = sample::synthetic(&fw, 1, &["2026"], &["Solo Agency"]);
+    s.submissions.push(Submission {
+        file: "in/bad <b>.xlsx".into(),
+        path: "in/bad <b>.xlsx".into(),
+        sha256: "ab".repeat(32),
+        status: Status::Rejected,
+        profile: Profile {
+            agency_id: Some("AG009".into()),
+            cycle: Some("2026".into()),
+            ..Profile::default()
+        },
+        answers: Vec::new(),
+        errors: vec![
+            Diagnostic::error(
+                Some("Assessment"),
+                Some("D17".into()),
+                "found \"2.5\", expected a whole level from 0 to 5",
+            ),
+            Diagnostic::error(None, None, "not a spreadsheet (zip signature missing)"),
+        ],
+        warnings: Vec::new(),
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let outcome = render(&fw, &s, dir.path(), "en");
+    assert!(outcome.failed.is_empty(), "{:?}", outcome.failed);
+    assert!(dir.path().join("agencies/AG001.pdf").is_file());
+    let national = squash(&pdftotext(&dir.path().join("national-report.pdf")));
+    assert!(national.contains("Baseline cycle"), "{national}");
+    assert!(national.contains("in/bad <b>.xlsx"));
+    assert!(national.contains("Assessment!D17"));
+    assert!(national.contains("found \"2.5\", expected a whole level from 0 to 5"));
+    assert!(national.contains("not a spreadsheet (zip signature missing)"));
+    let agency = squash(&pdftotext(&dir.path().join("agencies/AG001.pdf")));
+    assert!(agency.contains("Solo Agency"));
+    assert!(agency.contains("no score in a previous cycle"), "{agency}");
+}
+
+/// The generated Typst for a tiny input, compared with tests/ref/report/; set
+/// POSTURE_UPDATE_REFS=1 to rewrite the references after an intended change.
+#[test]
+fn generated_typst_matches_the_references() {
+    let fw = framework::load_file(&root().join("tests/frameworks/small-valid.toml")).unwrap();
+    let s = sample::synthetic(&fw, 2, &["2025", "2026"], &[EVIL, "Beta Office"]);
+    let input = ReportInput {
+        framework: &fw,
+        registry: Some(&s.registry),
+        submissions: &s.submissions,
+        scores: &s.scores,
+        national: &s.national,
+    };
+    let sources = typst_sources(&input, &ReportOptions::default()).unwrap();
+    assert!(sources.contains_key("national.typ") && sources.contains_key("agencies/AG002.typ"));
+    let ref_dir = root().join("tests/ref/report");
+    let update = std::env::var_os("POSTURE_UPDATE_REFS").is_some_and(|v| v == "1");
+    for (name, text) in &sources {
+        let path = ref_dir.join(name);
+        if update {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, text).unwrap();
+            continue;
+        }
+        let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+            panic!("missing {}; run with POSTURE_UPDATE_REFS=1", path.display())
+        });
+        if &expected != text {
+            let line = expected
+                .lines()
+                .zip(text.lines())
+                .position(|(a, b)| a != b)
+                .map(|i| i + 1)
+                .unwrap_or(0);
+            panic!(
+                "{name} differs from {} at line {line}; run with POSTURE_UPDATE_REFS=1 if intended",
+                path.display()
+            );
+        }
+    }
+    // The hostile name only ever appears inside a string literal.
+    let national = &sources["national.typ"];
+    assert!(national.contains(r##"#"#read(\"/etc/passwd\") *x* $y$ <l> @r \\";"##));
+}
+
+/// `posture report` on the bundled sample data: every scored agency gets a PDF, rejects
+/// make exit 1 and appear in the annex, and scores.json sits beside the PDFs.
+#[test]
+fn cli_renders_the_sample_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("reports");
+    let o = super::util::run(&[
+        "report",
+        "data/submissions",
+        "--registry",
+        "data/agencies.csv",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    super::util::assert_exit(&o, 1);
+    let err = super::util::stderr(&o);
+    assert!(
+        err.contains("rejected: data/submissions/2025/MOT.xlsx"),
+        "{err}"
+    );
+    for f in [
+        "national-report.pdf",
+        "brief.pdf",
+        "scores.json",
+        "agencies/MOH.pdf",
+    ] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    let scores: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("scores.json")).unwrap()).unwrap();
+    let scored_2026 = scores["agencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["cycle"] == "2026")
+        .count();
+    let pdfs = std::fs::read_dir(out.join("agencies")).unwrap().count();
+    assert_eq!(
+        pdfs, scored_2026,
+        "one PDF per agency scored in the report cycle"
+    );
+    let national = squash(&pdftotext(&out.join("national-report.pdf")));
+    assert!(national.contains("Ministry of Health"));
+    assert!(national.contains("data/submissions/2025/MOT.xlsx"));
+    assert!(national.contains("Assessment!E75"));
+}
+
+#[test]
+fn cli_without_typst_exits_2_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("reports");
+    let o = super::util::posture()
+        .current_dir(root())
+        .env("POSTURE_TYPST", "/nonexistent")
+        .args(["report", "data/submissions", "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    super::util::assert_exit(&o, 2);
+    let err = super::util::stderr(&o);
+    assert!(err.contains("failed to find the typst CLI 0.13.1"), "{err}");
+    assert!(
+        err.contains("cargo install typst-cli --version 0.13.1 --locked"),
+        "{err}"
+    );
+    assert!(!out.exists(), "nothing may be written without typst");
+}
