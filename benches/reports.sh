@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Report rendering time: `posture report` on a synthetic corpus of N agencies (default 200),
-# which renders the national report, the brief and one gap analysis per scored agency.
+# Report rendering time: `posture report` on a synthetic corpus of N agencies (default 200,
+# with the generator's registry), which renders the national report, the brief and one gap
+# analysis per scored agency in one command.
 #
 # usage: benches/reports.sh [N] [--runs R] [--no-build]
 #
@@ -20,7 +21,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --runs) RUNS=$2; shift 2 ;;
         --no-build) BUILD=no; shift ;;
-        -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
         *) N=$1; shift ;;
     esac
 done
@@ -50,7 +51,7 @@ for run in $(seq "$RUNS"); do
     rm -rf "$WORK/out"
     rc=0
     /usr/bin/time -f '%e %U %S %M' -o "$WORK/time" \
-        "$BIN/posture" report "$WORK/corpus" --out "$WORK/out" >"$WORK/report.out" 2>"$WORK/report.err" || rc=$?
+        "$BIN/posture" report "$WORK/corpus" --registry "$WORK/corpus/agencies.csv" --out "$WORK/out" >"$WORK/report.out" 2>"$WORK/report.err" || rc=$?
     if [ "$rc" -gt 1 ]; then
         echo "error: posture report exited with $rc:" >&2
         tail -5 "$WORK/report.err" >&2
