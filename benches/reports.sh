@@ -77,7 +77,7 @@ read -r WALL CPU RSS < <(sort -n "$WORK/times" | awk '{w[NR]=$1; c[NR]=$2+$3; r[
     echo "|---|---:|---:|---:|---:|"
     echo "| posture report (national report, brief, agency reports) | $WALL | $CPU | $RSS | $PDFS ($AGENCY_PDFS agency) |"
     echo
-    echo "Phases, from posture's own output where it reports them:"
+    echo "posture's closing output:"
     echo
     echo '```'
     tail -20 "$WORK/report.err"
