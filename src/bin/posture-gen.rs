@@ -428,6 +428,24 @@ fn na_chance(sector: &str, question: &str) -> f64 {
     }
 }
 
+/// Agencies that lead their sector: a lift on top of the drawn baseline, so that a few
+/// reach their sector's target (3 for ministries, 4 for operators) by 2026. Applied after
+/// the random draws, so every other agency's character is unchanged.
+const LEADERS: &[(&str, f64)] = &[
+    ("MPTC", 0.9),
+    ("MEF", 0.85),
+    ("MAFF", 0.35),
+    ("TEL-APS", 0.3),
+    ("FIN-APY", 0.3),
+];
+
+fn leader_lift(agency_id: &str) -> f64 {
+    LEADERS
+        .iter()
+        .find(|(id, _)| *id == agency_id)
+        .map_or(0.0, |(_, lift)| *lift)
+}
+
 /// One agency's character: overall offset, per-domain offsets and its trend per cycle.
 struct Character {
     base: f64,
@@ -449,7 +467,7 @@ enum Style {
 fn character(framework: &Framework, agency: &Agency) -> Character {
     let mut rng = Rng::from_names(&["character", &agency.agency_id]);
     let (sector_base, offsets) = sector_profile(&agency.sector);
-    let base = sector_base + rng.noise(0.35);
+    let base = sector_base + rng.noise(0.35) + leader_lift(&agency.agency_id);
     let domains = framework
         .domains
         .iter()
