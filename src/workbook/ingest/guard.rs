@@ -199,6 +199,9 @@ fn check_cfb(bytes: &[u8]) -> Result<(), Refused> {
     Ok(())
 }
 
+/// Deflate's largest possible expansion (a 258-byte match coded in about two bits).
+const DEFLATE_MAX_RATIO: u64 = 1032;
+
 fn check_zip(bytes: &[u8], limits: &Limits) -> Result<Format, Refused> {
     let corrupt = |e: &dyn std::fmt::Display| {
         Refused(format!(
@@ -214,6 +217,8 @@ fn check_zip(bytes: &[u8], limits: &Limits) -> Result<Format, Refused> {
     }
     // Declared sizes first: cheap, and refuses an honest bomb without inflating a byte.
     let mut declared_total: u64 = 0;
+    let mut worst_total: u64 = 0;
+    let mut worst_fits = true;
     let mut has_xlsx = false;
     let mut has_ods = false;
     for i in 0..archive.len() {
@@ -228,6 +233,17 @@ fn check_zip(bytes: &[u8], limits: &Limits) -> Result<Format, Refused> {
             )));
         }
         declared_total = declared_total.saturating_add(size);
+        let worst = match member.compression() {
+            zip::CompressionMethod::Stored => Some(member.compressed_size()),
+            zip::CompressionMethod::Deflated => {
+                Some(member.compressed_size().saturating_mul(DEFLATE_MAX_RATIO))
+            }
+            _ => None,
+        };
+        match worst {
+            Some(w) if w <= limits.max_member_bytes => worst_total = worst_total.saturating_add(w),
+            _ => worst_fits = false,
+        }
         has_xlsx |= member.name() == "xl/workbook.xml";
         has_ods |= member.name() == "content.xml";
     }
@@ -247,6 +263,12 @@ fn check_zip(bytes: &[u8], limits: &Limits) -> Result<Format, Refused> {
             "not a spreadsheet (a zip archive without a workbook inside)".into(),
         ));
     };
+    // Declared sizes can lie, but compressed sizes cannot: the zip reader never reads past
+    // a member's compressed size, and deflate inflates at most DEFLATE_MAX_RATIO times.
+    // When even that worst case fits the limits, inflating just to count (which doubles
+    // the work of reading a normal workbook) proves nothing.
+    let bounded = worst_fits && worst_total <= limits.max_total_inflated_bytes;
+
     // Then the actual sizes: inflate each member into a counter, never into memory.
     let mut actual_total: u64 = 0;
     for i in 0..archive.len() {
@@ -254,6 +276,9 @@ fn check_zip(bytes: &[u8], limits: &Limits) -> Result<Format, Refused> {
         let name = member.name().to_string();
         let declared = member.size();
         let is_ods_content = format == Format::Ods && name == "content.xml";
+        if bounded && !is_ods_content {
+            continue;
+        }
         let limit = limits.max_member_bytes;
         let inflated = if is_ods_content {
             let mut content = Vec::new();
@@ -396,6 +421,24 @@ mod tests {
             max_total_inflated_bytes: 1 << 17,
             max_assessment_rows: 1000,
         }
+    }
+
+    /// The shortcut that skips counting rests on deflate's maximum expansion; the most
+    /// compressible input there is (zeros) must stay within it.
+    #[test]
+    fn deflate_never_expands_past_the_bound() {
+        let zeros = vec![0u8; 8 << 20];
+        let bytes = zip_with(&[("xl/workbook.xml", &zeros)]);
+        let mut archive = zip::ZipArchive::new(Cursor::new(&bytes)).unwrap();
+        let member = archive.by_index_raw(0).unwrap();
+        assert_eq!(member.size(), 8 << 20);
+        assert!(member.size() <= member.compressed_size() * DEFLATE_MAX_RATIO);
+        // So with limits below that worst case, the member is still inflated and counted.
+        let limits = Limits {
+            max_member_bytes: 1 << 20,
+            ..small_limits()
+        };
+        assert!(check(&bytes, &limits).unwrap_err().0.contains("declares"));
     }
 
     #[test]
