@@ -464,3 +464,13 @@ fn fuzz_regression_cfb_declaring_a_huge_stream_is_refused_before_parsing() {
         std::fs::read(root().join("tests/fixtures/fuzz/calamine-cfb-huge-alloc.xls")).unwrap();
     bad_file(&read(&bytes), "corrupt .xls workbook (");
 }
+
+/// Found by fuzzing the final code: a mutated .xls whose sector chain holds a reserved
+/// marker (0xFFFFFFFF) where calamine 0.26.1 expects only END, so it tried to read
+/// "sector" 0xFFFFFFFF and allocate 2 TiB. The container check refuses it first.
+#[test]
+fn fuzz_regression_cfb_reserved_sector_marker_is_refused_before_parsing() {
+    let bytes =
+        std::fs::read(root().join("tests/fixtures/fuzz/calamine-cfb-reserved-sector.xls")).unwrap();
+    bad_file(&read(&bytes), "corrupt .xls workbook (");
+}

@@ -142,11 +142,19 @@ fn check_cfb(bytes: &[u8]) -> Result<(), Refused> {
                 .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])),
         );
     }
-    // Walk a chain; Err on a cycle or a link outside the table. Returns its length.
-    let walk = |table: &[u32], start: u32| -> Result<u64, Refused> {
+    // Walk a chain; Err on a cycle, a link outside the table or the file, or a reserved
+    // marker: calamine stops only at END and would read "sector" 0xFFFFFFFF, allocating
+    // terabytes. Returns its length.
+    let walk = |table: &[u32], start: u32, limit: u64| -> Result<u64, Refused> {
         let mut id = start;
         let mut n = 0u64;
-        while id != END && id < MAX_REGULAR {
+        while id != END {
+            if id >= MAX_REGULAR {
+                return Err(corrupt("sector chain runs into a reserved marker"));
+            }
+            if u64::from(id) >= limit {
+                return Err(corrupt("sector chain leaves the file"));
+            }
             n += 1;
             if n > table.len() as u64 {
                 return Err(corrupt("cycle in a sector chain"));
@@ -157,14 +165,18 @@ fn check_cfb(bytes: &[u8]) -> Result<(), Refused> {
         }
         Ok(n)
     };
-    let dir_sectors = walk(&fat, dir_start)?;
+    let dir_sectors = walk(&fat, dir_start, n_sectors)?;
     let mut dirs = Vec::new();
     let mut id = dir_start;
     for _ in 0..dir_sectors {
         dirs.extend_from_slice(sector(id).ok_or_else(|| corrupt("directory outside the file"))?);
         id = fat[id as usize];
     }
-    let mini_fat_sectors = walk(&fat, mini_start)?;
+    let mini_fat_sectors = if mini_len > 0 {
+        walk(&fat, mini_start, n_sectors)?
+    } else {
+        0
+    };
     let mut minifat: Vec<u32> = Vec::new();
     let mut id = mini_start;
     for _ in 0..mini_fat_sectors.min(u64::from(mini_len)) {
@@ -190,10 +202,11 @@ fn check_cfb(bytes: &[u8]) -> Result<(), Refused> {
         if size > len {
             return Err(corrupt("a stream declares more bytes than the file holds"));
         }
+        // Mini sectors are 64 bytes, so the mini stream holds at most len / 64 of them.
         if i == 0 || size >= cutoff {
-            walk(&fat, start)?;
+            walk(&fat, start, n_sectors)?;
         } else if kind == 2 {
-            walk(&minifat, start)?;
+            walk(&minifat, start, len / 64 + 1)?;
         }
     }
     Ok(())
