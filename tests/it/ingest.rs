@@ -474,3 +474,13 @@ fn fuzz_regression_cfb_reserved_sector_marker_is_refused_before_parsing() {
         std::fs::read(root().join("tests/fixtures/fuzz/calamine-cfb-reserved-sector.xls")).unwrap();
     bad_file(&read(&bytes), "corrupt .xls workbook (");
 }
+
+/// Found by the same fuzz run after the fix above: a FAT-sector list entry of 0xFFFFFFFB,
+/// which calamine 0.26.1 reads as a sector (it only skips values from DIFSECT up).
+#[test]
+fn fuzz_regression_cfb_reserved_fat_sector_is_refused_before_parsing() {
+    let bytes =
+        std::fs::read(root().join("tests/fixtures/fuzz/calamine-cfb-reserved-fat-sector.xls"))
+            .unwrap();
+    bad_file(&read(&bytes), "corrupt .xls workbook (");
+}

@@ -134,8 +134,14 @@ fn check_cfb(bytes: &[u8]) -> Result<(), Refused> {
         difat.extend_from_slice(rest);
         next = *last;
     }
+    // calamine reads every DIFAT entry below DIFSECT as a FAT sector, including the two
+    // reserved values just below it, so those must be refused here, not skipped.
+    const DIFSECT: u32 = 0xFFFF_FFFC;
     let mut fat: Vec<u32> = Vec::new();
-    for id in difat.into_iter().filter(|&id| id < MAX_REGULAR) {
+    for id in difat.into_iter().filter(|&id| id < DIFSECT) {
+        if id >= MAX_REGULAR {
+            return Err(corrupt("FAT sector list holds a reserved marker"));
+        }
         let s = sector(id).ok_or_else(|| corrupt("FAT sector outside the file"))?;
         fat.extend(
             s.chunks_exact(4)
