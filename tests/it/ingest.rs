@@ -484,3 +484,16 @@ fn fuzz_regression_cfb_reserved_fat_sector_is_refused_before_parsing() {
             .unwrap();
     bad_file(&read(&bytes), "corrupt .xls workbook (");
 }
+
+/// Found by the final fuzz run: an .xls whose DIMENSIONS record claims billions of rows;
+/// calamine 0.26.1 reserves rows x columns cells up front and runs out of memory. The
+/// guard walks the workbook stream's records and refuses the range first.
+#[test]
+fn fuzz_regression_xls_dimensions_past_the_format_are_refused_before_parsing() {
+    let bytes =
+        std::fs::read(root().join("tests/fixtures/fuzz/calamine-xls-dimensions-oom.xls")).unwrap();
+    bad_file(
+        &read(&bytes),
+        "corrupt .xls workbook (a sheet declares a used range larger than the format allows)",
+    );
+}

@@ -215,6 +215,124 @@ fn check_cfb(bytes: &[u8]) -> Result<(), Refused> {
             walk(&minifat, start, len / 64 + 1)?;
         }
     }
+
+    // calamine reserves rows x columns cells from each sheet's DIMENSIONS record before
+    // reading a cell, so a record claiming billions of rows exhausts memory. Reassemble the
+    // workbook stream (chains were checked above) and bound those records.
+    let chain_bytes = |table: &[u32], start: u32, source: &dyn Fn(u32) -> Option<Vec<u8>>| {
+        let mut out = Vec::new();
+        let mut id = start;
+        let mut steps = 0usize;
+        while id != END && id < MAX_REGULAR && steps <= table.len() {
+            match source(id) {
+                Some(b) => out.extend_from_slice(&b),
+                None => break,
+            }
+            steps += 1;
+            id = table.get(id as usize).copied().unwrap_or(END);
+        }
+        out
+    };
+    let regular = |id: u32| sector(id).map(<[u8]>::to_vec);
+    let name_of = |entry: &[u8]| -> String {
+        let n = usize::from(u16::from_le_bytes([entry[64], entry[65]])).min(64);
+        let units: Vec<u16> = entry[..n.saturating_sub(2)]
+            .chunks_exact(2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+            .collect();
+        String::from_utf16_lossy(&units)
+    };
+    let root_start = dirs
+        .get(116..120)
+        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .unwrap_or(END);
+    for entry in dirs.chunks_exact(128) {
+        let name = name_of(entry);
+        if name != "Workbook" && name != "Book" {
+            continue;
+        }
+        let start = u32::from_le_bytes([entry[116], entry[117], entry[118], entry[119]]);
+        let size = u32::from_le_bytes([entry[120], entry[121], entry[122], entry[123]]) as usize;
+        let mut stream = if size as u64 >= cutoff {
+            chain_bytes(&fat, start, &regular)
+        } else {
+            let container = chain_bytes(&fat, root_start, &regular);
+            let mini = |id: u32| {
+                let at = (id as usize).checked_mul(64)?;
+                container.get(at..at.checked_add(64)?).map(<[u8]>::to_vec)
+            };
+            chain_bytes(&minifat, start, &mini)
+        };
+        stream.truncate(size);
+        check_biff_dimensions(&stream).map_err(corrupt)?;
+    }
+    Ok(())
+}
+
+/// The largest sheet a BIFF8 workbook can describe: 65 536 rows x 256 columns.
+const MAX_XLS_CELLS: u64 = 65_536 * 256;
+
+/// Walk the BIFF records of a workbook stream, sequentially and from every sheet offset
+/// that a BOUNDSHEET record names (calamine jumps there), and refuse DIMENSIONS records
+/// that calamine would turn into an enormous or underflowing reservation.
+fn check_biff_dimensions(stream: &[u8]) -> Result<(), &'static str> {
+    let u16_at = |at: usize| {
+        stream
+            .get(at..at + 2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+    };
+    let u32_at = |at: usize| {
+        stream
+            .get(at..at + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let mut starts = vec![0usize];
+    let mut visited = std::collections::BTreeSet::new();
+    while let Some(mut pos) = starts.pop() {
+        if !visited.insert(pos) {
+            continue;
+        }
+        while let (Some(typ), Some(len)) = (u16_at(pos), u16_at(pos + 2)) {
+            let data_at = pos + 4;
+            let len = usize::from(len);
+            let Some(data) = stream.get(data_at..data_at + len) else {
+                break;
+            };
+            match (typ, len) {
+                (0x0085, _) => {
+                    if let Some(offset) = u32_at(data_at) {
+                        starts.push(offset as usize);
+                    }
+                }
+                (0x0200, 10 | 14) => {
+                    let (rf, rl, cf, cl) = if len == 10 {
+                        let w = |i: usize| u32::from(u16::from_le_bytes([data[i], data[i + 1]]));
+                        (w(0), w(2), w(4), w(6))
+                    } else {
+                        let d = |i: usize| {
+                            u32::from_le_bytes([data[i], data[i + 1], data[i + 2], data[i + 3]])
+                        };
+                        let w = |i: usize| u32::from(u16::from_le_bytes([data[i], data[i + 1]]));
+                        (d(0), d(4), w(8), w(10))
+                    };
+                    if rl >= 1 && cl >= 1 {
+                        let rows = i64::from(rl) - 1 - i64::from(rf) + 1;
+                        let cols = i64::from(cl) - 1 - i64::from(cf) + 1;
+                        if rows <= 0 || cols <= 0 {
+                            return Err("a sheet's used range ends before it starts");
+                        }
+                        if (rows as u64).saturating_mul(cols as u64) > MAX_XLS_CELLS {
+                            return Err(
+                                "a sheet declares a used range larger than the format allows",
+                            );
+                        }
+                    }
+                }
+                _ => {}
+            }
+            pos = data_at + len;
+        }
+    }
     Ok(())
 }
 
