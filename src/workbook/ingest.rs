@@ -144,8 +144,8 @@ type Parts = (Profile, Vec<super::AnswerRow>, Vec<Diagnostic>);
 
 /// The whole-file reason on `Err`, otherwise what could be read with its diagnostics.
 fn read_checked(bytes: &[u8], opts: &IngestOptions) -> Result<Parts, String> {
-    let format = guard::check(bytes, &opts.limits).map_err(|r| r.0)?;
-    let mut book = Book::open(format, bytes.to_vec())?;
+    let checked = guard::check(bytes, &opts.limits).map_err(|r| r.0)?;
+    let mut book = Book::open(checked, bytes)?;
     let mut diags = Vec::new();
     let missing = |name: &str, sheets: Vec<String>| {
         Diagnostic::error(

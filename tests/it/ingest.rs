@@ -497,3 +497,18 @@ fn fuzz_regression_xls_dimensions_past_the_format_are_refused_before_parsing() {
         "corrupt .xls workbook (a sheet declares a used range larger than the format allows)",
     );
 }
+
+/// Found by the final fuzz run of the first session: an .xls whose container passed every
+/// structural check, yet calamine 0.26.1 still followed a chain to a sector id far past the
+/// file and resized its buffer to about 232 GB. calamine is now only ever given a container
+/// rebuilt around the workbook stream. Its `Workbook` entry is not a well-formed stream
+/// entry (calamine matched the name by scanning for a NUL), so the file is refused.
+#[test]
+fn fuzz_regression_cfb_stream_lookup_cannot_reach_past_the_file() {
+    let bytes =
+        std::fs::read(root().join("tests/fixtures/fuzz/calamine-cfb-get-stream-oom.xls")).unwrap();
+    bad_file(
+        &read(&bytes),
+        "not an Excel workbook (the .xls container holds no workbook stream)",
+    );
+}

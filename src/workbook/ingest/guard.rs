@@ -5,16 +5,19 @@
 //! limit, because a zip may lie about its sizes. The parser later inflates the same
 //! members with the same zip crate, so what it inflates has been measured here.
 
-use std::io::{Cursor, Read};
+use std::io::{Cursor, Read, Write};
 
 use crate::workbook::Limits;
 
-/// What the bytes are, judged from their content.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
+/// What the bytes are, judged from their content, with what the parser may be given.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Checked {
+    /// The file's own bytes are safe to parse: every zip member was measured.
     Xlsx,
     Ods,
-    Xls,
+    /// A container rebuilt around the workbook stream (see [`rebuild_xls`]); the
+    /// submitted container is never parsed.
+    Xls(Vec<u8>),
 }
 
 /// A file refused before parsing, with its one-line reason.
@@ -40,8 +43,8 @@ pub fn mib(bytes: u64) -> String {
 }
 
 /// Identify the file and check it against the limits. Nothing here allocates more than
-/// a small fixed buffer beyond the bytes already read.
-pub fn check(bytes: &[u8], limits: &Limits) -> Result<Format, Refused> {
+/// the size of the file beyond the bytes already read.
+pub fn check(bytes: &[u8], limits: &Limits) -> Result<Checked, Refused> {
     if bytes.is_empty() {
         return Err(Refused("empty file (0 bytes)".into()));
     }
@@ -56,8 +59,8 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<Format, Refused> {
         if cfb_has_stream(bytes, "EncryptionInfo") || cfb_has_stream(bytes, "EncryptedPackage") {
             return Err(Refused("encrypted (password-protected) workbook; save it without a password and send it again".into()));
         }
-        check_cfb(bytes)?;
-        return Ok(Format::Xls);
+        let workbook_stream = check_cfb(bytes)?;
+        return rebuild_xls(&workbook_stream).map(Checked::Xls);
     }
     if bytes.starts_with(b"PK") {
         return check_zip(bytes, limits);
@@ -80,7 +83,7 @@ fn cfb_has_stream(bytes: &[u8], name: &str) -> bool {
 /// cycle in a sector chain makes it loop until memory runs out (both found by fuzzing).
 /// So walk the container first: every chain must end within the file's sector count and
 /// every stream must be no larger than the file.
-fn check_cfb(bytes: &[u8]) -> Result<(), Refused> {
+fn check_cfb(bytes: &[u8]) -> Result<Vec<u8>, Refused> {
     const END: u32 = 0xFFFF_FFFE;
     const MAX_REGULAR: u32 = 0xFFFF_FFFA;
     let corrupt = |what: &str| Refused(format!("corrupt .xls workbook ({what})"));
@@ -216,9 +219,7 @@ fn check_cfb(bytes: &[u8]) -> Result<(), Refused> {
         }
     }
 
-    // calamine reserves rows x columns cells from each sheet's DIMENSIONS record before
-    // reading a cell, so a record claiming billions of rows exhausts memory. Reassemble the
-    // workbook stream (chains were checked above) and bound those records.
+    // Reassemble the workbook stream along the chains checked above.
     let chain_bytes = |table: &[u32], start: u32, source: &dyn Fn(u32) -> Option<Vec<u8>>| {
         let mut out = Vec::new();
         let mut id = start;
@@ -242,31 +243,61 @@ fn check_cfb(bytes: &[u8]) -> Result<(), Refused> {
             .collect();
         String::from_utf16_lossy(&units)
     };
-    let root_start = dirs
-        .get(116..120)
-        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-        .unwrap_or(END);
-    for entry in dirs.chunks_exact(128) {
-        let name = name_of(entry);
-        if name != "Workbook" && name != "Book" {
-            continue;
-        }
-        let start = u32::from_le_bytes([entry[116], entry[117], entry[118], entry[119]]);
-        let size = u32::from_le_bytes([entry[120], entry[121], entry[122], entry[123]]) as usize;
-        let mut stream = if size as u64 >= cutoff {
-            chain_bytes(&fat, start, &regular)
-        } else {
-            let container = chain_bytes(&fat, root_start, &regular);
-            let mini = |id: u32| {
-                let at = (id as usize).checked_mul(64)?;
-                container.get(at..at.checked_add(64)?).map(<[u8]>::to_vec)
-            };
-            chain_bytes(&minifat, start, &mini)
+    const STREAM: u8 = 2;
+    let named = |wanted: &str| {
+        dirs.chunks_exact(128)
+            .skip(1)
+            .find(|e| e[66] == STREAM && name_of(e) == wanted)
+    };
+    // BIFF8 names the stream `Workbook`; BIFF5 and older name it `Book`.
+    let entry = named("Workbook").or_else(|| named("Book")).ok_or_else(|| {
+        Refused("not an Excel workbook (the .xls container holds no workbook stream)".into())
+    })?;
+    let start = u32::from_le_bytes([entry[116], entry[117], entry[118], entry[119]]);
+    let size = u32::from_le_bytes([entry[120], entry[121], entry[122], entry[123]]) as usize;
+    let mut stream = if size as u64 >= cutoff {
+        chain_bytes(&fat, start, &regular)
+    } else {
+        let root_start = u32::from_le_bytes([dirs[116], dirs[117], dirs[118], dirs[119]]);
+        let container = chain_bytes(&fat, root_start, &regular);
+        let mini = |id: u32| {
+            let at = (id as usize).checked_mul(64)?;
+            container.get(at..at.checked_add(64)?).map(<[u8]>::to_vec)
         };
-        stream.truncate(size);
-        check_biff_dimensions(&stream).map_err(corrupt)?;
+        chain_bytes(&minifat, start, &mini)
+    };
+    if stream.len() < size {
+        return Err(corrupt(
+            "the workbook stream is shorter than its directory entry says",
+        ));
     }
-    Ok(())
+    stream.truncate(size);
+    // calamine reserves rows x columns cells from each sheet's DIMENSIONS record before
+    // reading a cell, so a record claiming billions of rows exhausts memory.
+    check_biff_dimensions(&stream).map_err(corrupt)?;
+    Ok(stream)
+}
+
+/// A fresh Compound File Binary container holding only `workbook_stream`, written by the
+/// `cfb` crate. calamine 0.26.1 follows whatever sector ids, sizes and entry names a
+/// container declares, and fuzzing kept finding new ways to make it allocate gigabytes
+/// from a few kilobytes (four so far), each reached by a path the walk above did not
+/// model. So calamine never sees the submitted container: it sees this one, built from a
+/// stream whose every sector was read here within the file's bounds.
+fn rebuild_xls(workbook_stream: &[u8]) -> Result<Vec<u8>, Refused> {
+    let failed =
+        |e: std::io::Error| Refused(format!("could not re-package the .xls workbook ({e})"));
+    let mut container = cfb::CompoundFile::create_with_version(
+        cfb::Version::V3,
+        Cursor::new(Vec::with_capacity(workbook_stream.len() + 4096)),
+    )
+    .map_err(failed)?;
+    {
+        let mut stream = container.create_stream("/Workbook").map_err(failed)?;
+        stream.write_all(workbook_stream).map_err(failed)?;
+    }
+    container.flush().map_err(failed)?;
+    Ok(container.into_inner().into_inner())
 }
 
 /// The largest sheet a BIFF8 workbook can describe: 65 536 rows x 256 columns.
@@ -339,7 +370,7 @@ fn check_biff_dimensions(stream: &[u8]) -> Result<(), &'static str> {
 /// Deflate's largest possible expansion (a 258-byte match coded in about two bits).
 const DEFLATE_MAX_RATIO: u64 = 1032;
 
-fn check_zip(bytes: &[u8], limits: &Limits) -> Result<Format, Refused> {
+fn check_zip(bytes: &[u8], limits: &Limits) -> Result<Checked, Refused> {
     let corrupt = |e: &dyn std::fmt::Display| {
         Refused(format!(
             "corrupt or truncated workbook (failed to read the zip container: {e})"
@@ -392,9 +423,9 @@ fn check_zip(bytes: &[u8], limits: &Limits) -> Result<Format, Refused> {
         )));
     }
     let format = if has_xlsx {
-        Format::Xlsx
+        Checked::Xlsx
     } else if has_ods {
-        Format::Ods
+        Checked::Ods
     } else {
         return Err(Refused(
             "not a spreadsheet (a zip archive without a workbook inside)".into(),
@@ -412,7 +443,7 @@ fn check_zip(bytes: &[u8], limits: &Limits) -> Result<Format, Refused> {
         let mut member = archive.by_index(i).map_err(|e| corrupt(&e))?;
         let name = member.name().to_string();
         let declared = member.size();
-        let is_ods_content = format == Format::Ods && name == "content.xml";
+        let is_ods_content = matches!(format, Checked::Ods) && name == "content.xml";
         if bounded && !is_ods_content {
             continue;
         }
@@ -587,9 +618,9 @@ mod tests {
             .0
             .starts_with("not a spreadsheet"));
         let xlsx = zip_with(&[("xl/workbook.xml", b"<workbook/>")]);
-        assert_eq!(check(&xlsx, &l), Ok(Format::Xlsx));
+        assert_eq!(check(&xlsx, &l), Ok(Checked::Xlsx));
         let ods = zip_with(&[("mimetype", b"x"), ("content.xml", b"<a/>")]);
-        assert_eq!(check(&ods, &l), Ok(Format::Ods));
+        assert_eq!(check(&ods, &l), Ok(Checked::Ods));
         let other = zip_with(&[("readme.txt", b"hi")]);
         assert!(check(&other, &l)
             .unwrap_err()
@@ -627,6 +658,39 @@ mod tests {
             .unwrap_err()
             .0
             .starts_with("file is too large"));
+    }
+
+    #[test]
+    fn a_rebuilt_container_holds_exactly_the_workbook_stream() {
+        // Below the 4096-byte cutoff the stream lives in the mini stream, above it in
+        // regular sectors; both paths of the walk must give the bytes back unchanged.
+        for len in [0usize, 100, 4095, 4096, 70_000] {
+            let stream: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+            let rebuilt = rebuild_xls(&stream).unwrap();
+            assert!(rebuilt.starts_with(&CFB_MAGIC));
+            let Checked::Xls(again) = check(&rebuilt, &Limits::default()).unwrap() else {
+                panic!("a rebuilt container is not identified as .xls");
+            };
+            assert_eq!(again, rebuilt, "rebuilding must be stable (len {len})");
+            assert_eq!(check_cfb(&rebuilt).unwrap(), stream, "len {len}");
+        }
+    }
+
+    #[test]
+    fn a_container_without_a_workbook_stream_is_not_a_workbook() {
+        let mut container =
+            cfb::CompoundFile::create_with_version(cfb::Version::V3, Cursor::new(Vec::new()))
+                .unwrap();
+        container
+            .create_stream("/WordDocument")
+            .unwrap()
+            .write_all(b"not a spreadsheet")
+            .unwrap();
+        let bytes = container.into_inner().into_inner();
+        assert_eq!(
+            check(&bytes, &Limits::default()).unwrap_err().0,
+            "not an Excel workbook (the .xls container holds no workbook stream)"
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use std::io::Cursor;
 
 use calamine::{Data, DataRef, Ods, Reader, Xls, Xlsx};
 
-use super::guard::Format;
+use super::guard::Checked;
 use super::level::{format_number, CellValue};
 
 /// The non-empty cells of one sheet, keyed by zero-based (row, column).
@@ -57,19 +57,23 @@ pub enum Book {
 }
 
 impl Book {
-    pub fn open(format: Format, bytes: Vec<u8>) -> Result<Book, String> {
-        let cursor = Cursor::new(bytes);
-        Ok(match format {
-            Format::Xlsx => Book::Xlsx(Box::new(Xlsx::new(cursor).map_err(xlsx_reason)?)),
-            Format::Xls => Book::Xls(Box::new(Xls::new(cursor).map_err(|e| match e {
-                calamine::XlsError::Password => encrypted(),
-                e => format!("corrupt or unreadable .xls workbook ({e})"),
-            })?)),
-            Format::Ods => {
-                Book::Ods(Box::new(Ods::new(cursor).map_err(|e| {
-                    format!("corrupt or unreadable .ods workbook ({e})")
-                })?))
-            }
+    /// Open what the guard passed: `file_bytes` for the zip formats, the rebuilt
+    /// container for `.xls`.
+    pub fn open(checked: Checked, file_bytes: &[u8]) -> Result<Book, String> {
+        Ok(match checked {
+            Checked::Xlsx => Book::Xlsx(Box::new(
+                Xlsx::new(Cursor::new(file_bytes.to_vec())).map_err(xlsx_reason)?,
+            )),
+            Checked::Xls(rebuilt) => Book::Xls(Box::new(Xls::new(Cursor::new(rebuilt)).map_err(
+                |e| match e {
+                    calamine::XlsError::Password => encrypted(),
+                    e => format!("corrupt or unreadable .xls workbook ({e})"),
+                },
+            )?)),
+            Checked::Ods => Book::Ods(Box::new(
+                Ods::new(Cursor::new(file_bytes.to_vec()))
+                    .map_err(|e| format!("corrupt or unreadable .ods workbook ({e})"))?,
+            )),
         })
     }
 
