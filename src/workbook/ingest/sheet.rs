@@ -123,27 +123,32 @@ impl Book {
         };
         match self {
             Book::Xlsx(book) => {
-                let mut formulas: Vec<((u32, u32), String)> = Vec::new();
+                // A `<c>` element that yields no value is, in practice, a formula that was
+                // never calculated (blank styled cells are self-closing and never yielded).
+                // Formula text is read only for those, in a second pass over the sheet XML
+                // that a workbook saved by a spreadsheet application never needs.
+                let mut valueless: Vec<(u32, u32)> = Vec::new();
                 {
                     let mut reader = book.worksheet_cells_reader(sheet).map_err(unreadable)?;
                     while let Some(cell) = reader.next_cell().map_err(unreadable)? {
                         let (row, col) = cell.get_position();
-                        keep(row, col, from_data_ref(cell.get_value()))?;
+                        let value = from_data_ref(cell.get_value());
+                        if value == CellValue::Empty && row < max_rows {
+                            valueless.push((row, col));
+                        }
+                        keep(row, col, value)?;
                     }
                 }
-                // Formula text is only needed where no cached value exists, to tell
-                // "formula never calculated" from a genuinely empty cell.
-                let mut reader = book.worksheet_cells_reader(sheet).map_err(unreadable)?;
-                while let Some(cell) = reader.next_formula().map_err(unreadable)? {
-                    let (row, col) = cell.get_position();
-                    if row < max_rows && !cell.get_value().is_empty() {
-                        formulas.push(((row, col), cell.get_value().clone()));
+                if !valueless.is_empty() {
+                    valueless.sort_unstable();
+                    let mut reader = book.worksheet_cells_reader(sheet).map_err(unreadable)?;
+                    while let Some(cell) = reader.next_formula().map_err(unreadable)? {
+                        let pos = cell.get_position();
+                        if !cell.get_value().is_empty() && valueless.binary_search(&pos).is_ok() {
+                            grid.cells
+                                .insert(pos, CellValue::FormulaNoValue(cell.get_value().clone()));
+                        }
                     }
-                }
-                for (pos, formula) in formulas {
-                    grid.cells
-                        .entry(pos)
-                        .or_insert(CellValue::FormulaNoValue(formula));
                 }
             }
             Book::Xls(book) => {
