@@ -38,7 +38,7 @@ fn synthetic(framework: &Framework, n: usize) -> Vec<Submission> {
             let agency = format!("AG{i:05}");
             // Each agency has its own typical level, so the distribution is not flat.
             let base = (rng.next() % 6) as i64;
-            let answers = framework
+            let answers: Vec<AnswerRow> = framework
                 .questions
                 .iter()
                 .map(|q| {
@@ -72,6 +72,7 @@ fn synthetic(framework: &Framework, n: usize) -> Vec<Submission> {
                     framework_version: Some(framework.version.clone()),
                     ..Default::default()
                 },
+                answered: Submission::count_answered(&answers),
                 answers,
                 errors: vec![],
                 warnings: vec![],

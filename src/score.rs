@@ -410,6 +410,7 @@ text.en = "q6"
                 framework_version: Some("1.0.0".into()),
                 ..Default::default()
             },
+            answered: answers.iter().filter(|&&a| a != Answer::Unanswered).count(),
             answers: answers
                 .iter()
                 .map(|&answer| AnswerRow {

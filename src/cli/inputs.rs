@@ -9,7 +9,7 @@ use clap::Args;
 use super::ConfigError;
 use crate::framework::{self, Framework};
 use crate::registry::{self, Registry};
-use crate::workbook::ingest::{self, IngestOptions};
+use crate::workbook::ingest::{self, IngestOptions, Retain};
 use crate::workbook::{Limits, Submission};
 
 /// The flags every command that reads workbooks shares.
@@ -86,6 +86,7 @@ impl IngestConfig {
 pub fn read_inputs(
     inputs: &[PathBuf],
     config: &IngestConfig,
+    retain: Retain,
 ) -> Result<Vec<Submission>, ConfigError> {
     let files = ingest::discover(inputs)?;
     if files.is_empty() {
@@ -99,5 +100,5 @@ pub fn read_inputs(
         )));
     }
     let progress = files.len() > 1 && std::io::stderr().is_terminal();
-    Ok(ingest::ingest(&files, &config.options(), progress))
+    Ok(ingest::ingest(&files, &config.options(), progress, retain))
 }

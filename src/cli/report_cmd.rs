@@ -13,6 +13,7 @@ use crate::aggregate::aggregate;
 use crate::export;
 use crate::report::{self, ReportInput, ReportOptions, Typst};
 use crate::score::score_all;
+use crate::workbook::ingest::Retain;
 use crate::workbook::Status;
 
 #[derive(Args, Debug)]
@@ -86,7 +87,7 @@ impl ReportConfig {
 
 pub fn run(args: ReportArgs) -> CmdResult {
     let mut config = ReportConfig::new(args)?;
-    let submissions = read_inputs(&config.inputs, &config.ingest)?;
+    let submissions = read_inputs(&config.inputs, &config.ingest, Retain::Everything)?;
     let registry = config.ingest.registry.as_ref();
     let framework = &config.ingest.framework;
     let scores = score_all(framework, &submissions, registry);

@@ -12,6 +12,7 @@ use super::{CmdResult, ConfigError, Exit};
 use crate::aggregate::aggregate;
 use crate::export::{self, Format};
 use crate::score::score_all;
+use crate::workbook::ingest::Retain;
 use crate::workbook::{Status, Submission};
 
 #[derive(Args, Debug)]
@@ -64,7 +65,7 @@ impl ScoreConfig {
 
 pub fn run(args: ScoreArgs) -> CmdResult {
     let config = ScoreConfig::new(args)?;
-    let submissions = read_inputs(&config.inputs, &config.ingest)?;
+    let submissions = read_inputs(&config.inputs, &config.ingest, Retain::Everything)?;
     let framework = &config.ingest.framework;
 
     let registry = config.ingest.registry.as_ref();

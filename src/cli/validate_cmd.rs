@@ -11,6 +11,7 @@ use serde_json::json;
 use super::inputs::{read_inputs, IngestArgs, IngestConfig};
 use super::{CmdResult, Exit};
 use crate::framework::Framework;
+use crate::workbook::ingest::Retain;
 use crate::workbook::{Diagnostic, Status, Submission};
 
 #[derive(Args, Debug)]
@@ -35,7 +36,7 @@ pub enum Format {
 
 pub fn run(args: ValidateArgs) -> CmdResult {
     let config = IngestConfig::new(&args.common)?;
-    let subs = read_inputs(&args.inputs, &config)?;
+    let subs = read_inputs(&args.inputs, &config, Retain::Diagnostics)?;
     let mut out = anstream::stdout().lock();
     match args.format {
         Format::Text => write_text(&mut out, &subs, &config.framework)?,
@@ -95,11 +96,7 @@ pub fn write_text(
                 plural(s.warnings.len(), "warning")
             ),
             Status::Scored => {
-                let answered = s
-                    .answers
-                    .iter()
-                    .filter(|a| a.answer != crate::workbook::Answer::Unanswered)
-                    .count();
+                let answered = s.answered;
                 format!(
                     "{green}ok{green:#} (scored: {} {}, {answered}/{total} answered)",
                     s.agency_id().unwrap_or("?"),

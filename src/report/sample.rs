@@ -174,6 +174,7 @@ pub fn synthetic(fw: &Framework, n: usize, cycles: &[&str], names: &[&str]) -> S
                     submitted_by: None,
                     submitted_on: None,
                 },
+                answered: Submission::count_answered(&answers),
                 answers: answers.clone(),
                 errors: Vec::new(),
                 warnings: Vec::new(),

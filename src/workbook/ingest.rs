@@ -45,6 +45,7 @@ fn rejected(display: &str, path: std::path::PathBuf, sha256: String, reason: Str
         status: Status::Rejected,
         profile: Profile::default(),
         answers: Vec::new(),
+        answered: 0,
         errors: vec![Diagnostic::error(None, None, reason)],
         warnings: Vec::new(),
     }
@@ -134,6 +135,7 @@ pub fn read_submission_bytes(display: &str, bytes: &[u8], opts: &IngestOptions) 
             Status::Rejected
         },
         profile,
+        answered: Submission::count_answered(&answers),
         answers,
         errors,
         warnings,
@@ -197,8 +199,24 @@ fn sheet_reason(sheet: &str, e: SheetError, limits: &Limits) -> String {
     }
 }
 
+/// What a batch read keeps of each workbook once it has been judged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Retain {
+    /// Everything, answers included: for scoring and reports.
+    Everything,
+    /// Status, profile and diagnostics, without the answer rows, so that memory does not
+    /// grow with the number of workbooks (a few hundred bytes each instead of about
+    /// 20 KB): for `validate`.
+    Diagnostics,
+}
+
 /// Read every file in parallel, then apply the duplicate rules; sorted by file.
-pub fn ingest(files: &[InputFile], opts: &IngestOptions, progress: bool) -> Vec<Submission> {
+pub fn ingest(
+    files: &[InputFile],
+    opts: &IngestOptions,
+    progress: bool,
+    retain: Retain,
+) -> Vec<Submission> {
     let bar = if progress {
         let bar = indicatif::ProgressBar::new(files.len() as u64);
         if let Ok(style) = indicatif::ProgressStyle::with_template(
@@ -213,7 +231,10 @@ pub fn ingest(files: &[InputFile], opts: &IngestOptions, progress: bool) -> Vec<
     let mut subs: Vec<Submission> = files
         .par_iter()
         .map(|f| {
-            let s = read_submission(f, opts);
+            let mut s = read_submission(f, opts);
+            if retain == Retain::Diagnostics {
+                s.answers = Vec::new();
+            }
             bar.inc(1);
             s
         })
@@ -295,6 +316,7 @@ mod tests {
                 ..Profile::default()
             },
             answers: vec![AnswerRow::default()],
+            answered: 0,
             errors: if status == Status::Rejected {
                 vec![Diagnostic::error(None, None, "bad")]
             } else {

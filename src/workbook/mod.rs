@@ -156,11 +156,23 @@ pub struct Submission {
     /// the Assessment sheet could be read.
     #[serde(skip)]
     pub answers: Vec<AnswerRow>,
+    /// How many questions have a level or N/A. Set with `answers`, and kept when a batch
+    /// read with [`ingest::Retain::Diagnostics`] drops them.
+    #[serde(skip)]
+    pub answered: usize,
     pub errors: Vec<Diagnostic>,
     pub warnings: Vec<Diagnostic>,
 }
 
 impl Submission {
+    /// The number of answered rows in `answers`, for setting [`Submission::answered`].
+    pub fn count_answered(answers: &[AnswerRow]) -> usize {
+        answers
+            .iter()
+            .filter(|a| a.answer != Answer::Unanswered)
+            .count()
+    }
+
     pub fn agency_id(&self) -> Option<&str> {
         self.profile.agency_id.as_deref()
     }

@@ -238,6 +238,7 @@ fn one_agency_in_a_baseline_cycle_with_rejects() {
             ..Profile::default()
         },
         answers: Vec::new(),
+        answered: 0,
         errors: vec![
             Diagnostic::error(
                 Some("Assessment"),

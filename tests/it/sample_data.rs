@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use posture::workbook::ingest::{discover, ingest, IngestOptions};
+use posture::workbook::ingest::{discover, ingest, IngestOptions, Retain};
 use posture::workbook::{Answer, Limits, Status};
 
 use super::util::*;
@@ -63,7 +63,7 @@ fn sample_submissions_show_the_designed_mistakes() {
         limits: Limits::default(),
     };
     let files = discover(&[root().join("data/submissions")]).unwrap();
-    let subs = ingest(&files, &opts, false);
+    let subs = ingest(&files, &opts, false, Retain::Everything);
     let status = |file: &str| {
         subs.iter()
             .find(|s| s.file.ends_with(file))
@@ -103,6 +103,22 @@ fn sample_submissions_show_the_designed_mistakes() {
     }
     let scored = subs.iter().filter(|s| s.status == Status::Scored).count();
     assert_eq!(scored, subs.len() - rejected.len() - 1);
+
+    // What `validate` keeps: the same verdicts and counts, without the answer rows.
+    let lean = ingest(&files, &opts, false, Retain::Diagnostics);
+    assert_eq!(lean.len(), subs.len());
+    for (full, lean) in subs.iter().zip(&lean) {
+        assert_eq!(
+            (&full.file, full.status, full.answered),
+            (&lean.file, lean.status, lean.answered)
+        );
+        assert_eq!(full.errors, lean.errors, "{}", full.file);
+        assert_eq!(full.warnings, lean.warnings, "{}", full.file);
+        assert!(lean.answers.is_empty());
+        if full.status == Status::Scored {
+            assert!(full.answered > 0 && full.answered <= full.answers.len());
+        }
+    }
 
     // Believable differences: per-sector mean level by domain, 2026.
     let mut by_sector: BTreeMap<(String, String), (f64, f64)> = BTreeMap::new();
@@ -192,6 +208,7 @@ fn corpus_workbooks_are_valid_and_deterministic() {
         &discover(&[dirs[0].path().to_path_buf()]).unwrap(),
         &opts,
         false,
+        Retain::Everything,
     );
     assert_eq!(subs.len(), 12);
     for s in &subs {
