@@ -476,6 +476,29 @@ pub fn partition_dir(cycle: &str) -> String {
     out
 }
 
+/// A dataset reader takes every `cycle=*/part-0.parquet` under the folder, so a partition
+/// left by an earlier run for a cycle this run did not see would be read as current data.
+/// Only posture's own part files are removed, and a partition folder only once empty.
+fn remove_stale_partitions(out: &Path, written: &[PathBuf]) -> Result<(), ExportError> {
+    let entries = std::fs::read_dir(out).map_err(|e| export_err(out, e))?;
+    for entry in entries {
+        let dir = entry.map_err(|e| export_err(out, e))?.path();
+        let is_partition = dir.is_dir()
+            && dir
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("cycle="));
+        let part = dir.join("part-0.parquet");
+        if !is_partition || written.contains(&part) || !part.is_file() {
+            continue;
+        }
+        std::fs::remove_file(&part).map_err(|e| export_err(&part, e))?;
+        // Not empty means someone else's files live there: leave the folder.
+        let _ = std::fs::remove_dir(&dir);
+    }
+    Ok(())
+}
+
 /// Write the export `format` to `out`. Returns the files written (for the summary line).
 pub fn write(
     framework: &Framework,
@@ -522,6 +545,7 @@ pub fn write(
             if written.is_empty() {
                 std::fs::create_dir_all(out).map_err(|e| export_err(out, e))?;
             }
+            remove_stale_partitions(out, &written)?;
             Ok(written)
         }
     }
@@ -728,6 +752,20 @@ mod tests {
             .unwrap();
         assert_eq!(part.height(), 24);
         assert!(part.column("cycle").is_err());
+
+        // Rewriting with one cycle fewer leaves no partition of the missing cycle behind,
+        // and never touches files posture did not write.
+        std::fs::write(folder.join("cycle=2025/notes.txt"), "mine").unwrap();
+        let only_2026: Vec<Submission> = subs
+            .iter()
+            .filter(|s| s.cycle() != Some("2025"))
+            .cloned()
+            .collect();
+        let doc = document(&fw, &only_2026);
+        let written = write(&fw, &doc, Format::ParquetFolder, &folder).unwrap();
+        assert_eq!(written, [folder.join("cycle=2026/part-0.parquet")]);
+        assert!(!folder.join("cycle=2025/part-0.parquet").exists());
+        assert!(folder.join("cycle=2025/notes.txt").exists());
     }
 
     #[test]
