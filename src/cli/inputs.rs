@@ -10,7 +10,7 @@ use super::ConfigError;
 use crate::framework::{self, Framework};
 use crate::registry::{self, Registry};
 use crate::workbook::ingest::{self, IngestOptions, Retain};
-use crate::workbook::{Limits, Submission};
+use crate::workbook::{Limits, Status, Submission};
 
 /// The flags every command that reads workbooks shares.
 #[derive(Args, Debug)]
@@ -101,4 +101,18 @@ pub fn read_inputs(
     }
     let progress = files.len() > 1 && std::io::stderr().is_terminal();
     Ok(ingest::ingest(&files, &config.options(), progress, retain))
+}
+
+/// Every rejected file with every error on stderr, so that users of the exports and
+/// reports (which hold scored agencies only) still see what was left out and why.
+pub fn print_rejects(submissions: &[Submission]) {
+    for s in submissions.iter().filter(|s| s.status == Status::Rejected) {
+        eprintln!("rejected: {}", s.file);
+        for e in &s.errors {
+            match e.location().as_str() {
+                "" => eprintln!("  {}", e.message),
+                at => eprintln!("  {at}: {}", e.message),
+            }
+        }
+    }
 }

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::inputs::{read_inputs, IngestArgs, IngestConfig};
+use super::inputs::{print_rejects, read_inputs, IngestArgs, IngestConfig};
 use super::{CmdResult, ConfigError, Exit};
 use crate::aggregate::aggregate;
 use crate::export;
@@ -108,15 +108,7 @@ pub fn run(args: ReportArgs) -> CmdResult {
     let outcome = report::render_with(&config.typst, &input, &config.out, &config.options)
         .map_err(|e| ConfigError(e.to_string()))?;
 
-    for s in submissions.iter().filter(|s| s.status == Status::Rejected) {
-        eprintln!("rejected: {}", s.file);
-        for e in &s.errors {
-            match e.location().as_str() {
-                "" => eprintln!("  {}", e.message),
-                at => eprintln!("  {at}: {}", e.message),
-            }
-        }
-    }
+    print_rejects(&submissions);
     for (document, reason) in &outcome.failed {
         eprintln!("error: failed to produce {document} ({reason})");
     }

@@ -7,13 +7,13 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::inputs::{read_inputs, IngestArgs, IngestConfig};
+use super::inputs::{print_rejects, read_inputs, IngestArgs, IngestConfig};
 use super::{CmdResult, ConfigError, Exit};
 use crate::aggregate::aggregate;
 use crate::export::{self, Format};
 use crate::score::score_all;
 use crate::workbook::ingest::Retain;
-use crate::workbook::{Status, Submission};
+use crate::workbook::Status;
 
 #[derive(Args, Debug)]
 #[command(
@@ -75,7 +75,7 @@ pub fn run(args: ScoreArgs) -> CmdResult {
     let written = export::write(framework, &doc, config.format, &config.out)
         .map_err(|e| ConfigError(e.to_string()))?;
 
-    report_rejects(&submissions);
+    print_rejects(&submissions);
     let count = |status: Status| submissions.iter().filter(|s| s.status == status).count();
     let (scored, duplicate, rejected) = (
         count(Status::Scored),
@@ -95,20 +95,4 @@ pub fn run(args: ScoreArgs) -> CmdResult {
     } else {
         Exit::Success
     })
-}
-
-/// Every rejected file with every error, so that CSV and Parquet users (whose exports
-/// hold scored agencies only) still see what was left out and why.
-fn report_rejects(submissions: &[Submission]) {
-    for s in submissions.iter().filter(|s| s.status == Status::Rejected) {
-        eprintln!("rejected: {}", s.file);
-        for e in &s.errors {
-            let at = e.location();
-            if at.is_empty() {
-                eprintln!("  {}", e.message);
-            } else {
-                eprintln!("  {at}: {}", e.message);
-            }
-        }
-    }
 }
