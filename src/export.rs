@@ -280,26 +280,24 @@ impl Format {
     }
 }
 
-/// Write `bytes` to `path` atomically: a temporary file in the same folder, then a rename.
+/// Write `bytes` to `path` atomically (see [`crate::atomic_file`]).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&dir).map_err(|e| export_err(path, e))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| export_err(path, e))?;
-    tmp.write_all(bytes).map_err(|e| export_err(path, e))?;
-    tmp.as_file().sync_all().map_err(|e| export_err(path, e))?;
-    tmp.persist(path).map_err(|e| export_err(path, e.error))?;
-    Ok(())
+    crate::atomic_file::write(path, bytes).map_err(|e| export_err(path, e))
 }
 
 /// The JSON document, pretty-printed with a final newline.
 pub fn to_json(doc: &ScoresDocument) -> Vec<u8> {
-    // Serialising plain structs with string keys cannot fail.
-    let mut out = serde_json::to_vec_pretty(doc).unwrap_or_default();
-    out.push(b'\n');
+    let mut out = Vec::new();
+    // Writing plain structs with string keys into memory cannot fail.
+    let _ = write_json(doc, &mut out);
     out
+}
+
+/// The JSON document written straight to `out`: for 10,000 agencies it is over 100 MiB,
+/// which need not be held in memory as well.
+fn write_json(doc: &ScoresDocument, out: &mut dyn Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, doc)?;
+    out.write_all(b"\n")
 }
 
 /// One row of the long table.
@@ -508,7 +506,8 @@ pub fn write(
 ) -> Result<Vec<PathBuf>, ExportError> {
     match format {
         Format::Json => {
-            write_atomic(out, &to_json(doc))?;
+            crate::atomic_file::write_with(out, |w| write_json(doc, w))
+                .map_err(|e| export_err(out, e))?;
             Ok(vec![out.to_path_buf()])
         }
         Format::Csv => {
@@ -792,16 +791,5 @@ mod tests {
             Some(Format::ParquetFolder)
         );
         assert_eq!(Format::for_path(Path::new("x.xlsx")), None);
-    }
-
-    #[test]
-    fn atomic_write_replaces_whole_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("sub/x.json");
-        write_atomic(&p, b"first, longer content").unwrap();
-        write_atomic(&p, b"second").unwrap();
-        assert_eq!(std::fs::read(&p).unwrap(), b"second");
-        // No temporary file is left behind.
-        assert_eq!(std::fs::read_dir(p.parent().unwrap()).unwrap().count(), 1);
     }
 }

@@ -10,10 +10,12 @@
 //! ```
 //!
 //! No module reaches back up the pipeline; `cli` is a thin shell over the rest.
+//! `atomic_file` sits below them all: every output is written through it.
 
 #![warn(clippy::iter_over_hash_type)]
 
 pub mod aggregate;
+pub mod atomic_file;
 pub mod chart;
 pub mod cli;
 pub mod export;

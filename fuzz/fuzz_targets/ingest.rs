@@ -7,6 +7,8 @@
 #![no_main]
 #![allow(dead_code, unused_imports)]
 
+#[path = "../../src/atomic_file.rs"]
+mod atomic_file;
 #[path = "../../src/framework/mod.rs"]
 mod framework;
 #[path = "../../src/registry.rs"]

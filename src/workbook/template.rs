@@ -266,31 +266,12 @@ pub fn write_template(
     write_atomic(path, &template_bytes(framework, profile, answers)?)
 }
 
-/// Write `bytes` to a temporary file next to `path`, then rename it into place, so a
-/// reader never sees half a file. No fsync: a workbook lost in a power cut is simply
-/// written again, and syncing every file made 10,000-workbook corpora I/O-bound.
+/// Write `bytes` to `path` atomically (see [`crate::atomic_file`]).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), TemplateError> {
-    use std::io::Write;
-    let io = |source| TemplateError::Io {
+    crate::atomic_file::write(path, bytes).map_err(|source| TemplateError::Io {
         path: path.to_path_buf(),
         source,
-    };
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
-    tmp.write_all(bytes).map_err(io)?;
-    // A temporary file is private (0600); the workbook is meant to be shared.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644))
-            .map_err(io)?;
-    }
-    tmp.persist(path).map_err(|e| io(e.error))?;
-    Ok(())
+    })
 }
 
 /// A file stem made from an agency id that can never leave its folder: ASCII letters,
