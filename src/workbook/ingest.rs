@@ -164,7 +164,7 @@ fn read_checked(bytes: &[u8], opts: &IngestOptions) -> Result<Parts, String> {
         )
     };
     let profile = match book.find_sheet(profile::SHEET) {
-        Ok(name) => match book.read(&name, profile::ROWS, true) {
+        Ok(name) => match book.read(&name, profile::ROWS, true, None) {
             Ok(grid) => profile::parse(&grid, opts.framework, opts.registry, &mut diags),
             Err(e) => return Err(sheet_reason(&name, e, &opts.limits)),
         },
@@ -175,7 +175,12 @@ fn read_checked(bytes: &[u8], opts: &IngestOptions) -> Result<Parts, String> {
         Err(e) => return Err(sheet_reason(profile::SHEET, e, &opts.limits)),
     };
     let answers = match book.find_sheet(assessment::SHEET) {
-        Ok(name) => match book.read(&name, opts.limits.max_assessment_rows, false) {
+        Ok(name) => match book.read(
+            &name,
+            opts.limits.max_assessment_rows,
+            false,
+            Some(&assessment::COLUMNS),
+        ) {
             Ok(grid) => assessment::parse(&grid, opts.framework, &mut diags),
             Err(e) => return Err(sheet_reason(&name, e, &opts.limits)),
         },

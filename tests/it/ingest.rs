@@ -4,7 +4,8 @@
 use std::io::{Cursor, Write};
 
 use posture::framework::{self, Framework};
-use posture::workbook::ingest::{read_submission_bytes, IngestOptions};
+use posture::workbook::ingest::level::CellValue;
+use posture::workbook::ingest::{assessment, guard, read_submission_bytes, sheet, IngestOptions};
 use posture::workbook::{Answer, Limits, Status, Submission};
 
 use super::books::{edit_member, Book, V};
@@ -511,4 +512,86 @@ fn fuzz_regression_cfb_stream_lookup_cannot_reach_past_the_file() {
         &read(&bytes),
         "not an Excel workbook (the .xls container holds no workbook stream)",
     );
+}
+
+/// The Assessment sheet as `read_submission_bytes` reads it (only the columns it uses
+/// below the header) and as a reader of every cell sees it.
+fn assessment_grids(bytes: &[u8]) -> (sheet::Grid, sheet::Grid) {
+    let read = |columns| {
+        let checked = guard::check(bytes, &Limits::default()).unwrap();
+        let mut book = sheet::Book::open(checked, bytes).unwrap();
+        let name = book.find_sheet(assessment::SHEET).unwrap();
+        book.read(&name, 1000, false, columns).unwrap()
+    };
+    (read(Some(&assessment::COLUMNS)), read(None))
+}
+
+#[test]
+fn reading_only_the_answer_columns_changes_no_answer() {
+    let mut b = Book::valid();
+    b.header_at = (4, 2);
+    b.header = vec![
+        "Domain",
+        "comment",
+        "guidance",
+        " QUESTION_ID ",
+        "Level",
+        "evidence",
+    ];
+    b.rows = vec![
+        vec![
+            V::S("A"),
+            V::Blank,
+            V::S("long text"),
+            V::S("A.1-01"),
+            V::N(1.0),
+            V::Blank,
+        ],
+        vec![
+            V::S("A"),
+            V::S("c"),
+            V::S("more"),
+            V::S("A.1-02"),
+            V::S("n/a"),
+            V::Blank,
+        ],
+        vec![
+            V::S("B"),
+            V::Blank,
+            V::S("text"),
+            V::S("B.1-01"),
+            V::N(9.0),
+            V::S("e"),
+        ],
+    ];
+    let in_order = b.xlsx();
+    // A hand-made file may list rows out of order; the header cannot be known while
+    // streaming such a sheet, so it must be read whole.
+    let out_of_order = edit_member(&in_order, "xl/worksheets/sheet2.xml", |xml| {
+        let start = xml.find("<row r=\"7\"").unwrap();
+        let end = start + xml[start..].find("</row>").unwrap() + "</row>".len();
+        let row = xml[start..end].to_string();
+        xml.replacen(&row, "", 1)
+            .replace("</sheetData>", &format!("{row}</sheetData>"))
+    });
+    let fw = small();
+    for (bytes, filtered) in [(in_order, true), (out_of_order, false)] {
+        let (part, whole) = assessment_grids(&bytes);
+        if filtered {
+            assert!(part.cells.len() < whole.cells.len(), "nothing was left out");
+            assert!(part
+                .cells
+                .values()
+                .all(|v| !matches!(v, CellValue::Text(t) if t == "text")));
+        } else {
+            assert_eq!(part.cells, whole.cells);
+        }
+        let (mut d_part, mut d_whole) = (Vec::new(), Vec::new());
+        let answers = assessment::parse(&part, &fw, &mut d_part);
+        assert_eq!(answers, assessment::parse(&whole, &fw, &mut d_whole));
+        assert_eq!(d_part, d_whole);
+        assert_eq!(answers[1].comment.as_deref(), Some("c"));
+        assert_eq!(d_part.len(), 1, "{d_part:?}");
+        assert_eq!(d_part[0].location(), "Assessment!G8");
+    }
 }

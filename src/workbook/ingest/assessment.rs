@@ -4,13 +4,27 @@
 use std::collections::BTreeMap;
 
 use super::level::{parse_level, CellValue};
-use super::sheet::Grid;
+use super::sheet::{Grid, HeaderColumns};
 use crate::framework::Framework;
 use crate::workbook::{a1, Answer, AnswerRow, Diagnostic};
 
 pub const SHEET: &str = "Assessment";
 /// The header row is looked for in rows 1 to 20.
 pub const HEADER_ROWS: u32 = 20;
+
+/// The columns [`parse`] reads; the sheet reader copies no other cell below the header.
+/// `wanted` sees a header cell as [`header`] does (trimmed), and matches it the same way.
+pub const COLUMNS: HeaderColumns = HeaderColumns {
+    search_rows: HEADER_ROWS,
+    is_key: is_question_id_header,
+    wanted: |text| {
+        ["question_id", "level", "evidence", "comment"].contains(&text.to_lowercase().as_str())
+    },
+};
+
+fn is_question_id_header(text: &str) -> bool {
+    text.trim().eq_ignore_ascii_case("question_id")
+}
 
 struct Columns {
     question_id: u32,
@@ -22,7 +36,7 @@ struct Columns {
 /// Find the header row and its columns; errors go to `diags`.
 fn header(grid: &Grid, diags: &mut Vec<Diagnostic>) -> Option<(u32, Columns)> {
     let sheet = grid.name.as_str();
-    let is_id = |v: &CellValue| matches!(v, CellValue::Text(t) if t.trim().eq_ignore_ascii_case("question_id"));
+    let is_id = |v: &CellValue| matches!(v, CellValue::Text(t) if is_question_id_header(t));
     let Some(row) = (0..HEADER_ROWS).find(|&r| grid.row(r).any(|(_, v)| is_id(v))) else {
         diags.push(Diagnostic::error(
             Some(sheet),

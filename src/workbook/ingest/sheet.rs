@@ -49,6 +49,74 @@ pub enum SheetError {
     Unreadable(String),
 }
 
+/// Which columns of a sheet are worth copying: every cell up to and including the header
+/// row (the first of the first `search_rows` rows holding a text cell that `is_key`
+/// accepts), then only column A and the columns whose header text `wanted` accepts. The
+/// Assessment sheet's question texts and six guidance columns are most of its cells, and
+/// copying them only to ignore them was a large part of reading a workbook.
+pub struct HeaderColumns {
+    pub search_rows: u32,
+    pub is_key: fn(&str) -> bool,
+    pub wanted: fn(&str) -> bool,
+}
+
+/// [`HeaderColumns`] applied to cells as they stream past in row order.
+struct ColumnFilter<'a> {
+    spec: Option<&'a HeaderColumns>,
+    header: Option<u32>,
+    columns: Option<Vec<u32>>,
+    last_row: u32,
+    /// Cells arrived out of row order (possible in a hand-made `.xlsx`); the header
+    /// cannot be known while streaming, so the sheet is read again whole.
+    out_of_order: bool,
+}
+
+impl<'a> ColumnFilter<'a> {
+    fn new(spec: Option<&'a HeaderColumns>) -> Self {
+        ColumnFilter {
+            spec,
+            header: None,
+            columns: None,
+            last_row: 0,
+            out_of_order: false,
+        }
+    }
+
+    /// Whether the cell at (`row`, `col`), whose text is `text`, is kept.
+    fn admits(&mut self, grid: &Grid, row: u32, col: u32, text: Option<&str>) -> bool {
+        let Some(spec) = self.spec else {
+            return true;
+        };
+        if row < self.last_row {
+            self.out_of_order = true;
+        }
+        self.last_row = row;
+        if self.out_of_order {
+            return true;
+        }
+        match self.header {
+            Some(header) if row > header => {
+                let columns =
+                    self.columns.get_or_insert_with(|| {
+                        let mut columns = vec![0];
+                        columns.extend(grid.row(header).filter_map(|(c, v)| {
+                            v.as_text().filter(|t| (spec.wanted)(t)).map(|_| c)
+                        }));
+                        columns
+                    });
+                columns.contains(&col)
+            }
+            Some(_) => true,
+            None => {
+                if row < spec.search_rows && text.is_some_and(spec.is_key) {
+                    self.header = Some(row);
+                }
+                true
+            }
+        }
+    }
+}
+
 /// An opened workbook of any supported format.
 pub enum Book {
     Xlsx(Box<Xlsx<Cursor<Vec<u8>>>>),
@@ -97,29 +165,36 @@ impl Book {
 
     /// Read the cells of `sheet` with row index below `max_rows` (zero-based rows
     /// `0..max_rows`); a cell at or past it is [`SheetError::TooManyRows`], unless
-    /// `stop_at_limit` says that rows past the limit are simply not needed.
+    /// `stop_at_limit` says that rows past the limit are simply not needed. With
+    /// `columns`, only the cells [`HeaderColumns`] selects are copied.
     pub fn read(
         &mut self,
         sheet: &str,
         max_rows: u32,
         stop_at_limit: bool,
+        columns: Option<&HeaderColumns>,
     ) -> Result<Grid, SheetError> {
         let mut grid = Grid {
             name: sheet.to_string(),
             cells: BTreeMap::new(),
         };
-        let mut keep = |row: u32, col: u32, value: CellValue| -> Result<(), SheetError> {
+        let mut filter = ColumnFilter::new(columns);
+        // Ok(false) for a cell not worth converting; the row limit is checked first, so
+        // a filtered-out cell far down the sheet still counts against it.
+        let mut admit = |grid: &Grid, row: u32, col: u32, text: Option<&str>| {
             if row >= max_rows {
                 return if stop_at_limit {
-                    Ok(())
+                    Ok(false)
                 } else {
                     Err(SheetError::TooManyRows(u64::from(row) + 1))
                 };
             }
+            Ok(filter.admits(grid, row, col, text))
+        };
+        let keep = |grid: &mut Grid, row: u32, col: u32, value: CellValue| {
             if value != CellValue::Empty {
                 grid.cells.insert((row, col), value);
             }
-            Ok(())
         };
         match self {
             Book::Xlsx(book) => {
@@ -132,11 +207,19 @@ impl Book {
                     let mut reader = book.worksheet_cells_reader(sheet).map_err(unreadable)?;
                     while let Some(cell) = reader.next_cell().map_err(unreadable)? {
                         let (row, col) = cell.get_position();
+                        let text = match cell.get_value() {
+                            DataRef::String(s) => Some(s.as_str()),
+                            DataRef::SharedString(s) => Some(*s),
+                            _ => None,
+                        };
+                        if !admit(&grid, row, col, text)? {
+                            continue;
+                        }
                         let value = from_data_ref(cell.get_value());
-                        if value == CellValue::Empty && row < max_rows {
+                        if value == CellValue::Empty {
                             valueless.push((row, col));
                         }
-                        keep(row, col, value)?;
+                        keep(&mut grid, row, col, value);
                     }
                 }
                 if !valueless.is_empty() {
@@ -157,7 +240,13 @@ impl Book {
                     .map_err(|e| SheetError::Unreadable(format!("failed to read sheet ({e})")))?;
                 for (row, col, value) in range.used_cells() {
                     let (row, col) = absolute(&range, row, col);
-                    keep(row, col, from_data(value))?;
+                    let text = match value {
+                        Data::String(s) => Some(s.as_str()),
+                        _ => None,
+                    };
+                    if admit(&grid, row, col, text)? {
+                        keep(&mut grid, row, col, from_data(value));
+                    }
                 }
             }
             Book::Ods(book) => {
@@ -166,7 +255,13 @@ impl Book {
                     .map_err(|e| SheetError::Unreadable(format!("failed to read sheet ({e})")))?;
                 for (row, col, value) in range.used_cells() {
                     let (row, col) = absolute(&range, row, col);
-                    keep(row, col, from_data(value))?;
+                    let text = match value {
+                        Data::String(s) => Some(s.as_str()),
+                        _ => None,
+                    };
+                    if admit(&grid, row, col, text)? {
+                        keep(&mut grid, row, col, from_data(value));
+                    }
                 }
                 let formulas = book
                     .worksheet_formula(sheet)
@@ -180,6 +275,9 @@ impl Book {
                     }
                 }
             }
+        }
+        if filter.out_of_order {
+            return self.read(sheet, max_rows, stop_at_limit, None);
         }
         Ok(grid)
     }
