@@ -65,7 +65,7 @@ impl ScoreConfig {
 
 pub fn run(args: ScoreArgs) -> CmdResult {
     let config = ScoreConfig::new(args)?;
-    let submissions = read_inputs(&config.inputs, &config.ingest, Retain::Everything)?;
+    let submissions = read_inputs(&config.inputs, &config.ingest, Retain::Levels)?;
     let framework = &config.ingest.framework;
 
     let registry = config.ingest.registry.as_ref();

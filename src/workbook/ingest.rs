@@ -207,8 +207,11 @@ fn sheet_reason(sheet: &str, e: SheetError, limits: &Limits) -> String {
 /// What a batch read keeps of each workbook once it has been judged.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Retain {
-    /// Everything, answers included: for scoring and reports.
+    /// Everything, answers included: for reports, which quote evidence and comments.
     Everything,
+    /// Answers without their evidence and comment text: for scoring and exports, which
+    /// carry levels only.
+    Levels,
     /// Status, profile and diagnostics, without the answer rows, so that memory does not
     /// grow with the number of workbooks (a few hundred bytes each instead of about
     /// 20 KB): for `validate`.
@@ -237,8 +240,15 @@ pub fn ingest(
         .par_iter()
         .map(|f| {
             let mut s = read_submission(f, opts);
-            if retain == Retain::Diagnostics {
-                s.answers = Vec::new();
+            match retain {
+                Retain::Everything => {}
+                Retain::Levels => {
+                    for row in &mut s.answers {
+                        row.evidence = None;
+                        row.comment = None;
+                    }
+                }
+                Retain::Diagnostics => s.answers = Vec::new(),
             }
             bar.inc(1);
             s

@@ -119,6 +119,22 @@ fn sample_submissions_show_the_designed_mistakes() {
             assert!(full.answered > 0 && full.answered <= full.answers.len());
         }
     }
+    // What `score` keeps: every level, without the evidence and comment text.
+    let levels_only = ingest(&files, &opts, false, Retain::Levels);
+    assert!(subs
+        .iter()
+        .any(|s| s.answers.iter().any(|a| a.evidence.is_some())));
+    for (full, lean) in subs.iter().zip(&levels_only) {
+        assert_eq!((&full.file, full.status), (&lean.file, lean.status));
+        let levels = |s: &posture::workbook::Submission| -> Vec<Answer> {
+            s.answers.iter().map(|a| a.answer).collect()
+        };
+        assert_eq!(levels(full), levels(lean), "{}", full.file);
+        assert!(lean
+            .answers
+            .iter()
+            .all(|a| a.evidence.is_none() && a.comment.is_none()));
+    }
 
     // Believable differences: per-sector mean level by domain, 2026.
     let mut by_sector: BTreeMap<(String, String), (f64, f64)> = BTreeMap::new();
