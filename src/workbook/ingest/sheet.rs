@@ -234,10 +234,8 @@ impl Book {
                     }
                 }
             }
-            Book::Xls(book) => {
-                let range = book
-                    .worksheet_range(sheet)
-                    .map_err(|e| SheetError::Unreadable(format!("failed to read sheet ({e})")))?;
+            Book::Xls(_) | Book::Ods(_) => {
+                let range = self.whole_range(sheet)?;
                 for (row, col, value) in range.used_cells() {
                     let (row, col) = absolute(&range, row, col);
                     let text = match value {
@@ -248,30 +246,16 @@ impl Book {
                         keep(&mut grid, row, col, from_data(value));
                     }
                 }
-            }
-            Book::Ods(book) => {
-                let range = book
-                    .worksheet_range(sheet)
-                    .map_err(|e| SheetError::Unreadable(format!("failed to read sheet ({e})")))?;
-                for (row, col, value) in range.used_cells() {
-                    let (row, col) = absolute(&range, row, col);
-                    let text = match value {
-                        Data::String(s) => Some(s.as_str()),
-                        _ => None,
-                    };
-                    if admit(&grid, row, col, text)? {
-                        keep(&mut grid, row, col, from_data(value));
-                    }
-                }
-                let formulas = book
-                    .worksheet_formula(sheet)
-                    .map_err(|e| SheetError::Unreadable(format!("failed to read sheet ({e})")))?;
-                for (row, col, formula) in formulas.used_cells() {
-                    let (row, col) = absolute(&formulas, row, col);
-                    if row < max_rows && !formula.is_empty() {
-                        grid.cells
-                            .entry((row, col))
-                            .or_insert_with(|| CellValue::FormulaNoValue(formula.clone()));
+                // An .xls keeps no formula without its value; an .ods can.
+                if let Book::Ods(book) = self {
+                    let formulas = book.worksheet_formula(sheet).map_err(failed_sheet)?;
+                    for (row, col, formula) in formulas.used_cells() {
+                        let (row, col) = absolute(&formulas, row, col);
+                        if row < max_rows && !formula.is_empty() {
+                            grid.cells
+                                .entry((row, col))
+                                .or_insert_with(|| CellValue::FormulaNoValue(formula.clone()));
+                        }
                     }
                 }
             }
@@ -281,6 +265,19 @@ impl Book {
         }
         Ok(grid)
     }
+
+    /// A whole sheet as calamine parses it: `.xls` and `.ods` have no cell-by-cell reader.
+    fn whole_range(&mut self, sheet: &str) -> Result<calamine::Range<Data>, SheetError> {
+        match self {
+            Book::Xlsx(b) => b.worksheet_range(sheet).map_err(failed_sheet),
+            Book::Xls(b) => b.worksheet_range(sheet).map_err(failed_sheet),
+            Book::Ods(b) => b.worksheet_range(sheet).map_err(failed_sheet),
+        }
+    }
+}
+
+fn failed_sheet(e: impl std::fmt::Display) -> SheetError {
+    SheetError::Unreadable(format!("failed to read sheet ({e})"))
 }
 
 fn absolute<T: calamine::CellType>(
