@@ -595,3 +595,16 @@ fn reading_only_the_answer_columns_changes_no_answer() {
         assert_eq!(d_part[0].location(), "Assessment!G8");
     }
 }
+
+/// Found by fuzzing the rebuilt-container code: an .xls whose shared string table declares
+/// about 117 million strings in a few hundred bytes; calamine 0.26.1 reserves a String for
+/// each (2.8 GB) before reading one. The guard bounds the count by the bytes that hold it.
+#[test]
+fn fuzz_regression_xls_shared_string_count_past_its_bytes_is_refused() {
+    let bytes =
+        std::fs::read(root().join("tests/fixtures/fuzz/calamine-xls-sst-count-oom.xls")).unwrap();
+    bad_file(
+        &read(&bytes),
+        "corrupt .xls workbook (the shared string table declares more strings than it holds)",
+    );
+}

@@ -274,7 +274,7 @@ fn check_cfb(bytes: &[u8]) -> Result<Vec<u8>, Refused> {
     stream.truncate(size);
     // calamine reserves rows x columns cells from each sheet's DIMENSIONS record before
     // reading a cell, so a record claiming billions of rows exhausts memory.
-    check_biff_dimensions(&stream).map_err(corrupt)?;
+    check_biff_records(&stream).map_err(corrupt)?;
     Ok(stream)
 }
 
@@ -304,9 +304,9 @@ fn rebuild_xls(workbook_stream: &[u8]) -> Result<Vec<u8>, Refused> {
 const MAX_XLS_CELLS: u64 = 65_536 * 256;
 
 /// Walk the BIFF records of a workbook stream, sequentially and from every sheet offset
-/// that a BOUNDSHEET record names (calamine jumps there), and refuse DIMENSIONS records
-/// that calamine would turn into an enormous or underflowing reservation.
-fn check_biff_dimensions(stream: &[u8]) -> Result<(), &'static str> {
+/// that a BOUNDSHEET record names (calamine jumps there), and refuse the records whose
+/// declared counts calamine would reserve memory for before reading: DIMENSIONS and SST.
+fn check_biff_records(stream: &[u8]) -> Result<(), &'static str> {
     let u16_at = |at: usize| {
         stream
             .get(at..at + 2)
@@ -333,6 +333,21 @@ fn check_biff_dimensions(stream: &[u8]) -> Result<(), &'static str> {
                 (0x0085, _) => {
                     if let Some(offset) = u32_at(data_at) {
                         starts.push(offset as usize);
+                    }
+                }
+                // SST: calamine reserves a String for every string the table declares.
+                // Each takes at least 3 bytes (length and flags) of the record and the
+                // CONTINUE records after it, so a larger count is a lie.
+                (0x00FC, 8..) => {
+                    let declared = i32::from_le_bytes([data[4], data[5], data[6], data[7]]);
+                    let mut held = len - 8;
+                    let mut next = data_at + len;
+                    while let (Some(0x003C), Some(more)) = (u16_at(next), u16_at(next + 2)) {
+                        held += usize::from(more);
+                        next += 4 + usize::from(more);
+                    }
+                    if declared < 0 || declared as u64 * 3 > held as u64 {
+                        return Err("the shared string table declares more strings than it holds");
                     }
                 }
                 (0x0200, 10 | 14) => {
@@ -674,6 +689,31 @@ mod tests {
             assert_eq!(again, rebuilt, "rebuilding must be stable (len {len})");
             assert_eq!(check_cfb(&rebuilt).unwrap(), stream, "len {len}");
         }
+    }
+
+    #[test]
+    fn shared_string_counts_are_bounded_by_their_bytes() {
+        let record = |typ: u16, data: &[u8]| {
+            let mut r = typ.to_le_bytes().to_vec();
+            r.extend_from_slice(&(data.len() as u16).to_le_bytes());
+            r.extend_from_slice(data);
+            r
+        };
+        let sst = |declared: i32, strings: &[u8]| {
+            let mut data = 0u32.to_le_bytes().to_vec();
+            data.extend_from_slice(&declared.to_le_bytes());
+            data.extend_from_slice(strings);
+            record(0x00FC, &data)
+        };
+        // Two empty strings: length 0 and flags, 3 bytes each.
+        let two = [0u8, 0, 0, 0, 0, 0];
+        assert_eq!(check_biff_records(&sst(2, &two)), Ok(()));
+        assert!(check_biff_records(&sst(3, &two)).is_err());
+        assert!(check_biff_records(&sst(-1, &two)).is_err());
+        // Strings continued in CONTINUE records count too.
+        let mut continued = sst(3, &two);
+        continued.extend(record(0x003C, &[0, 0, 0]));
+        assert_eq!(check_biff_records(&continued), Ok(()));
     }
 
     #[test]
