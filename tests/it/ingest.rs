@@ -608,3 +608,16 @@ fn fuzz_regression_xls_shared_string_count_past_its_bytes_is_refused() {
         "corrupt .xls workbook (the shared string table declares more strings than it holds)",
     );
 }
+
+/// Found by fuzzing after the fix above: an .xls with one cell near A1 and one far away
+/// (column 16,000, past the format's 256). calamine 0.26.1 lays every .xls sheet out as a
+/// dense grid and asked for 2.9 GB. The guard measures the span of each sheet's cells.
+#[test]
+fn fuzz_regression_xls_sheet_spanning_a_huge_grid_is_refused() {
+    let bytes = std::fs::read(root().join("tests/fixtures/fuzz/calamine-xls-sparse-sheet-oom.xls"))
+        .unwrap();
+    bad_file(
+        &read(&bytes),
+        "an .xls sheet spans 15361 rows x 16129 columns, more than posture reads from the .xls format (1048576 cells); save the workbook as .xlsx and send it again",
+    );
+}

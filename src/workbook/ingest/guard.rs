@@ -274,7 +274,7 @@ fn check_cfb(bytes: &[u8]) -> Result<Vec<u8>, Refused> {
     stream.truncate(size);
     // calamine reserves rows x columns cells from each sheet's DIMENSIONS record before
     // reading a cell, so a record claiming billions of rows exhausts memory.
-    check_biff_records(&stream).map_err(corrupt)?;
+    check_biff_records(&stream)?;
     Ok(stream)
 }
 
@@ -302,11 +302,44 @@ fn rebuild_xls(workbook_stream: &[u8]) -> Result<Vec<u8>, Refused> {
 
 /// The largest sheet a BIFF8 workbook can describe: 65 536 rows x 256 columns.
 const MAX_XLS_CELLS: u64 = 65_536 * 256;
+/// The most cells a sheet of an `.xls` may span, from its first used cell to its last.
+/// calamine reads each `.xls` sheet into a dense grid of 32-byte cells, so a sheet with one
+/// cell at A1 and one at IV65536 costs over 500 MB; this keeps a sheet under 32 MB. A real
+/// assessment sheet spans about 100 rows x 15 columns.
+const MAX_XLS_SPAN: u64 = 1 << 20;
+
+/// Where the cells of one sheet lie, as calamine will lay them out.
+#[derive(Default)]
+struct Span(Option<(u32, u32, u32, u32)>);
+
+impl Span {
+    fn add(&mut self, row: u32, col: u32) {
+        let (r0, r1, c0, c1) = self.0.unwrap_or((row, row, col, col));
+        self.0 = Some((r0.min(row), r1.max(row), c0.min(col), c1.max(col)));
+    }
+
+    fn check(&self) -> Result<(), Refused> {
+        let Some((r0, r1, c0, c1)) = self.0 else {
+            return Ok(());
+        };
+        let (rows, cols) = (u64::from(r1 - r0) + 1, u64::from(c1 - c0) + 1);
+        if rows * cols > MAX_XLS_SPAN {
+            return Err(Refused(format!(
+                "an .xls sheet spans {rows} rows x {cols} columns, more than posture reads \
+                 from the .xls format ({MAX_XLS_SPAN} cells); save the workbook as .xlsx and \
+                 send it again"
+            )));
+        }
+        Ok(())
+    }
+}
 
 /// Walk the BIFF records of a workbook stream, sequentially and from every sheet offset
-/// that a BOUNDSHEET record names (calamine jumps there), and refuse the records whose
-/// declared counts calamine would reserve memory for before reading: DIMENSIONS and SST.
-fn check_biff_records(stream: &[u8]) -> Result<(), &'static str> {
+/// that a BOUNDSHEET record names (calamine jumps there), and refuse what calamine would
+/// turn into an enormous allocation before reading a cell: DIMENSIONS and SST records
+/// whose counts lie, and a sheet whose cells span too large a grid.
+fn check_biff_records(stream: &[u8]) -> Result<(), Refused> {
+    let corrupt = |what: &str| Refused(format!("corrupt .xls workbook ({what})"));
     let u16_at = |at: usize| {
         stream
             .get(at..at + 2)
@@ -323,12 +356,15 @@ fn check_biff_records(stream: &[u8]) -> Result<(), &'static str> {
         if !visited.insert(pos) {
             continue;
         }
+        // calamine collects a sheet's cells from its offset up to the first EOF record.
+        let mut span = Some(Span::default());
         while let (Some(typ), Some(len)) = (u16_at(pos), u16_at(pos + 2)) {
             let data_at = pos + 4;
             let len = usize::from(len);
             let Some(data) = stream.get(data_at..data_at + len) else {
                 break;
             };
+            let word = |i: usize| u32::from(u16::from_le_bytes([data[i], data[i + 1]]));
             match (typ, len) {
                 (0x0085, _) => {
                     if let Some(offset) = u32_at(data_at) {
@@ -347,36 +383,59 @@ fn check_biff_records(stream: &[u8]) -> Result<(), &'static str> {
                         next += 4 + usize::from(more);
                     }
                     if declared < 0 || declared as u64 * 3 > held as u64 {
-                        return Err("the shared string table declares more strings than it holds");
+                        return Err(corrupt(
+                            "the shared string table declares more strings than it holds",
+                        ));
                     }
                 }
                 (0x0200, 10 | 14) => {
                     let (rf, rl, cf, cl) = if len == 10 {
-                        let w = |i: usize| u32::from(u16::from_le_bytes([data[i], data[i + 1]]));
-                        (w(0), w(2), w(4), w(6))
+                        (word(0), word(2), word(4), word(6))
                     } else {
                         let d = |i: usize| {
                             u32::from_le_bytes([data[i], data[i + 1], data[i + 2], data[i + 3]])
                         };
-                        let w = |i: usize| u32::from(u16::from_le_bytes([data[i], data[i + 1]]));
-                        (d(0), d(4), w(8), w(10))
+                        (d(0), d(4), word(8), word(10))
                     };
                     if rl >= 1 && cl >= 1 {
                         let rows = i64::from(rl) - 1 - i64::from(rf) + 1;
                         let cols = i64::from(cl) - 1 - i64::from(cf) + 1;
                         if rows <= 0 || cols <= 0 {
-                            return Err("a sheet's used range ends before it starts");
+                            return Err(corrupt("a sheet's used range ends before it starts"));
                         }
-                        if (rows as u64).saturating_mul(cols as u64) > MAX_XLS_CELLS {
-                            return Err(
+                        let cells = (rows as u64).saturating_mul(cols as u64);
+                        if cells > MAX_XLS_CELLS {
+                            return Err(corrupt(
                                 "a sheet declares a used range larger than the format allows",
-                            );
+                            ));
                         }
+                        Span(Some((0, rows as u32 - 1, 0, cols as u32 - 1))).check()?;
+                    }
+                }
+                (0x000A, _) => {
+                    if let Some(span) = span.take() {
+                        span.check()?;
+                    }
+                }
+                // The cell records calamine keeps: FORMULA, NUMBER, LABEL, BOOLERR, RK,
+                // LABELSST (row and column first), and MULRK (a run of columns).
+                (0x0006 | 0x0203 | 0x0204 | 0x0205 | 0x027E | 0x00FD, 4..) => {
+                    if let Some(span) = &mut span {
+                        span.add(word(0), word(2));
+                    }
+                }
+                (0x00BD, 6..) => {
+                    if let Some(span) = &mut span {
+                        span.add(word(0), word(2));
+                        span.add(word(0), word(len - 2));
                     }
                 }
                 _ => {}
             }
             pos = data_at + len;
+        }
+        if let Some(span) = span {
+            span.check()?;
         }
     }
     Ok(())
@@ -691,14 +750,47 @@ mod tests {
         }
     }
 
+    fn record(typ: u16, data: &[u8]) -> Vec<u8> {
+        let mut r = typ.to_le_bytes().to_vec();
+        r.extend_from_slice(&(data.len() as u16).to_le_bytes());
+        r.extend_from_slice(data);
+        r
+    }
+
+    /// A NUMBER record: row, column, format, value.
+    fn number(row: u16, col: u16) -> Vec<u8> {
+        let mut data = [row.to_le_bytes(), col.to_le_bytes(), [0, 0]].concat();
+        data.extend_from_slice(&1.0f64.to_le_bytes());
+        record(0x0203, &data)
+    }
+
+    #[test]
+    fn a_sheet_spanning_too_many_cells_is_refused() {
+        let assessment = [number(0, 0), number(99, 14)].concat();
+        assert_eq!(check_biff_records(&assessment), Ok(()));
+        let far = [number(0, 0), number(65_535, 255)].concat();
+        let e = check_biff_records(&far).unwrap_err().0;
+        assert!(
+            e.starts_with("an .xls sheet spans 65536 rows x 256 columns"),
+            "{e}"
+        );
+        assert!(
+            e.ends_with("save the workbook as .xlsx and send it again"),
+            "{e}"
+        );
+        // MULRK: row, first column, (format, value) pairs, last column.
+        let mut mulrk = [5u16.to_le_bytes(), 0u16.to_le_bytes()].concat();
+        mulrk.extend_from_slice(&[0; 6]);
+        mulrk.extend_from_slice(&9_000u16.to_le_bytes());
+        let wide = [number(0, 0), number(200, 0), record(0x00BD, &mulrk)].concat();
+        assert!(check_biff_records(&wide).is_err());
+        // Cells after the sheet's EOF record are not the sheet's.
+        let after_eof = [number(0, 0), record(0x000A, &[]), number(65_535, 255)].concat();
+        assert_eq!(check_biff_records(&after_eof), Ok(()));
+    }
+
     #[test]
     fn shared_string_counts_are_bounded_by_their_bytes() {
-        let record = |typ: u16, data: &[u8]| {
-            let mut r = typ.to_le_bytes().to_vec();
-            r.extend_from_slice(&(data.len() as u16).to_le_bytes());
-            r.extend_from_slice(data);
-            r
-        };
         let sst = |declared: i32, strings: &[u8]| {
             let mut data = 0u32.to_le_bytes().to_vec();
             data.extend_from_slice(&declared.to_le_bytes());
