@@ -281,9 +281,10 @@ fn check_cfb(bytes: &[u8]) -> Result<Vec<u8>, Refused> {
 /// A fresh Compound File Binary container holding only `workbook_stream`, written by the
 /// `cfb` crate. calamine 0.26.1 follows whatever sector ids, sizes and entry names a
 /// container declares, and fuzzing kept finding new ways to make it allocate gigabytes
-/// from a few kilobytes (four so far), each reached by a path the walk above did not
-/// model. So calamine never sees the submitted container: it sees this one, built from a
-/// stream whose every sector was read here within the file's bounds.
+/// from a few kilobytes (four container paths), each one the walk above did not model. So
+/// calamine never sees the submitted container: it sees this one, built from a stream
+/// whose every sector was read here within the file's bounds. The records inside the
+/// stream are still calamine's to parse, which is why [`check_biff_records`] exists.
 fn rebuild_xls(workbook_stream: &[u8]) -> Result<Vec<u8>, Refused> {
     let failed =
         |e: std::io::Error| Refused(format!("could not re-package the .xls workbook ({e})"));
