@@ -444,74 +444,83 @@ fn a_value_far_down_costs_one_cell_not_a_million_rows() {
     );
 }
 
-/// Found by `cargo fuzz run ingest` in its first seconds: a mutated .xls on which
-/// calamine 0.26.1 panics (slice index out of range in cfb.rs). The container check in
-/// `guard` now refuses it first (and a parser panic would be caught in any case).
-#[test]
-fn fuzz_regression_calamine_cfb_panic_is_a_rejection() {
-    let bytes =
-        std::fs::read(root().join("tests/fixtures/fuzz/calamine-cfb-slice-panic.xls")).unwrap();
-    bad_file(
-        &read(&bytes),
+/// Every input the fuzzer found that crashed `posture` or exhausted memory, with the
+/// one-line reason it now gets. Each is a file in `tests/fixtures/fuzz/`.
+const FUZZ_FINDS: &[(&str, &str)] = &[
+    // Found by `cargo fuzz run ingest` in its first seconds: a mutated .xls on which
+    // calamine 0.26.1 panics (slice index out of range in cfb.rs). The container check in
+    // `guard` now refuses it first (and a parser panic would be caught in any case).
+    (
+        "calamine-cfb-slice-panic.xls",
         "corrupt .xls workbook (sector chain leaves the file)",
-    );
-}
-
-/// Found by fuzzing: a 7 KB mutated .xls whose root entry declares a stream of about
-/// 4 GiB; calamine 0.26.1 would allocate it all. The container is checked first.
-#[test]
-fn fuzz_regression_cfb_declaring_a_huge_stream_is_refused_before_parsing() {
-    let bytes =
-        std::fs::read(root().join("tests/fixtures/fuzz/calamine-cfb-huge-alloc.xls")).unwrap();
-    bad_file(&read(&bytes), "corrupt .xls workbook (");
-}
-
-/// Found by fuzzing the final code: a mutated .xls whose sector chain holds a reserved
-/// marker (0xFFFFFFFF) where calamine 0.26.1 expects only END, so it tried to read
-/// "sector" 0xFFFFFFFF and allocate 2 TiB. The container check refuses it first.
-#[test]
-fn fuzz_regression_cfb_reserved_sector_marker_is_refused_before_parsing() {
-    let bytes =
-        std::fs::read(root().join("tests/fixtures/fuzz/calamine-cfb-reserved-sector.xls")).unwrap();
-    bad_file(&read(&bytes), "corrupt .xls workbook (");
-}
-
-/// Found by the same fuzz run after the fix above: a FAT-sector list entry of 0xFFFFFFFB,
-/// which calamine 0.26.1 reads as a sector (it only skips values from DIFSECT up).
-#[test]
-fn fuzz_regression_cfb_reserved_fat_sector_is_refused_before_parsing() {
-    let bytes =
-        std::fs::read(root().join("tests/fixtures/fuzz/calamine-cfb-reserved-fat-sector.xls"))
-            .unwrap();
-    bad_file(&read(&bytes), "corrupt .xls workbook (");
-}
-
-/// Found by the final fuzz run: an .xls whose DIMENSIONS record claims billions of rows;
-/// calamine 0.26.1 reserves rows x columns cells up front and runs out of memory. The
-/// guard walks the workbook stream's records and refuses the range first.
-#[test]
-fn fuzz_regression_xls_dimensions_past_the_format_are_refused_before_parsing() {
-    let bytes =
-        std::fs::read(root().join("tests/fixtures/fuzz/calamine-xls-dimensions-oom.xls")).unwrap();
-    bad_file(
-        &read(&bytes),
+    ),
+    // Found by fuzzing: a 7 KB mutated .xls whose root entry declares a stream of about
+    // 4 GiB; calamine 0.26.1 would allocate it all. The container is checked first.
+    (
+        "calamine-cfb-huge-alloc.xls",
+        "corrupt .xls workbook (a stream declares more bytes than the file holds)",
+    ),
+    // Found by fuzzing the final code: a mutated .xls whose sector chain holds a reserved
+    // marker (0xFFFFFFFF) where calamine 0.26.1 expects only END, so it tried to read
+    // "sector" 0xFFFFFFFF and allocate 2 TiB. The container check refuses it first.
+    (
+        "calamine-cfb-reserved-sector.xls",
+        "corrupt .xls workbook (sector chain runs into a reserved marker)",
+    ),
+    // Found by the same fuzz run after the fix above: a FAT-sector list entry of 0xFFFFFFFB,
+    // which calamine 0.26.1 reads as a sector (it only skips values from DIFSECT up).
+    (
+        "calamine-cfb-reserved-fat-sector.xls",
+        "corrupt .xls workbook (FAT sector list holds a reserved marker)",
+    ),
+    // Found by the final fuzz run: an .xls whose DIMENSIONS record claims billions of rows;
+    // calamine 0.26.1 reserves rows x columns cells up front and runs out of memory. The
+    // guard walks the workbook stream's records and refuses the range first.
+    (
+        "calamine-xls-dimensions-oom.xls",
         "corrupt .xls workbook (a sheet declares a used range larger than the format allows)",
-    );
-}
-
-/// Found by the final fuzz run of the first session: an .xls whose container passed every
-/// structural check, yet calamine 0.26.1 still followed a chain to a sector id far past the
-/// file and resized its buffer to about 232 GB. calamine is now only ever given a container
-/// rebuilt around the workbook stream. Its `Workbook` entry is not a well-formed stream
-/// entry (calamine matched the name by scanning for a NUL), so the file is refused.
-#[test]
-fn fuzz_regression_cfb_stream_lookup_cannot_reach_past_the_file() {
-    let bytes =
-        std::fs::read(root().join("tests/fixtures/fuzz/calamine-cfb-get-stream-oom.xls")).unwrap();
-    bad_file(
-        &read(&bytes),
+    ),
+    // Found by the final fuzz run of the first session: an .xls whose container passed every
+    // structural check, yet calamine 0.26.1 still followed a chain to a sector id far past the
+    // file and resized its buffer to about 232 GB. calamine is now only ever given a container
+    // rebuilt around the workbook stream. Its `Workbook` entry is not a well-formed stream
+    // entry (calamine matched the name by scanning for a NUL), so the file is refused.
+    (
+        "calamine-cfb-get-stream-oom.xls",
         "not an Excel workbook (the .xls container holds no workbook stream)",
-    );
+    ),
+    // Found by fuzzing the rebuilt-container code: an .xls whose shared string table declares
+    // about 117 million strings in a few hundred bytes; calamine 0.26.1 reserves a String for
+    // each (2.8 GB) before reading one. The guard bounds the count by the bytes that hold it.
+    (
+        "calamine-xls-sst-count-oom.xls",
+        "corrupt .xls workbook (the shared string table declares more strings than it holds)",
+    ),
+    // Found by fuzzing after the fix above: an .xls with one cell near A1 and one far away
+    // (column 16,000, past the format's 256). calamine 0.26.1 lays every .xls sheet out as a
+    // dense grid and asked for 2.9 GB. The guard measures the span of each sheet's cells.
+    (
+        "calamine-xls-sparse-sheet-oom.xls",
+        "an .xls sheet spans 15361 rows x 16129 columns, more than posture reads from the .xls format (1048576 cells); save the workbook as .xlsx and send it again",
+    ),
+];
+
+#[test]
+fn fuzz_finds_are_rejected_with_one_line_each() {
+    for (file, reason) in FUZZ_FINDS {
+        let bytes = std::fs::read(root().join("tests/fixtures/fuzz").join(file)).unwrap();
+        let s = read(&bytes);
+        assert_eq!(s.status, Status::Rejected, "{file}");
+        assert_eq!(s.errors.len(), 1, "{file}: {:?}", s.errors);
+        let e = &s.errors[0];
+        assert_eq!(e.location(), "", "{file}: {e:?}");
+        assert_eq!(e.message, *reason, "{file}");
+    }
+    // No find is left out of the table.
+    let on_disk = std::fs::read_dir(root().join("tests/fixtures/fuzz"))
+        .unwrap()
+        .count();
+    assert_eq!(on_disk, FUZZ_FINDS.len());
 }
 
 /// The Assessment sheet as `read_submission_bytes` reads it (only the columns it uses
@@ -594,30 +603,4 @@ fn reading_only_the_answer_columns_changes_no_answer() {
         assert_eq!(d_part.len(), 1, "{d_part:?}");
         assert_eq!(d_part[0].location(), "Assessment!G8");
     }
-}
-
-/// Found by fuzzing the rebuilt-container code: an .xls whose shared string table declares
-/// about 117 million strings in a few hundred bytes; calamine 0.26.1 reserves a String for
-/// each (2.8 GB) before reading one. The guard bounds the count by the bytes that hold it.
-#[test]
-fn fuzz_regression_xls_shared_string_count_past_its_bytes_is_refused() {
-    let bytes =
-        std::fs::read(root().join("tests/fixtures/fuzz/calamine-xls-sst-count-oom.xls")).unwrap();
-    bad_file(
-        &read(&bytes),
-        "corrupt .xls workbook (the shared string table declares more strings than it holds)",
-    );
-}
-
-/// Found by fuzzing after the fix above: an .xls with one cell near A1 and one far away
-/// (column 16,000, past the format's 256). calamine 0.26.1 lays every .xls sheet out as a
-/// dense grid and asked for 2.9 GB. The guard measures the span of each sheet's cells.
-#[test]
-fn fuzz_regression_xls_sheet_spanning_a_huge_grid_is_refused() {
-    let bytes = std::fs::read(root().join("tests/fixtures/fuzz/calamine-xls-sparse-sheet-oom.xls"))
-        .unwrap();
-    bad_file(
-        &read(&bytes),
-        "an .xls sheet spans 15361 rows x 16129 columns, more than posture reads from the .xls format (1048576 cells); save the workbook as .xlsx and send it again",
-    );
 }
