@@ -1,6 +1,7 @@
 //! Writing a file so that a reader never sees half of it: the content goes to a temporary
-//! file in the same folder, which is then renamed over the target. Every output posture
-//! writes (workbooks, exports, sample data) goes through here.
+//! file in the same folder, which is then renamed over the target. Workbooks, exports and
+//! sample data are written through here; reports are compiled in a build folder inside
+//! `--out` and renamed into place the same way.
 
 use std::io::{self, BufWriter, Write};
 use std::path::Path;

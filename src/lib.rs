@@ -10,7 +10,7 @@
 //! ```
 //!
 //! No module reaches back up the pipeline; `cli` is a thin shell over the rest.
-//! `atomic_file` sits below them all: every output is written through it.
+//! `atomic_file` sits below them all: outputs are written through it.
 
 #![warn(clippy::iter_over_hash_type)]
 

@@ -258,7 +258,9 @@ fn check_cfb(bytes: &[u8]) -> Result<Vec<u8>, Refused> {
     let mut stream = if size as u64 >= cutoff {
         chain_bytes(&fat, start, &regular)
     } else {
-        let root_start = u32::from_le_bytes([dirs[116], dirs[117], dirs[118], dirs[119]]);
+        let root_start = dirs
+            .get(116..120)
+            .map_or(END, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
         let container = chain_bytes(&fat, root_start, &regular);
         let mini = |id: u32| {
             let at = (id as usize).checked_mul(64)?;
@@ -272,8 +274,7 @@ fn check_cfb(bytes: &[u8]) -> Result<Vec<u8>, Refused> {
         ));
     }
     stream.truncate(size);
-    // calamine reserves rows x columns cells from each sheet's DIMENSIONS record before
-    // reading a cell, so a record claiming billions of rows exhausts memory.
+    // The container is rebuilt, but the records inside the stream still reach calamine.
     check_biff_records(&stream)?;
     Ok(stream)
 }

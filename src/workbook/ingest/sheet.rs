@@ -52,8 +52,8 @@ pub enum SheetError {
 /// Which columns of a sheet are worth copying: every cell up to and including the header
 /// row (the first of the first `search_rows` rows holding a text cell that `is_key`
 /// accepts), then only column A and the columns whose header text `wanted` accepts. The
-/// Assessment sheet's question texts and six guidance columns are most of its cells, and
-/// copying them only to ignore them was a large part of reading a workbook.
+/// Assessment sheet's question texts and six guidance columns are most of its cells;
+/// copying them only to ignore them cost about 5% of the time to read a workbook.
 pub struct HeaderColumns {
     pub search_rows: u32,
     pub is_key: fn(&str) -> bool,
