@@ -78,6 +78,47 @@ fn cfb_has_stream(bytes: &[u8], name: &str) -> bool {
     bytes.windows(needle.len()).any(|w| w == needle.as_slice())
 }
 
+/// The little-endian u16 at `at`, if `bytes` reaches that far.
+fn le_u16(bytes: &[u8], at: usize) -> Option<u16> {
+    bytes
+        .get(at..at.checked_add(2)?)
+        .map(|b| u16::from_le_bytes([b[0], b[1]]))
+}
+
+/// The little-endian u32 at `at`, if `bytes` reaches that far.
+fn le_u32(bytes: &[u8], at: usize) -> Option<u32> {
+    bytes
+        .get(at..at.checked_add(4)?)
+        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+}
+
+/// A sector read as the little-endian u32 ids it holds (FAT, mini FAT and DIFAT sectors).
+fn le_u32s(bytes: &[u8]) -> impl Iterator<Item = u32> + '_ {
+    bytes
+        .chunks_exact(4)
+        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+}
+
+fn corrupt_xls(what: &str) -> Refused {
+    Refused(format!("corrupt .xls workbook ({what})"))
+}
+
+/// A 128-byte directory entry's first sector and stream size (the high half of the size
+/// is garbage in version 3 files, whose sectors are 512 bytes).
+fn entry_start_and_size(entry: &[u8], sector_size: usize) -> (u32, u64) {
+    let start = le_u32(entry, 116).unwrap_or(0xFFFF_FFFE);
+    let low = u64::from(le_u32(entry, 120).unwrap_or(0));
+    let high = u64::from(le_u32(entry, 124).unwrap_or(0));
+    (
+        start,
+        if sector_size == 512 {
+            low
+        } else {
+            high << 32 | low
+        },
+    )
+}
+
 /// calamine 0.26.1 trusts the sizes and sector chains of a Compound File Binary
 /// container: a 7 KB `.xls` that declares a 4 GiB stream makes it allocate 4 GiB, and a
 /// cycle in a sector chain makes it loop until memory runs out (both found by fuzzing).
@@ -86,31 +127,22 @@ fn cfb_has_stream(bytes: &[u8], name: &str) -> bool {
 fn check_cfb(bytes: &[u8]) -> Result<Vec<u8>, Refused> {
     const END: u32 = 0xFFFF_FFFE;
     const MAX_REGULAR: u32 = 0xFFFF_FFFA;
-    let corrupt = |what: &str| Refused(format!("corrupt .xls workbook ({what})"));
-    let u16_at = |at: usize| {
-        bytes
-            .get(at..at + 2)
-            .map(|b| u16::from_le_bytes([b[0], b[1]]))
-    };
-    let u32_at = |at: usize| {
-        bytes
-            .get(at..at + 4)
-            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-    };
     let len = bytes.len() as u64;
-    let shift = u16_at(30).ok_or_else(|| corrupt("truncated header"))?;
+    let shift = le_u16(bytes, 30).ok_or_else(|| corrupt_xls("truncated header"))?;
     if shift != 9 && shift != 12 {
-        return Err(corrupt("unsupported sector size"));
+        return Err(corrupt_xls("unsupported sector size"));
     }
     let ss = 1usize << shift;
     let n_sectors = (bytes.len().saturating_sub(ss) / ss) as u64;
-    let field = |at: usize| u32_at(at).ok_or_else(|| corrupt("truncated header"));
+    let field = |at: usize| le_u32(bytes, at).ok_or_else(|| corrupt_xls("truncated header"));
     let (dir_len, fat_len, dir_start) = (field(40)?, field(44)?, field(48)?);
     let (mini_start, mini_len, difat_start, difat_len) =
         (field(60)?, field(64)?, field(68)?, field(72)?);
     for n in [dir_len, fat_len, mini_len, difat_len] {
         if u64::from(n) * ss as u64 > len {
-            return Err(corrupt("header declares more sectors than the file holds"));
+            return Err(corrupt_xls(
+                "header declares more sectors than the file holds",
+            ));
         }
     }
     let sector = |id: u32| -> Option<&[u8]> {
@@ -118,22 +150,19 @@ fn check_cfb(bytes: &[u8]) -> Result<Vec<u8>, Refused> {
         bytes.get(start..start.checked_add(ss)?)
     };
     // DIFAT: 109 entries in the header, then a chain of DIFAT sectors.
-    let mut difat: Vec<u32> = (0..109).filter_map(|i| u32_at(76 + 4 * i)).collect();
+    let mut difat: Vec<u32> = (0..109).filter_map(|i| le_u32(bytes, 76 + 4 * i)).collect();
     let mut next = difat_start;
     let mut steps = 0u64;
     while next < MAX_REGULAR {
         steps += 1;
         if steps > n_sectors {
-            return Err(corrupt("cycle in the DIFAT chain"));
+            return Err(corrupt_xls("cycle in the DIFAT chain"));
         }
-        let s = sector(next).ok_or_else(|| corrupt("DIFAT sector outside the file"))?;
-        let ids: Vec<u32> = s
-            .chunks_exact(4)
-            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-            .collect();
+        let s = sector(next).ok_or_else(|| corrupt_xls("DIFAT sector outside the file"))?;
+        let ids: Vec<u32> = le_u32s(s).collect();
         let (last, rest) = ids
             .split_last()
-            .ok_or_else(|| corrupt("empty DIFAT sector"))?;
+            .ok_or_else(|| corrupt_xls("empty DIFAT sector"))?;
         difat.extend_from_slice(rest);
         next = *last;
     }
@@ -143,13 +172,10 @@ fn check_cfb(bytes: &[u8]) -> Result<Vec<u8>, Refused> {
     let mut fat: Vec<u32> = Vec::new();
     for id in difat.into_iter().filter(|&id| id < DIFSECT) {
         if id >= MAX_REGULAR {
-            return Err(corrupt("FAT sector list holds a reserved marker"));
+            return Err(corrupt_xls("FAT sector list holds a reserved marker"));
         }
-        let s = sector(id).ok_or_else(|| corrupt("FAT sector outside the file"))?;
-        fat.extend(
-            s.chunks_exact(4)
-                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])),
-        );
+        let s = sector(id).ok_or_else(|| corrupt_xls("FAT sector outside the file"))?;
+        fat.extend(le_u32s(s));
     }
     // Walk a chain; Err on a cycle, a link outside the table or the file, or a reserved
     // marker: calamine stops only at END and would read "sector" 0xFFFFFFFF, allocating
@@ -159,18 +185,18 @@ fn check_cfb(bytes: &[u8]) -> Result<Vec<u8>, Refused> {
         let mut n = 0u64;
         while id != END {
             if id >= MAX_REGULAR {
-                return Err(corrupt("sector chain runs into a reserved marker"));
+                return Err(corrupt_xls("sector chain runs into a reserved marker"));
             }
             if u64::from(id) >= limit {
-                return Err(corrupt("sector chain leaves the file"));
+                return Err(corrupt_xls("sector chain leaves the file"));
             }
             n += 1;
             if n > table.len() as u64 {
-                return Err(corrupt("cycle in a sector chain"));
+                return Err(corrupt_xls("cycle in a sector chain"));
             }
             id = *table
                 .get(id as usize)
-                .ok_or_else(|| corrupt("sector chain leaves the file"))?;
+                .ok_or_else(|| corrupt_xls("sector chain leaves the file"))?;
         }
         Ok(n)
     };
@@ -178,7 +204,9 @@ fn check_cfb(bytes: &[u8]) -> Result<Vec<u8>, Refused> {
     let mut dirs = Vec::new();
     let mut id = dir_start;
     for _ in 0..dir_sectors {
-        dirs.extend_from_slice(sector(id).ok_or_else(|| corrupt("directory outside the file"))?);
+        dirs.extend_from_slice(
+            sector(id).ok_or_else(|| corrupt_xls("directory outside the file"))?,
+        );
         id = fat[id as usize];
     }
     let mini_fat_sectors = if mini_len > 0 {
@@ -189,11 +217,8 @@ fn check_cfb(bytes: &[u8]) -> Result<Vec<u8>, Refused> {
     let mut minifat: Vec<u32> = Vec::new();
     let mut id = mini_start;
     for _ in 0..mini_fat_sectors.min(u64::from(mini_len)) {
-        let s = sector(id).ok_or_else(|| corrupt("mini FAT outside the file"))?;
-        minifat.extend(
-            s.chunks_exact(4)
-                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])),
-        );
+        let s = sector(id).ok_or_else(|| corrupt_xls("mini FAT outside the file"))?;
+        minifat.extend(le_u32s(s));
         id = fat[id as usize];
     }
     let cutoff = u64::from(field(56)?);
@@ -201,15 +226,11 @@ fn check_cfb(bytes: &[u8]) -> Result<Vec<u8>, Refused> {
         // calamine reads entry 0 as the root whatever its type byte says, and looks
         // other streams up by name, so every entry's size is checked.
         let kind = entry[66];
-        let start = u32::from_le_bytes([entry[116], entry[117], entry[118], entry[119]]);
-        let mut size_bytes = [0u8; 8];
-        size_bytes.copy_from_slice(&entry[120..128]);
-        let mut size = u64::from_le_bytes(size_bytes);
-        if ss == 512 {
-            size &= 0xFFFF_FFFF;
-        }
+        let (start, size) = entry_start_and_size(entry, ss);
         if size > len {
-            return Err(corrupt("a stream declares more bytes than the file holds"));
+            return Err(corrupt_xls(
+                "a stream declares more bytes than the file holds",
+            ));
         }
         // Mini sectors are 64 bytes, so the mini stream holds at most len / 64 of them.
         if i == 0 || size >= cutoff {
@@ -236,10 +257,9 @@ fn check_cfb(bytes: &[u8]) -> Result<Vec<u8>, Refused> {
     };
     let regular = |id: u32| sector(id).map(<[u8]>::to_vec);
     let name_of = |entry: &[u8]| -> String {
-        let n = usize::from(u16::from_le_bytes([entry[64], entry[65]])).min(64);
-        let units: Vec<u16> = entry[..n.saturating_sub(2)]
-            .chunks_exact(2)
-            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+        let n = usize::from(le_u16(entry, 64).unwrap_or(0)).min(64);
+        let units: Vec<u16> = (0..n.saturating_sub(2) / 2)
+            .filter_map(|i| le_u16(entry, 2 * i))
             .collect();
         String::from_utf16_lossy(&units)
     };
@@ -253,14 +273,13 @@ fn check_cfb(bytes: &[u8]) -> Result<Vec<u8>, Refused> {
     let entry = named("Workbook").or_else(|| named("Book")).ok_or_else(|| {
         Refused("not an Excel workbook (the .xls container holds no workbook stream)".into())
     })?;
-    let start = u32::from_le_bytes([entry[116], entry[117], entry[118], entry[119]]);
-    let size = u32::from_le_bytes([entry[120], entry[121], entry[122], entry[123]]) as usize;
+    // Every entry's size was checked against the file's length above.
+    let (start, size) = entry_start_and_size(entry, ss);
+    let size = size as usize;
     let mut stream = if size as u64 >= cutoff {
         chain_bytes(&fat, start, &regular)
     } else {
-        let root_start = dirs
-            .get(116..120)
-            .map_or(END, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+        let root_start = le_u32(&dirs, 116).unwrap_or(END);
         let container = chain_bytes(&fat, root_start, &regular);
         let mini = |id: u32| {
             let at = (id as usize).checked_mul(64)?;
@@ -269,7 +288,7 @@ fn check_cfb(bytes: &[u8]) -> Result<Vec<u8>, Refused> {
         chain_bytes(&minifat, start, &mini)
     };
     if stream.len() < size {
-        return Err(corrupt(
+        return Err(corrupt_xls(
             "the workbook stream is shorter than its directory entry says",
         ));
     }
@@ -341,17 +360,7 @@ impl Span {
 /// turn into an enormous allocation before reading a cell: DIMENSIONS and SST records
 /// whose counts lie, and a sheet whose cells span too large a grid.
 fn check_biff_records(stream: &[u8]) -> Result<(), Refused> {
-    let corrupt = |what: &str| Refused(format!("corrupt .xls workbook ({what})"));
-    let u16_at = |at: usize| {
-        stream
-            .get(at..at + 2)
-            .map(|b| u16::from_le_bytes([b[0], b[1]]))
-    };
-    let u32_at = |at: usize| {
-        stream
-            .get(at..at + 4)
-            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-    };
+    let u16_at = |at: usize| le_u16(stream, at);
     let mut starts = vec![0usize];
     let mut visited = std::collections::BTreeSet::new();
     while let Some(mut pos) = starts.pop() {
@@ -366,10 +375,11 @@ fn check_biff_records(stream: &[u8]) -> Result<(), Refused> {
             let Some(data) = stream.get(data_at..data_at + len) else {
                 break;
             };
-            let word = |i: usize| u32::from(u16::from_le_bytes([data[i], data[i + 1]]));
+            let word = |i: usize| le_u16(data, i).map_or(0, u32::from);
+            let dword = |i: usize| le_u32(data, i).unwrap_or(0);
             match (typ, len) {
                 (0x0085, _) => {
-                    if let Some(offset) = u32_at(data_at) {
+                    if let Some(offset) = le_u32(stream, data_at) {
                         starts.push(offset as usize);
                     }
                 }
@@ -377,7 +387,7 @@ fn check_biff_records(stream: &[u8]) -> Result<(), Refused> {
                 // Each takes at least 3 bytes (length and flags) of the record and the
                 // CONTINUE records after it, so a larger count is a lie.
                 (0x00FC, 8..) => {
-                    let declared = i32::from_le_bytes([data[4], data[5], data[6], data[7]]);
+                    let declared = dword(4) as i32;
                     let mut held = len - 8;
                     let mut next = data_at + len;
                     while let (Some(0x003C), Some(more)) = (u16_at(next), u16_at(next + 2)) {
@@ -385,7 +395,7 @@ fn check_biff_records(stream: &[u8]) -> Result<(), Refused> {
                         next += 4 + usize::from(more);
                     }
                     if declared < 0 || declared as u64 * 3 > held as u64 {
-                        return Err(corrupt(
+                        return Err(corrupt_xls(
                             "the shared string table declares more strings than it holds",
                         ));
                     }
@@ -394,20 +404,17 @@ fn check_biff_records(stream: &[u8]) -> Result<(), Refused> {
                     let (rf, rl, cf, cl) = if len == 10 {
                         (word(0), word(2), word(4), word(6))
                     } else {
-                        let d = |i: usize| {
-                            u32::from_le_bytes([data[i], data[i + 1], data[i + 2], data[i + 3]])
-                        };
-                        (d(0), d(4), word(8), word(10))
+                        (dword(0), dword(4), word(8), word(10))
                     };
                     if rl >= 1 && cl >= 1 {
                         let rows = i64::from(rl) - 1 - i64::from(rf) + 1;
                         let cols = i64::from(cl) - 1 - i64::from(cf) + 1;
                         if rows <= 0 || cols <= 0 {
-                            return Err(corrupt("a sheet's used range ends before it starts"));
+                            return Err(corrupt_xls("a sheet's used range ends before it starts"));
                         }
                         let cells = (rows as u64).saturating_mul(cols as u64);
                         if cells > MAX_XLS_CELLS {
-                            return Err(corrupt(
+                            return Err(corrupt_xls(
                                 "a sheet declares a used range larger than the format allows",
                             ));
                         }
