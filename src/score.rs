@@ -396,6 +396,13 @@ text.en = "q6"
         cycle: &str,
         answers: &[Answer],
     ) -> Submission {
+        let answers: Vec<AnswerRow> = answers
+            .iter()
+            .map(|&answer| AnswerRow {
+                answer,
+                ..Default::default()
+            })
+            .collect();
         Submission {
             file: format!("{cycle}/{agency}.xlsx"),
             path: Default::default(),
@@ -410,14 +417,8 @@ text.en = "q6"
                 framework_version: Some("1.0.0".into()),
                 ..Default::default()
             },
-            answered: answers.iter().filter(|&&a| a != Answer::Unanswered).count(),
-            answers: answers
-                .iter()
-                .map(|&answer| AnswerRow {
-                    answer,
-                    ..Default::default()
-                })
-                .collect(),
+            answered: Submission::count_answered(&answers),
+            answers,
             errors: vec![],
             warnings: vec![],
         }

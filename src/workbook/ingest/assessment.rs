@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use super::level::{parse_level, CellValue};
 use super::sheet::{Grid, HeaderColumns};
 use crate::framework::Framework;
-use crate::workbook::{a1, Answer, AnswerRow, Diagnostic};
+use crate::workbook::{a1, Answer, AnswerRow, Diagnostic, Submission};
 
 pub const SHEET: &str = "Assessment";
 /// The header row is looked for in rows 1 to 20.
@@ -167,11 +167,7 @@ pub fn parse(grid: &Grid, framework: &Framework, diags: &mut Vec<Diagnostic>) ->
             ),
         ));
     }
-    let answered = answers
-        .iter()
-        .filter(|a| a.answer != Answer::Unanswered)
-        .count();
-    if answered == 0 && level_errors == 0 {
+    if Submission::count_answered(&answers) == 0 && level_errors == 0 {
         diags.push(Diagnostic::error(
             Some(sheet),
             None,
