@@ -117,7 +117,18 @@ struct RawHeader {
     version: Spanned<String>,
     title: RawText,
     description: Option<RawText>,
+    #[serde(default)]
+    translations: BTreeMap<String, RawTranslation>,
     default_target: Spanned<i64>,
+}
+
+/// `translations.<lang> = { reviewed = false }`, or `{ reviewed = true, by = "...", on = "..." }`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTranslation {
+    reviewed: bool,
+    by: Option<String>,
+    on: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -570,6 +581,18 @@ fn build(raw: &RawFile, check: &mut Checker<'_>, source_text: &str, source: Sour
         domains,
         categories,
         questions,
+        translations: header
+            .translations
+            .iter()
+            .map(|(lang, t)| {
+                let status = super::TranslationStatus {
+                    reviewed: t.reviewed,
+                    by: t.by.clone(),
+                    on: t.on.clone(),
+                };
+                (lang.clone(), status)
+            })
+            .collect(),
         sha256: super::sha256_hex(source_text.as_bytes()),
         source,
         question_index: HashMap::new(),

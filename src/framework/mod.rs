@@ -59,6 +59,15 @@ impl std::fmt::Display for Source {
     }
 }
 
+/// How far the texts of one language can be trusted: a framework says whether a
+/// native-speaking reviewer has read them, and if so who and when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TranslationStatus {
+    pub reviewed: bool,
+    pub by: Option<String>,
+    pub on: Option<String>,
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct ScaleLevel {
     pub level: u8,
@@ -126,6 +135,8 @@ pub struct Framework {
     pub domains: Vec<Domain>,
     pub categories: Vec<Category>,
     pub questions: Vec<Question>,
+    /// Language -> whether its texts were reviewed (`[framework] translations`).
+    pub translations: BTreeMap<String, TranslationStatus>,
     /// sha256 of the framework file's bytes, lower-case hex.
     pub sha256: String,
     pub source: Source,
