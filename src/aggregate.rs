@@ -162,13 +162,16 @@ impl LongRows {
     }
 
     fn into_frame(self) -> PolarsResult<DataFrame> {
-        DataFrame::new(vec![
-            Column::new("cycle".into(), self.cycle),
-            Column::new("sector".into(), self.sector),
-            Column::new("key".into(), self.key),
-            Column::new("score".into(), self.score),
-            Column::new("met".into(), self.met),
-        ])
+        DataFrame::new(
+            self.cycle.len(),
+            vec![
+                Column::new("cycle".into(), self.cycle),
+                Column::new("sector".into(), self.sector),
+                Column::new("key".into(), self.key),
+                Column::new("score".into(), self.score),
+                Column::new("met".into(), self.met),
+            ],
+        )
     }
 }
 
@@ -178,7 +181,11 @@ fn stat_exprs() -> Vec<Expr> {
     let score = || col("score");
     vec![
         score().count().cast(DataType::UInt64).alias("count"),
-        score().mean().alias("mean"),
+        // The values themselves, for `ordered_mean`: polars 0.55 sums a group in the order
+        // its group-by collected the rows, which varies from one run to the next (two
+        // calls on the same frame in one process gave means one bit apart), and so would
+        // the bytes of every export.
+        score().drop_nulls().alias("values"),
         score().median().alias("median"),
         score()
             .quantile(lit(0.25), QuantileMethod::Linear)
@@ -199,8 +206,9 @@ fn read_stats(df: &DataFrame, group: &[&str]) -> PolarsResult<Vec<(Vec<u32>, Sta
         .map(|g| df.column(g).and_then(|c| c.u32()))
         .collect::<PolarsResult<Vec<_>>>()?;
     let count = df.column("count")?.u64()?;
+    let values = df.column("values")?.list()?;
     let f = |name: &str| df.column(name).and_then(|c| c.f64());
-    let (mean, median, p25, p75) = (f("mean")?, f("median")?, f("p25")?, f("p75")?);
+    let (median, p25, p75) = (f("median")?, f("p25")?, f("p75")?);
     let (min, max, met) = (f("min")?, f("max")?, f("at_or_above_target")?);
     let mut out = Vec::with_capacity(df.height());
     for i in 0..df.height() {
@@ -213,7 +221,7 @@ fn read_stats(df: &DataFrame, group: &[&str]) -> PolarsResult<Vec<(Vec<u32>, Sta
         } else {
             Stats {
                 count,
-                mean: mean.get(i),
+                mean: ordered_mean(values.get_as_series(i))?,
                 median: median.get(i),
                 p25: p25.get(i),
                 p75: p75.get(i),
@@ -225,6 +233,21 @@ fn read_stats(df: &DataFrame, group: &[&str]) -> PolarsResult<Vec<(Vec<u32>, Sta
         out.push((key, stats));
     }
     Ok(out)
+}
+
+/// The mean of a group's values (a list cell of a group-by), summed in ascending order, so
+/// that it is the same on every run and whatever order the rows came in.
+fn ordered_mean(values: Option<Series>) -> PolarsResult<Option<f64>> {
+    let Some(values) = values else {
+        return Ok(None);
+    };
+    let values = values.f64()?;
+    let mut v: Vec<f64> = (0..values.len()).filter_map(|i| values.get(i)).collect();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    v.sort_by(f64::total_cmp);
+    Ok(Some(v.iter().sum::<f64>() / v.len() as f64))
 }
 
 /// Interns strings as dense u32 codes, in first-seen order.
@@ -588,22 +611,30 @@ fn crosswalk(
             }
         }
     }
-    let frame = DataFrame::new(vec![
-        Column::new("cycle".into(), cycle_col),
-        Column::new("ref".into(), ref_col),
-        Column::new("level".into(), mean_col),
-    ])?;
+    let frame = DataFrame::new(
+        cycle_col.len(),
+        vec![
+            Column::new("cycle".into(), cycle_col),
+            Column::new("ref".into(), ref_col),
+            Column::new("level".into(), mean_col),
+        ],
+    )?;
     let means = frame
         .lazy()
         .group_by([col("cycle"), col("ref")])
-        .agg([col("level").mean().alias("mean")])
+        // The values, averaged by `ordered_mean` as in stat_exprs, so the mean is the same
+        // on every run.
+        .agg([col("level").alias("levels")])
         .collect()?;
     let (cycle_col, ref_col) = (means.column("cycle")?.u32()?, means.column("ref")?.u32()?);
-    let mean_col = means.column("mean")?.f64()?;
+    let levels = means.column("levels")?.list()?;
     let mut out = Crosswalk::new();
     for i in 0..means.height() {
-        let (Some(c), Some(r), Some(m)) = (cycle_col.get(i), ref_col.get(i), mean_col.get(i))
-        else {
+        let (Some(c), Some(r), Some(m)) = (
+            cycle_col.get(i),
+            ref_col.get(i),
+            ordered_mean(levels.get_as_series(i))?,
+        ) else {
             continue;
         };
         let (Some(cycle), Some((scheme, id))) = (cycles.get(c as usize), ref_names.get(r as usize))

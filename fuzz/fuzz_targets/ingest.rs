@@ -34,7 +34,7 @@ fn kh_ncmf() -> &'static Framework {
 
 fuzz_target!(|data: &[u8]| {
     // libfuzzer-sys aborts on any panic, even one posture catches. posture turns a parser
-    // panic into a rejection (calamine 0.26.1 has some, e.g. in cfb.rs), so the property
+    // panic into a rejection (calamine has some, e.g. indexing in its .xlsb reader), so the property
     // fuzzed is "no panic escapes read_submission_bytes": a panic that escapes still
     // aborts, through libfuzzer-sys's own catch_unwind around this closure.
     static QUIET: std::sync::Once = std::sync::Once::new();

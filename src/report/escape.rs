@@ -45,8 +45,8 @@ pub fn markup(s: &str) -> String {
 
 /// The minijinja formatter: Typst escaping when the template's auto-escape is `typst`,
 /// minijinja's default behaviour otherwise.
-pub fn formatter(out: &mut Output, state: &State, value: &Value) -> Result<(), Error> {
-    if state.auto_escape() != AutoEscape::Custom(TYPST) {
+pub fn formatter(out: &mut Output, state: &mut State, value: &Value) -> Result<(), Error> {
+    if !matches!(state.auto_escape(), AutoEscape::Custom(name) if name == TYPST) {
         return minijinja::escape_formatter(out, state, value);
     }
     if value.is_safe() {
@@ -105,7 +105,7 @@ mod tests {
 
     fn render(src: &str, ctx: Value) -> String {
         let mut env = minijinja::Environment::new();
-        env.set_auto_escape_callback(|_| AutoEscape::Custom(TYPST));
+        env.set_auto_escape_callback(|_| AutoEscape::Custom(TYPST.into()));
         env.set_formatter(formatter);
         env.add_filter("lit", lit);
         env.add_template("t", src).unwrap();

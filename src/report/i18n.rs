@@ -29,9 +29,12 @@ impl Strings {
             .map(|(k, v)| (k.clone(), minijinja::Value::from(v.as_str())))
             .collect();
         for (k, v) in &self.sections {
-            map.insert(k.clone(), minijinja::Value::from_serialize(v));
+            map.insert(
+                k.clone(),
+                minijinja::Value::from(minijinja::value::Serde(v)),
+            );
         }
-        minijinja::Value::from_serialize(&map)
+        minijinja::Value::from(minijinja::value::Serde(&map))
     }
 }
 

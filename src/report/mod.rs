@@ -302,13 +302,13 @@ pub fn render_with(
         "national-report.pdf".into(),
         "national.typ",
         "national.typ.j2",
-        minijinja::Value::from_serialize(&national),
+        minijinja::Value::from(minijinja::value::Serde(&national)),
     );
     push(
         "brief.pdf".into(),
         "brief.typ",
         "brief.typ.j2",
-        minijinja::Value::from_serialize(&brief),
+        minijinja::Value::from(minijinja::value::Serde(&brief)),
     );
     for (stem, ctx) in agency_contexts(&prepared, &stems, &chart_files) {
         push(
@@ -412,13 +412,16 @@ pub fn typst_sources(
         "national.typ".to_string(),
         render(
             "national.typ.j2",
-            minijinja::Value::from_serialize(&national),
+            minijinja::Value::from(minijinja::value::Serde(&national)),
         )?,
     );
     let brief = prepared.brief(names.national.clone());
     out.insert(
         "brief.typ".to_string(),
-        render("brief.typ.j2", minijinja::Value::from_serialize(&brief))?,
+        render(
+            "brief.typ.j2",
+            minijinja::Value::from(minijinja::value::Serde(&brief)),
+        )?,
     );
     for (stem, ctx) in agency_contexts(&prepared, &stems, &names) {
         out.insert(
@@ -445,7 +448,7 @@ fn agency_contexts<'a>(
         let ctx = prepared.agency(s, agency_charts);
         (
             stems[&s.agency_id].as_str(),
-            minijinja::Value::from_serialize(&ctx),
+            minijinja::Value::from(minijinja::value::Serde(&ctx)),
         )
     })
 }

@@ -108,8 +108,12 @@ pub fn synthetic(fw: &Framework, n: usize, cycles: &[&str], names: &[&str]) -> S
                     };
                     AnswerRow {
                         answer,
-                        evidence: (r % 17 == 0).then(|| format!("Policy document {} approved", r)),
-                        comment: (r % 23 == 0).then(|| "Budget requested for next year".into()),
+                        evidence: r
+                            .is_multiple_of(17)
+                            .then(|| format!("Policy document {} approved", r)),
+                        comment: r
+                            .is_multiple_of(23)
+                            .then(|| "Budget requested for next year".into()),
                     }
                 })
                 .collect();

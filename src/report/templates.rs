@@ -99,9 +99,13 @@ fn round(x: f64, digits: usize) -> String {
 pub fn environment(set: &TemplateSet, levels: Vec<String>) -> Result<Environment<'static>, String> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
-    env.set_auto_escape_callback(|_| AutoEscape::Custom(escape::TYPST));
+    env.set_auto_escape_callback(|_| AutoEscape::Custom(escape::TYPST.into()));
     env.set_formatter(escape::formatter);
-    env.set_keep_trailing_newline(true);
+    let syntax = minijinja::syntax::SyntaxConfig::builder()
+        .keep_trailing_newline(true)
+        .build()
+        .map_err(|e| e.to_string())?;
+    env.set_syntax(syntax);
     env.add_filter("lit", escape::lit);
     env.add_filter("fmt", |v: Value, digits: Option<usize>| -> String {
         match number(&v) {

@@ -119,17 +119,24 @@ impl Book {
 
 /// Rewrite one member of a zip (an xlsx) through `edit`, keeping the others as they are.
 pub fn edit_member(xlsx: &[u8], member: &str, edit: impl Fn(String) -> String) -> Vec<u8> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(xlsx)).unwrap();
+    edit_member_bytes(xlsx, member, |data| {
+        edit(String::from_utf8(data).unwrap()).into_bytes()
+    })
+}
+
+/// [`edit_member`] for a binary member (an `.xlsb` part).
+pub fn edit_member_bytes(zip: &[u8], member: &str, edit: impl Fn(Vec<u8>) -> Vec<u8>) -> Vec<u8> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(zip)).unwrap();
     let mut out = Cursor::new(Vec::new());
     let mut w = zip::ZipWriter::new(&mut out);
     let opts = zip::write::SimpleFileOptions::default();
     for i in 0..archive.len() {
         let mut f = archive.by_index(i).unwrap();
-        let name = f.name().to_string();
+        let name = f.name().unwrap().to_string();
         let mut data = Vec::new();
         f.read_to_end(&mut data).unwrap();
         if name == member {
-            data = edit(String::from_utf8(data).unwrap()).into_bytes();
+            data = edit(data);
         }
         w.start_file(name, opts).unwrap();
         w.write_all(&data).unwrap();

@@ -33,7 +33,7 @@ fn sheet_xml(path: &Path) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for i in 0..zip.len() {
         let mut entry = zip.by_index(i).unwrap();
-        let name = entry.name().to_string();
+        let name = entry.name().unwrap().to_string();
         if let Some(sheet) = name.strip_prefix("xl/worksheets/") {
             let mut xml = String::new();
             entry.read_to_string(&mut xml).unwrap();
