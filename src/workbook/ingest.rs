@@ -1,4 +1,4 @@
-//! Reading returned workbooks (`.xlsx`, `.xls`, `.ods`) into [`Submission`]s, with bounded
+//! Reading returned workbooks (`.xlsx`, `.xlsb`, `.xls`, `.ods`) into [`Submission`]s, with bounded
 //! time and memory on hostile files, located diagnostics, and the duplicate rules.
 //!
 //! Each file goes through the same steps, all inside one rayon task so that only the
@@ -148,6 +148,23 @@ type Parts = (Profile, Vec<super::AnswerRow>, Vec<Diagnostic>);
 fn read_checked(bytes: &[u8], opts: &IngestOptions) -> Result<Parts, String> {
     let checked = guard::check(bytes, &opts.limits).map_err(|r| r.0)?;
     let mut book = Book::open(checked, bytes)?;
+    // A readable spreadsheet with neither sheet is some other document, not a posture
+    // workbook with two faults.
+    if let (Err(SheetError::Missing(sheets)), Err(SheetError::Missing(_))) = (
+        book.find_sheet(profile::SHEET),
+        book.find_sheet(assessment::SHEET),
+    ) {
+        return Err(format!(
+            "not a posture workbook: it has {}; expected {} and {}",
+            match sheets.as_slice() {
+                [] => "no sheets".to_string(),
+                [one] => format!("one sheet, {one}"),
+                many => format!("sheets {}", many.join(", ")),
+            },
+            profile::SHEET,
+            assessment::SHEET
+        ));
+    }
     let mut diags = Vec::new();
     let missing = |name: &str, sheets: Vec<String>| {
         Diagnostic::error(
@@ -201,6 +218,7 @@ fn sheet_reason(sheet: &str, e: SheetError, limits: &Limits) -> String {
             limits.max_assessment_rows
         ),
         SheetError::Unreadable(reason) => format!("sheet `{sheet}`: {reason}"),
+        SheetError::TooLarge(reason) => reason,
     }
 }
 

@@ -1,3 +1,4 @@
+mod batch;
 mod books;
 mod demo;
 mod framework;
@@ -9,3 +10,5 @@ mod score;
 mod template;
 pub mod util;
 mod validate;
+mod writers;
+mod xlsb;

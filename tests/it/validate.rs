@@ -109,7 +109,7 @@ fn all_valid_exits_zero_and_bad_files_get_one_line() {
     assert_eq!(
         stdout(&o),
         "empty.xlsx: rejected (1 error, 0 warnings)\n  error: empty file (0 bytes)\n\
-         text.ods: rejected (1 error, 0 warnings)\n  error: not a spreadsheet (not an .xlsx, .xls or .ods workbook)\n\
+         text.ods: rejected (1 error, 0 warnings)\n  error: not a spreadsheet (not an .xlsx, .xlsb, .xls or .ods workbook)\n\
          2 files: 0 ok, 2 rejected, 0 duplicate\n"
     );
 }

@@ -1,5 +1,5 @@
 //! Finding the workbooks among the INPUTS: files as given, folders searched recursively
-//! for `.xlsx`, `.xls` and `.ods` in any case, skipping the lock files that Excel
+//! for `.xlsx`, `.xlsb`, `.xls` and `.ods` in any case, skipping the lock files that Excel
 //! (`~$name.xlsx`) and LibreOffice (`.~lock.name.xlsx#`) leave beside open workbooks.
 
 use std::collections::BTreeMap;
@@ -38,7 +38,7 @@ impl fmt::Display for DiscoverError {
 
 impl std::error::Error for DiscoverError {}
 
-const EXTENSIONS: [&str; 3] = ["xlsx", "xls", "ods"];
+const EXTENSIONS: [&str; 4] = ["xlsx", "xlsb", "xls", "ods"];
 
 /// Whether a file found inside a folder is a workbook to read.
 pub fn is_workbook_name(path: &Path) -> bool {
@@ -100,6 +100,7 @@ mod tests {
             "b/c.XLSX",
             "b/deep/d.Ods",
             "b/e.xls",
+            "b/g.XLSB",
             "b/~$a.xlsx",
             "b/.~lock.c.XLSX#",
             "b/notes.txt",
@@ -118,7 +119,10 @@ mod tests {
                     .replace('\\', "/")
             })
             .collect();
-        assert_eq!(rel, ["a.xlsx", "b/c.XLSX", "b/deep/d.Ods", "b/e.xls"]);
+        assert_eq!(
+            rel,
+            ["a.xlsx", "b/c.XLSX", "b/deep/d.Ods", "b/e.xls", "b/g.XLSB"]
+        );
         assert!(files[0].display.starts_with(&root.display().to_string()));
 
         // A file named directly is read whatever its name.

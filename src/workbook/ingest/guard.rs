@@ -14,6 +14,8 @@ use crate::workbook::Limits;
 pub enum Checked {
     /// The file's own bytes are safe to parse: every zip member was measured.
     Xlsx,
+    /// An Excel binary workbook: the same zip package as `.xlsx`, with binary parts.
+    Xlsb,
     Ods,
     /// A container rebuilt around the workbook stream (see [`rebuild_xls`]); the
     /// submitted container is never parsed.
@@ -65,9 +67,23 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<Checked, Refused> {
     if bytes.starts_with(b"PK") {
         return check_zip(bytes, limits);
     }
+    if is_biff_2_to_4(bytes) {
+        return Err(Refused(
+            "an Excel 2.x-4.x worksheet, an old format posture cannot read; open it in a spreadsheet application, save it as .xlsx and send it again".into(),
+        ));
+    }
     Err(Refused(
-        "not a spreadsheet (not an .xlsx, .xls or .ods workbook)".into(),
+        "not a spreadsheet (not an .xlsx, .xlsb, .xls or .ods workbook)".into(),
     ))
+}
+
+/// Excel 2.x to 4.x wrote a bare BIFF stream, not a container: it starts with a BOF
+/// record (0x0009, 0x0209 or 0x0409) of 4 to 16 bytes.
+fn is_biff_2_to_4(bytes: &[u8]) -> bool {
+    matches!(
+        (le_u16(bytes, 0), le_u16(bytes, 2)),
+        (Some(0x0009 | 0x0209 | 0x0409), Some(4..=16))
+    )
 }
 
 /// Whether a Compound File Binary container names a stream. Directory entry names are
@@ -323,33 +339,46 @@ fn rebuild_xls(workbook_stream: &[u8]) -> Result<Vec<u8>, Refused> {
 
 /// The largest sheet a BIFF8 workbook can describe: 65 536 rows x 256 columns.
 const MAX_XLS_CELLS: u64 = 65_536 * 256;
-/// The most cells a sheet of an `.xls` may span, from its first used cell to its last.
-/// calamine reads each `.xls` sheet into a dense grid of 32-byte cells, so a sheet with one
-/// cell at A1 and one at IV65536 costs over 500 MB; this keeps a sheet under 32 MB. A real
-/// assessment sheet spans about 100 rows x 15 columns.
-const MAX_XLS_SPAN: u64 = 1 << 20;
 
-/// Where the cells of one sheet lie, as calamine will lay them out.
-#[derive(Default)]
-struct Span(Option<(u32, u32, u32, u32)>);
+/// The most cells a sheet may span, from its first used cell to its last (SPEC section 4),
+/// in any format. calamine lays `.xls`, `.ods` and whole-range sheets out as dense grids
+/// of 32-byte cells, so a sheet with one cell at A1 and one at IV65536 would cost over
+/// 500 MB; this keeps a sheet under 32 MB. A real Assessment sheet spans about 100 rows x
+/// 15 columns.
+pub const MAX_SHEET_CELLS: u64 = 1 << 20;
 
-impl Span {
-    fn add(&mut self, row: u32, col: u32) {
+/// The one-line reason for a sheet whose extent passes [`MAX_SHEET_CELLS`]. `sheet` names
+/// it when known (`.xls` sheets are measured before their names are read).
+pub fn too_large_sheet(sheet: Option<&str>, rows: u64, cols: u64) -> String {
+    let which = sheet.map_or_else(|| "a sheet".to_string(), |s| format!("sheet `{s}`"));
+    format!(
+        "{which} spans {rows} rows x {cols} columns, more than posture reads ({MAX_SHEET_CELLS} cells); \
+         delete the cells far outside the table, save it and send it again"
+    )
+}
+
+/// Where the cells of one sheet lie: zero-based first and last row and column.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Extent(Option<(u32, u32, u32, u32)>);
+
+impl Extent {
+    pub fn add(&mut self, row: u32, col: u32) {
         let (r0, r1, c0, c1) = self.0.unwrap_or((row, row, col, col));
         self.0 = Some((r0.min(row), r1.max(row), c0.min(col), c1.max(col)));
     }
 
-    fn check(&self) -> Result<(), Refused> {
-        let Some((r0, r1, c0, c1)) = self.0 else {
-            return Ok(());
-        };
-        let (rows, cols) = (u64::from(r1 - r0) + 1, u64::from(c1 - c0) + 1);
-        if rows * cols > MAX_XLS_SPAN {
-            return Err(Refused(format!(
-                "an .xls sheet spans {rows} rows x {cols} columns, more than posture reads \
-                 from the .xls format ({MAX_XLS_SPAN} cells); save the workbook as .xlsx and \
-                 send it again"
-            )));
+    /// Rows and columns from the first cell to the last.
+    pub fn size(&self) -> (u64, u64) {
+        self.0.map_or((0, 0), |(r0, r1, c0, c1)| {
+            (u64::from(r1 - r0) + 1, u64::from(c1 - c0) + 1)
+        })
+    }
+
+    /// Err with [`too_large_sheet`]'s reason when the extent passes [`MAX_SHEET_CELLS`].
+    pub fn check(&self, sheet: Option<&str>) -> Result<(), String> {
+        let (rows, cols) = self.size();
+        if rows.saturating_mul(cols) > MAX_SHEET_CELLS {
+            return Err(too_large_sheet(sheet, rows, cols));
         }
         Ok(())
     }
@@ -357,9 +386,18 @@ impl Span {
 
 /// Walk the BIFF records of a workbook stream, sequentially and from every sheet offset
 /// that a BOUNDSHEET record names (calamine jumps there), and refuse what calamine would
-/// turn into an enormous allocation before reading a cell: DIMENSIONS and SST records
-/// whose counts lie, and a sheet whose cells span too large a grid.
+/// turn into an enormous allocation while opening the workbook, before any cell is read:
+/// a DIMENSIONS record whose range lies (calamine reserves rows x columns cells for it),
+/// and a sheet whose cells span too large a grid (calamine lays every sheet out densely,
+/// all of them when the workbook is opened).
+///
+/// A sheet's cells are collected as calamine 0.38 collects them: from the sheet's offset
+/// to the EOF record that closes its own substream. calamine skips the substreams nested
+/// inside a sheet (embedded charts), each opened by a BOF and closed by an EOF; their
+/// cell-like records are counted here all the same, which can only overstate a span.
 fn check_biff_records(stream: &[u8]) -> Result<(), Refused> {
+    const BOF: u16 = 0x0809;
+    const EOF: u16 = 0x000A;
     let u16_at = |at: usize| le_u16(stream, at);
     let mut starts = vec![0usize];
     let mut visited = std::collections::BTreeSet::new();
@@ -367,8 +405,8 @@ fn check_biff_records(stream: &[u8]) -> Result<(), Refused> {
         if !visited.insert(pos) {
             continue;
         }
-        // calamine collects a sheet's cells from its offset up to the first EOF record.
-        let mut span = Some(Span::default());
+        let mut extent = Extent::default();
+        let (mut seen_sheet_bof, mut nested) = (false, 0usize);
         while let (Some(typ), Some(len)) = (u16_at(pos), u16_at(pos + 2)) {
             let data_at = pos + 4;
             let len = usize::from(len);
@@ -378,34 +416,23 @@ fn check_biff_records(stream: &[u8]) -> Result<(), Refused> {
             let word = |i: usize| le_u16(data, i).map_or(0, u32::from);
             let dword = |i: usize| le_u32(data, i).unwrap_or(0);
             match (typ, len) {
+                (BOF, _) if seen_sheet_bof => nested += 1,
+                (BOF, _) => seen_sheet_bof = true,
+                (EOF, _) if nested > 0 => nested -= 1,
+                (EOF, _) => break,
                 (0x0085, _) => {
                     if let Some(offset) = le_u32(stream, data_at) {
                         starts.push(offset as usize);
                     }
                 }
-                // SST: calamine reserves a String for every string the table declares.
-                // Each takes at least 3 bytes (length and flags) of the record and the
-                // CONTINUE records after it, so a larger count is a lie.
-                (0x00FC, 8..) => {
-                    let declared = dword(4) as i32;
-                    let mut held = len - 8;
-                    let mut next = data_at + len;
-                    while let (Some(0x003C), Some(more)) = (u16_at(next), u16_at(next + 2)) {
-                        held += usize::from(more);
-                        next += 4 + usize::from(more);
-                    }
-                    if declared < 0 || declared as u64 * 3 > held as u64 {
-                        return Err(corrupt_xls(
-                            "the shared string table declares more strings than it holds",
-                        ));
-                    }
-                }
-                (0x0200, 10 | 14) => {
+                (0x0200, 10 | 14 | 16) => {
                     let (rf, rl, cf, cl) = if len == 10 {
                         (word(0), word(2), word(4), word(6))
                     } else {
                         (dword(0), dword(4), word(8), word(10))
                     };
+                    // calamine ignores a first column past the format's last one.
+                    let cf = if cf > 0xFF || cl < cf { 0 } else { cf };
                     if rl >= 1 && cl >= 1 {
                         let rows = i64::from(rl) - 1 - i64::from(rf) + 1;
                         let cols = i64::from(cl) - 1 - i64::from(cf) + 1;
@@ -418,34 +445,26 @@ fn check_biff_records(stream: &[u8]) -> Result<(), Refused> {
                                 "a sheet declares a used range larger than the format allows",
                             ));
                         }
-                        Span(Some((0, rows as u32 - 1, 0, cols as u32 - 1))).check()?;
+                        if cells > MAX_SHEET_CELLS {
+                            return Err(Refused(too_large_sheet(None, rows as u64, cols as u64)));
+                        }
                     }
                 }
-                (0x000A, _) => {
-                    if let Some(span) = span.take() {
-                        span.check()?;
-                    }
-                }
-                // The cell records calamine keeps: FORMULA, NUMBER, LABEL, BOOLERR, RK,
-                // LABELSST (row and column first), and MULRK (a run of columns).
-                (0x0006 | 0x0203 | 0x0204 | 0x0205 | 0x027E | 0x00FD, 4..) => {
-                    if let Some(span) = &mut span {
-                        span.add(word(0), word(2));
-                    }
+                // The cell records calamine keeps: FORMULA, NUMBER, LABEL, BOOLERR, RSTRING,
+                // RK, LABELSST (row and column first), and MULRK (a run of columns). A
+                // formula's STRING record takes the FORMULA's cell.
+                (0x0006 | 0x0203 | 0x0204 | 0x0205 | 0x00D6 | 0x027E | 0x00FD, 4..) => {
+                    extent.add(word(0), word(2));
                 }
                 (0x00BD, 6..) => {
-                    if let Some(span) = &mut span {
-                        span.add(word(0), word(2));
-                        span.add(word(0), word(len - 2));
-                    }
+                    extent.add(word(0), word(2));
+                    extent.add(word(0), word(len - 2));
                 }
                 _ => {}
             }
             pos = data_at + len;
         }
-        if let Some(span) = span {
-            span.check()?;
-        }
+        extent.check(None).map_err(Refused)?;
     }
     Ok(())
 }
@@ -470,15 +489,14 @@ fn check_zip(bytes: &[u8], limits: &Limits) -> Result<Checked, Refused> {
     let mut declared_total: u64 = 0;
     let mut worst_total: u64 = 0;
     let mut worst_fits = true;
-    let mut has_xlsx = false;
-    let mut has_ods = false;
+    let mut members = std::collections::BTreeSet::new();
     for i in 0..archive.len() {
         let member = archive.by_index_raw(i).map_err(|e| corrupt(&e))?;
+        let name = member.name().map_err(|e| corrupt(&e))?.into_owned();
         let size = member.size();
         if size > limits.max_member_bytes {
             return Err(Refused(format!(
-                "zip member `{}` declares {} when inflated (limit {}, see --max-member-mib); possible compression bomb",
-                member.name(),
+                "zip member `{name}` declares {} when inflated (limit {}, see --max-member-mib); possible compression bomb",
                 mib(size),
                 mib(limits.max_member_bytes)
             )));
@@ -495,8 +513,7 @@ fn check_zip(bytes: &[u8], limits: &Limits) -> Result<Checked, Refused> {
             Some(w) if w <= limits.max_member_bytes => worst_total = worst_total.saturating_add(w),
             _ => worst_fits = false,
         }
-        has_xlsx |= member.name() == "xl/workbook.xml";
-        has_ods |= member.name() == "content.xml";
+        members.insert(name.to_ascii_lowercase());
     }
     if declared_total > limits.max_total_inflated_bytes {
         return Err(Refused(format!(
@@ -505,15 +522,8 @@ fn check_zip(bytes: &[u8], limits: &Limits) -> Result<Checked, Refused> {
             mib(limits.max_total_inflated_bytes)
         )));
     }
-    let format = if has_xlsx {
-        Checked::Xlsx
-    } else if has_ods {
-        Checked::Ods
-    } else {
-        return Err(Refused(
-            "not a spreadsheet (a zip archive without a workbook inside)".into(),
-        ));
-    };
+    let main_part = office_document_part(&mut archive, limits).map_err(|e| corrupt(&e))?;
+    let format = zip_format(main_part.as_deref(), &members)?;
     // Declared sizes can lie, but compressed sizes cannot: the zip reader never reads past
     // a member's compressed size, and deflate inflates at most DEFLATE_MAX_RATIO times.
     // When even that worst case fits the limits, inflating just to count (which doubles
@@ -524,7 +534,7 @@ fn check_zip(bytes: &[u8], limits: &Limits) -> Result<Checked, Refused> {
     let mut actual_total: u64 = 0;
     for i in 0..archive.len() {
         let mut member = archive.by_index(i).map_err(|e| corrupt(&e))?;
-        let name = member.name().to_string();
+        let name = member.name().map_err(|e| corrupt(&e))?.into_owned();
         let declared = member.size();
         let is_ods_content = matches!(format, Checked::Ods) && name == "content.xml";
         if bounded && !is_ods_content {
@@ -542,8 +552,22 @@ fn check_zip(bytes: &[u8], limits: &Limits) -> Result<Checked, Refused> {
             }
             content.len() as u64
         } else {
-            std::io::copy(&mut (&mut member).take(limit + 1), &mut std::io::sink())
-                .map_err(|e| corrupt(&e))?
+            // zip 9 itself stops a member that inflates past the size it declares (its
+            // reader fails "File is larger than its declared uncompressed size"); say what
+            // that means rather than pass on "corrupt".
+            match std::io::copy(&mut (&mut member).take(limit + 1), &mut std::io::sink()) {
+                Ok(n) => n,
+                Err(e)
+                    if e.kind() == std::io::ErrorKind::InvalidData
+                        && e.to_string().contains("larger than its declared") =>
+                {
+                    return Err(Refused(format!(
+                        "zip member `{name}` inflates past the {} it declares; compression bomb",
+                        mib(declared)
+                    )))
+                }
+                Err(e) => return Err(corrupt(&e)),
+            }
         };
         if inflated > limit {
             return Err(Refused(format!(
@@ -564,10 +588,78 @@ fn check_zip(bytes: &[u8], limits: &Limits) -> Result<Checked, Refused> {
     Ok(format)
 }
 
+/// The main part of an Office Open XML package, as its `_rels/.rels` names it (the
+/// `officeDocument` relationship), without a leading `/`, in lower case. Writers other
+/// than Excel put the workbook part where they like, and calamine follows this
+/// relationship, so the guard does too. None when the package has no such relationship.
+fn office_document_part(
+    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    limits: &Limits,
+) -> Result<Option<String>, zip::result::ZipError> {
+    use quick_xml::events::Event;
+    let Some(index) = archive.index_for_name("_rels/.rels") else {
+        return Ok(None);
+    };
+    let mut rels = Vec::new();
+    // Declared sizes were checked; the actual size is bounded here as well.
+    archive
+        .by_index(index)?
+        .take(limits.max_member_bytes.min(1 << 20))
+        .read_to_end(&mut rels)?;
+    let mut reader = quick_xml::Reader::from_reader(rels.as_slice());
+    let mut buf = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "Relationship" => {
+                let attr = |key: &str| {
+                    e.attributes()
+                        .flatten()
+                        .find(|a| a.key.local_name().as_ref() == key)
+                        .map(|a| a.value.to_string())
+                };
+                if attr("Type").is_some_and(|t| t.ends_with("/relationships/officeDocument")) {
+                    return Ok(
+                        attr("Target").map(|t| t.trim_start_matches('/').to_ascii_lowercase())
+                    );
+                }
+            }
+            Ok(Event::Eof) | Err(_) => return Ok(None),
+            _ => {}
+        }
+        buf.clear();
+    }
+}
+
+/// Which spreadsheet format a zip package holds, from its main part (see
+/// [`office_document_part`]) or, without one, from the members Excel and LibreOffice
+/// always write. `members` are lower case.
+fn zip_format(
+    main_part: Option<&str>,
+    members: &std::collections::BTreeSet<String>,
+) -> Result<Checked, Refused> {
+    let not_a_workbook = |what: &str| {
+        Refused(format!(
+            "not a spreadsheet ({what}, not an .xlsx, .xlsb, .xls or .ods workbook)"
+        ))
+    };
+    match main_part {
+        Some(part) if part.starts_with("word/") => Err(not_a_workbook("a Word document")),
+        Some(part) if part.starts_with("ppt/") => Err(not_a_workbook("a PowerPoint presentation")),
+        Some(part) if part.ends_with(".bin") => Ok(Checked::Xlsb),
+        Some(_) => Ok(Checked::Xlsx),
+        None if members.contains("xl/workbook.xml") => Ok(Checked::Xlsx),
+        None if members.contains("xl/workbook.bin") => Ok(Checked::Xlsb),
+        None if members.contains("content.xml") => Ok(Checked::Ods),
+        None => Err(not_a_workbook("a zip archive without a workbook inside")),
+    }
+}
+
 /// `.ods` rows and cells carry repeat counts (`table:number-rows-repeated`,
 /// `table:number-columns-repeated`) that the parser expands into memory, so a tiny file
 /// can ask for billions of cells. Walk the XML and bound what the expansion could reach:
-/// per table, (last row holding a value) x (last column holding a value).
+/// per table, (last row holding a value) x (last column holding a value), which must stay
+/// within [`MAX_SHEET_CELLS`] for each table and within a budget for all tables together
+/// (calamine parses every table when it opens the file).
 fn check_ods_repeats(content: &[u8], limits: &Limits) -> Result<(), Refused> {
     use quick_xml::events::Event;
     let mut reader = quick_xml::Reader::from_reader(content);
@@ -578,17 +670,12 @@ fn check_ods_repeats(content: &[u8], limits: &Limits) -> Result<(), Refused> {
     let mut total_cells: u64 = 0;
     let (mut row, mut col, mut row_repeat) = (0u64, 0u64, 1u64);
     let (mut last_row, mut last_col) = (0u64, 0u64);
-    let repeat = |e: &quick_xml::events::BytesStart, key: &[u8]| -> u64 {
+    let mut table: Option<String> = None;
+    let repeat = |e: &quick_xml::events::BytesStart, key: &str| -> u64 {
         e.attributes()
             .flatten()
             .find(|a| a.key.as_ref() == key)
-            .and_then(|a| {
-                std::str::from_utf8(&a.value)
-                    .ok()?
-                    .trim()
-                    .parse::<u64>()
-                    .ok()
-            })
+            .and_then(|a| a.value.trim().parse::<u64>().ok())
             .unwrap_or(1)
             .max(1)
     };
@@ -603,21 +690,26 @@ fn check_ods_repeats(content: &[u8], limits: &Limits) -> Result<(), Refused> {
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let self_closing = matches!(event, Event::Empty(_));
                 match e.name().as_ref() {
-                    b"table:table" => {
+                    "table:table" => {
                         (row, col, last_row, last_col) = (0, 0, 0, 0);
+                        table = e
+                            .attributes()
+                            .flatten()
+                            .find(|a| a.key.as_ref() == "table:name")
+                            .map(|a| a.value.to_string());
                     }
-                    b"table:table-row" => {
-                        row_repeat = repeat(e, b"table:number-rows-repeated");
+                    "table:table-row" => {
+                        row_repeat = repeat(e, "table:number-rows-repeated");
                         col = 0;
                         if self_closing {
                             row = row.saturating_add(row_repeat);
                         }
                     }
-                    b"table:table-cell" | b"table:covered-table-cell" => {
-                        let n = repeat(e, b"table:number-columns-repeated");
+                    "table:table-cell" | "table:covered-table-cell" => {
+                        let n = repeat(e, "table:number-columns-repeated");
                         let has_value = !self_closing
                             || e.attributes().flatten().any(|a| {
-                                matches!(a.key.as_ref(), b"office:value-type" | b"table:formula")
+                                matches!(a.key.as_ref(), "office:value-type" | "table:formula")
                             });
                         col = col.saturating_add(n);
                         if has_value {
@@ -629,9 +721,17 @@ fn check_ods_repeats(content: &[u8], limits: &Limits) -> Result<(), Refused> {
                 }
             }
             Event::End(ref e) => match e.name().as_ref() {
-                b"table:table-row" => row = row.saturating_add(row_repeat),
-                b"table:table" => {
-                    total_cells = total_cells.saturating_add(last_row.saturating_mul(last_col));
+                "table:table-row" => row = row.saturating_add(row_repeat),
+                "table:table" => {
+                    let cells = last_row.saturating_mul(last_col);
+                    if cells > MAX_SHEET_CELLS {
+                        return Err(Refused(too_large_sheet(
+                            Some(table.as_deref().unwrap_or("?")),
+                            last_row,
+                            last_col,
+                        )));
+                    }
+                    total_cells = total_cells.saturating_add(cells);
                     if total_cells > cell_budget {
                         return Err(Refused(format!(
                             "sheet expands to more than {cell_budget} cells through repeated rows or columns; refusing to expand it"
@@ -779,12 +879,9 @@ mod tests {
         assert_eq!(check_biff_records(&assessment), Ok(()));
         let far = [number(0, 0), number(65_535, 255)].concat();
         let e = check_biff_records(&far).unwrap_err().0;
+        assert_eq!(e, too_large_sheet(None, 65_536, 256));
         assert!(
-            e.starts_with("an .xls sheet spans 65536 rows x 256 columns"),
-            "{e}"
-        );
-        assert!(
-            e.ends_with("save the workbook as .xlsx and send it again"),
+            e.starts_with("a sheet spans 65536 rows x 256 columns"),
             "{e}"
         );
         // MULRK: row, first column, (format, value) pairs, last column.
@@ -796,25 +893,40 @@ mod tests {
         // Cells after the sheet's EOF record are not the sheet's.
         let after_eof = [number(0, 0), record(0x000A, &[]), number(65_535, 255)].concat();
         assert_eq!(check_biff_records(&after_eof), Ok(()));
+        // But calamine reads on past the EOF of a substream nested in the sheet (an
+        // embedded chart), so cells after it are the sheet's.
+        let bof = record(0x0809, &[0; 16]);
+        let nested = [
+            bof.clone(),
+            number(0, 0),
+            bof,
+            record(0x000A, &[]),
+            number(65_535, 255),
+            record(0x000A, &[]),
+        ]
+        .concat();
+        assert!(check_biff_records(&nested).is_err());
     }
 
     #[test]
-    fn shared_string_counts_are_bounded_by_their_bytes() {
-        let sst = |declared: i32, strings: &[u8]| {
-            let mut data = 0u32.to_le_bytes().to_vec();
-            data.extend_from_slice(&declared.to_le_bytes());
-            data.extend_from_slice(strings);
-            record(0x00FC, &data)
+    fn dimensions_records_are_bounded_in_every_length_calamine_reads() {
+        // DIMENSIONS: first row, last row + 1 (u32 in BIFF8), first column, last column + 1.
+        let dims = |rf: u32, rl: u32, cf: u16, cl: u16, extra: usize| {
+            let mut data = [rf.to_le_bytes(), rl.to_le_bytes()].concat();
+            data.extend_from_slice(&cf.to_le_bytes());
+            data.extend_from_slice(&cl.to_le_bytes());
+            data.extend_from_slice(&vec![0; extra]);
+            record(0x0200, &data)
         };
-        // Two empty strings: length 0 and flags, 3 bytes each.
-        let two = [0u8, 0, 0, 0, 0, 0];
-        assert_eq!(check_biff_records(&sst(2, &two)), Ok(()));
-        assert!(check_biff_records(&sst(3, &two)).is_err());
-        assert!(check_biff_records(&sst(-1, &two)).is_err());
-        // Strings continued in CONTINUE records count too.
-        let mut continued = sst(3, &two);
-        continued.extend(record(0x003C, &[0, 0, 0]));
-        assert_eq!(check_biff_records(&continued), Ok(()));
+        assert_eq!(check_biff_records(&dims(0, 100, 0, 15, 2)), Ok(()));
+        for extra in [2, 4] {
+            let e = check_biff_records(&dims(0, 4_000_000, 0, 200, extra)).unwrap_err();
+            assert!(e.0.contains("larger than the format allows"), "{e:?}");
+            let e = check_biff_records(&dims(0, 60_000, 0, 200, extra)).unwrap_err();
+            assert_eq!(e.0, too_large_sheet(None, 60_000, 200));
+            let e = check_biff_records(&dims(50, 10, 0, 1, extra)).unwrap_err();
+            assert!(e.0.contains("ends before it starts"), "{e:?}");
+        }
     }
 
     #[test]
@@ -862,7 +974,17 @@ mod tests {
         assert_eq!(check_ods_repeats(honest, &l), Ok(()));
         let bomb = br#"<office:document-content><table:table><table:table-row table:number-rows-repeated="100000"><table:table-cell table:number-columns-repeated="100000" office:value-type="float"/></table:table-row></table:table></office:document-content>"#;
         let e = check_ods_repeats(bomb, &l).unwrap_err().0;
+        assert_eq!(e, too_large_sheet(Some("?"), 100_000, 100_000));
+        // Tables within the per-sheet bound still count against the budget for them all.
+        let table = r#"<table:table table:name="T"><table:table-row table:number-rows-repeated="1000"><table:table-cell table:number-columns-repeated="1000" office:value-type="float"/></table:table-row></table:table>"#;
+        let many = format!(
+            "<office:document-content>{}</office:document-content>",
+            table.repeat(8)
+        );
+        let e = check_ods_repeats(many.as_bytes(), &l).unwrap_err().0;
         assert!(e.contains("repeated rows or columns"), "{e}");
+        let one = format!("<office:document-content>{table}</office:document-content>");
+        assert_eq!(check_ods_repeats(one.as_bytes(), &l), Ok(()));
         let gap = br#"<office:document-content><table:table><table:table-row><table:table-cell office:value-type="float"/></table:table-row><table:table-row table:number-rows-repeated="5000000"><table:table-cell table:number-columns-repeated="1024"/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="1000"/><table:table-cell office:value-type="float"/></table:table-row></table:table></office:document-content>"#;
         assert!(check_ods_repeats(gap, &l).is_err());
     }

@@ -1,17 +1,17 @@
-//! Reading the two sheets posture needs out of an `.xlsx`, `.xls` or `.ods` workbook into
+//! Reading the two sheets posture needs out of an `.xlsx`, `.xlsb`, `.xls` or `.ods` workbook into
 //! a small sparse grid of [`CellValue`]s, the same whatever the format.
 //!
-//! `.xlsx` sheets are streamed cell by cell (calamine's cell reader), so a sheet that puts
-//! one value at row 1,000,000 costs one cell, not a million empty rows, and reading stops
-//! as soon as the row limit is passed. `.xls` and `.ods` are parsed whole by calamine, after
-//! the size and repeat checks in `guard`.
+//! `.xlsx` and `.xlsb` sheets are streamed cell by cell (calamine's cell readers), so a
+//! sheet that puts one value at row 1,000,000 costs one cell, not a million empty rows.
+//! `.xls` and `.ods` sheets are laid out whole by calamine, after `guard` has bounded their
+//! extent. Every format then gets the same row limit and the same extent limit.
 
 use std::collections::BTreeMap;
 use std::io::Cursor;
 
-use calamine::{Data, DataRef, Ods, Reader, Xls, Xlsx};
+use calamine::{Data, DataRef, Ods, Reader, Xls, Xlsb, Xlsx};
 
-use super::guard::Checked;
+use super::guard::{Checked, Extent};
 use super::level::{format_number, CellValue};
 
 /// The non-empty cells of one sheet, keyed by zero-based (row, column).
@@ -47,6 +47,8 @@ pub enum SheetError {
     TooManyRows(u64),
     /// The parser failed; a one-line reason.
     Unreadable(String),
+    /// The sheet's declared or actual extent passes the limit; the one-line reason.
+    TooLarge(String),
 }
 
 /// Which columns of a sheet are worth copying: every cell up to and including the header
@@ -120,34 +122,135 @@ impl<'a> ColumnFilter<'a> {
 /// An opened workbook of any supported format.
 pub enum Book {
     Xlsx(Box<Xlsx<Cursor<Vec<u8>>>>),
+    Xlsb(Box<Xlsb<Cursor<Vec<u8>>>>),
     Xls(Box<Xls<Cursor<Vec<u8>>>>),
     Ods(Box<Ods<Cursor<Vec<u8>>>>),
+}
+
+/// What [`Book::read`] does with each cell, whatever the format: the row limit, the
+/// column filter, the sheet's extent, and the cells kept.
+struct Collect<'a> {
+    grid: Grid,
+    filter: ColumnFilter<'a>,
+    max_rows: u32,
+    stop_at_limit: bool,
+    extent: Extent,
+}
+
+impl Collect<'_> {
+    /// Whether the cell at (`row`, `col`), whose text is `text`, is worth converting. The
+    /// row limit is checked first, so a filtered-out cell far down the sheet still counts
+    /// against it; every cell counts towards the extent.
+    fn admit(&mut self, row: u32, col: u32, text: Option<&str>) -> Result<bool, SheetError> {
+        self.extent.add(row, col);
+        if row >= self.max_rows {
+            return if self.stop_at_limit {
+                Ok(false)
+            } else {
+                Err(SheetError::TooManyRows(u64::from(row) + 1))
+            };
+        }
+        Ok(self.filter.admits(&self.grid, row, col, text))
+    }
+
+    fn keep(&mut self, row: u32, col: u32, value: CellValue) {
+        if value != CellValue::Empty {
+            self.grid.cells.insert((row, col), value);
+        }
+    }
+
+    /// One cell of a streamed sheet (`.xlsx`, `.xlsb`), with its formula if it has one.
+    /// A formula whose cached value is missing or empty (`<v/>`) is kept as
+    /// [`CellValue::FormulaNoValue`], never as a blank (SPEC section 4).
+    fn streamed(
+        &mut self,
+        (row, col): (u32, u32),
+        value: &DataRef<'_>,
+        formula: Option<&str>,
+    ) -> Result<(), SheetError> {
+        let text = match value {
+            DataRef::String(s) => Some(s.as_str()),
+            DataRef::SharedString(s) => Some(*s),
+            _ => None,
+        };
+        if !self.admit(row, col, text)? {
+            return Ok(());
+        }
+        let value = match (from_data_ref(value), formula) {
+            (CellValue::Empty, Some(f)) if !f.is_empty() => CellValue::FormulaNoValue(f.into()),
+            (value, _) => value,
+        };
+        self.keep(row, col, value);
+        Ok(())
+    }
+
+    /// A sheet calamine laid out whole (`.xls`, `.ods`): its values, then the formulas
+    /// of cells that have no value.
+    fn dense(
+        &mut self,
+        values: &calamine::Range<Data>,
+        formulas: &calamine::Range<String>,
+    ) -> Result<(), SheetError> {
+        for (row, col, value) in values.used_cells() {
+            let (row, col) = absolute(values, row, col);
+            let text = match value {
+                Data::String(s) => Some(s.as_str()),
+                _ => None,
+            };
+            if self.admit(row, col, text)? {
+                self.keep(row, col, from_data(value));
+            }
+        }
+        for (row, col, formula) in formulas.used_cells() {
+            let (row, col) = absolute(formulas, row, col);
+            if row < self.max_rows && !formula.is_empty() {
+                self.extent.add(row, col);
+                self.grid
+                    .cells
+                    .entry((row, col))
+                    .or_insert_with(|| CellValue::FormulaNoValue(formula.clone()));
+            }
+        }
+        Ok(())
+    }
+
+    /// The extent a sheet declares (`<dimension>` in `.xlsx`, its `.xlsb` equivalent).
+    fn declared(&self, sheet: &str, dims: calamine::Dimensions) -> Result<(), SheetError> {
+        let mut declared = Extent::default();
+        if dims.end.0 >= dims.start.0 && dims.end.1 >= dims.start.1 {
+            declared.add(dims.start.0, dims.start.1);
+            declared.add(dims.end.0, dims.end.1);
+        }
+        declared.check(Some(sheet)).map_err(SheetError::TooLarge)
+    }
 }
 
 impl Book {
     /// Open what the guard passed: `file_bytes` for the zip formats, the rebuilt
     /// container for `.xls`.
     pub fn open(checked: Checked, file_bytes: &[u8]) -> Result<Book, String> {
+        let bytes = || Cursor::new(file_bytes.to_vec());
         Ok(match checked {
-            Checked::Xlsx => Book::Xlsx(Box::new(
-                Xlsx::new(Cursor::new(file_bytes.to_vec())).map_err(xlsx_reason)?,
-            )),
+            Checked::Xlsx => Book::Xlsx(Box::new(Xlsx::new(bytes()).map_err(xlsx_reason)?)),
+            Checked::Xlsb => Book::Xlsb(Box::new(Xlsb::new(bytes()).map_err(xlsb_reason)?)),
             Checked::Xls(rebuilt) => Book::Xls(Box::new(Xls::new(Cursor::new(rebuilt)).map_err(
                 |e| match e {
                     calamine::XlsError::Password => encrypted(),
                     e => format!("corrupt or unreadable .xls workbook ({e})"),
                 },
             )?)),
-            Checked::Ods => Book::Ods(Box::new(
-                Ods::new(Cursor::new(file_bytes.to_vec()))
-                    .map_err(|e| format!("corrupt or unreadable .ods workbook ({e})"))?,
-            )),
+            Checked::Ods => {
+                Book::Ods(Box::new(Ods::new(bytes()).map_err(|e| {
+                    format!("corrupt or unreadable .ods workbook ({e})")
+                })?))
+            }
         })
     }
 
     pub fn sheet_names(&self) -> Vec<String> {
         match self {
             Book::Xlsx(b) => b.sheet_names(),
+            Book::Xlsb(b) => b.sheet_names(),
             Book::Xls(b) => b.sheet_names(),
             Book::Ods(b) => b.sheet_names(),
         }
@@ -166,7 +269,9 @@ impl Book {
     /// Read the cells of `sheet` with row index below `max_rows` (zero-based rows
     /// `0..max_rows`); a cell at or past it is [`SheetError::TooManyRows`], unless
     /// `stop_at_limit` says that rows past the limit are simply not needed. With
-    /// `columns`, only the cells [`HeaderColumns`] selects are copied.
+    /// `columns`, only the cells [`HeaderColumns`] selects are copied. A sheet whose
+    /// declared or actual extent passes [`super::guard::MAX_SHEET_CELLS`] is
+    /// [`SheetError::TooLarge`], in every format.
     pub fn read(
         &mut self,
         sheet: &str,
@@ -174,105 +279,50 @@ impl Book {
         stop_at_limit: bool,
         columns: Option<&HeaderColumns>,
     ) -> Result<Grid, SheetError> {
-        let mut grid = Grid {
-            name: sheet.to_string(),
-            cells: BTreeMap::new(),
-        };
-        let mut filter = ColumnFilter::new(columns);
-        // Ok(false) for a cell not worth converting; the row limit is checked first, so
-        // a filtered-out cell far down the sheet still counts against it.
-        let mut admit = |grid: &Grid, row: u32, col: u32, text: Option<&str>| {
-            if row >= max_rows {
-                return if stop_at_limit {
-                    Ok(false)
-                } else {
-                    Err(SheetError::TooManyRows(u64::from(row) + 1))
-                };
-            }
-            Ok(filter.admits(grid, row, col, text))
-        };
-        let keep = |grid: &mut Grid, row: u32, col: u32, value: CellValue| {
-            if value != CellValue::Empty {
-                grid.cells.insert((row, col), value);
-            }
+        let mut c = Collect {
+            grid: Grid {
+                name: sheet.to_string(),
+                cells: BTreeMap::new(),
+            },
+            filter: ColumnFilter::new(columns),
+            max_rows,
+            stop_at_limit,
+            extent: Extent::default(),
         };
         match self {
+            // Streamed cell by cell: a far-away cell costs one cell, not a dense grid.
             Book::Xlsx(book) => {
-                // A `<c>` element that yields no value is, in practice, a formula that was
-                // never calculated (blank styled cells are self-closing and never yielded).
-                // Formula text is read only for those, in a second pass over the sheet XML
-                // that a workbook saved by a spreadsheet application never needs.
-                let mut valueless: Vec<(u32, u32)> = Vec::new();
-                {
-                    let mut reader = book.worksheet_cells_reader(sheet).map_err(unreadable)?;
-                    while let Some(cell) = reader.next_cell().map_err(unreadable)? {
-                        let (row, col) = cell.get_position();
-                        let text = match cell.get_value() {
-                            DataRef::String(s) => Some(s.as_str()),
-                            DataRef::SharedString(s) => Some(*s),
-                            _ => None,
-                        };
-                        if !admit(&grid, row, col, text)? {
-                            continue;
-                        }
-                        let value = from_data_ref(cell.get_value());
-                        if value == CellValue::Empty {
-                            valueless.push((row, col));
-                        }
-                        keep(&mut grid, row, col, value);
-                    }
-                }
-                if !valueless.is_empty() {
-                    valueless.sort_unstable();
-                    let mut reader = book.worksheet_cells_reader(sheet).map_err(unreadable)?;
-                    while let Some(cell) = reader.next_formula().map_err(unreadable)? {
-                        let pos = cell.get_position();
-                        if !cell.get_value().is_empty() && valueless.binary_search(&pos).is_ok() {
-                            grid.cells
-                                .insert(pos, CellValue::FormulaNoValue(cell.get_value().clone()));
-                        }
-                    }
+                let mut reader = book.worksheet_cells_reader(sheet).map_err(unreadable)?;
+                c.declared(sheet, reader.dimensions())?;
+                while let Some(cell) = reader.next_cell_with_formula().map_err(unreadable)? {
+                    c.streamed(cell.pos, &cell.value, cell.formula.as_deref())?;
                 }
             }
-            Book::Xls(_) | Book::Ods(_) => {
-                let range = self.whole_range(sheet)?;
-                for (row, col, value) in range.used_cells() {
-                    let (row, col) = absolute(&range, row, col);
-                    let text = match value {
-                        Data::String(s) => Some(s.as_str()),
-                        _ => None,
-                    };
-                    if admit(&grid, row, col, text)? {
-                        keep(&mut grid, row, col, from_data(value));
-                    }
-                }
-                // An .xls keeps no formula without its value; an .ods can.
-                if let Book::Ods(book) = self {
-                    let formulas = book.worksheet_formula(sheet).map_err(failed_sheet)?;
-                    for (row, col, formula) in formulas.used_cells() {
-                        let (row, col) = absolute(&formulas, row, col);
-                        if row < max_rows && !formula.is_empty() {
-                            grid.cells
-                                .entry((row, col))
-                                .or_insert_with(|| CellValue::FormulaNoValue(formula.clone()));
-                        }
-                    }
+            // An .xlsb formula record always carries its value.
+            Book::Xlsb(book) => {
+                let failed = |e| SheetError::Unreadable(xlsb_reason(e));
+                let mut reader = book.worksheet_cells_reader(sheet).map_err(failed)?;
+                c.declared(sheet, reader.dimensions())?;
+                while let Some(cell) = reader.next_cell().map_err(failed)? {
+                    c.streamed(cell.get_position(), cell.get_value(), None)?;
                 }
             }
+            // calamine has laid these sheets out densely already, after the guard bounded
+            // their extent: .xls when the workbook was opened, .ods here.
+            Book::Xls(book) => c.dense(
+                &book.worksheet_range(sheet).map_err(failed_sheet)?,
+                &book.worksheet_formula(sheet).map_err(failed_sheet)?,
+            )?,
+            Book::Ods(book) => c.dense(
+                &book.worksheet_range(sheet).map_err(failed_sheet)?,
+                &book.worksheet_formula(sheet).map_err(failed_sheet)?,
+            )?,
         }
-        if filter.out_of_order {
+        c.extent.check(Some(sheet)).map_err(SheetError::TooLarge)?;
+        if c.filter.out_of_order {
             return self.read(sheet, max_rows, stop_at_limit, None);
         }
-        Ok(grid)
-    }
-
-    /// A whole sheet as calamine parses it: `.xls` and `.ods` have no cell-by-cell reader.
-    fn whole_range(&mut self, sheet: &str) -> Result<calamine::Range<Data>, SheetError> {
-        match self {
-            Book::Xlsx(b) => b.worksheet_range(sheet).map_err(failed_sheet),
-            Book::Xls(b) => b.worksheet_range(sheet).map_err(failed_sheet),
-            Book::Ods(b) => b.worksheet_range(sheet).map_err(failed_sheet),
-        }
+        Ok(c.grid)
     }
 }
 
@@ -300,6 +350,13 @@ fn xlsx_reason(e: calamine::XlsxError) -> String {
     match e {
         calamine::XlsxError::Password => encrypted(),
         e => format!("corrupt or unreadable .xlsx workbook ({e})"),
+    }
+}
+
+fn xlsb_reason(e: calamine::XlsbError) -> String {
+    match e {
+        calamine::XlsbError::Password => encrypted(),
+        e => format!("corrupt or unreadable .xlsb workbook ({e})"),
     }
 }
 
