@@ -148,7 +148,7 @@ fn main() {
     });
     let (json, _) = time("JSON bytes", || to_json(&doc));
     let (csv, _) = time("CSV long table", || {
-        to_csv(&long_rows(&framework, &doc)).expect("csv")
+        to_csv(&framework, &long_rows(&framework, &doc)).expect("csv")
     });
     println!(
         "JSON {:.1} MiB, CSV {:.1} MiB, {} cycles",

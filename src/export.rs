@@ -318,7 +318,11 @@ pub struct LongRow {
     pub target: u8,
 }
 
-pub const LONG_COLUMNS: [&str; 9] = [
+/// The long table's columns. `framework_id` and `framework_version` lead every row, so
+/// lakes of several frameworks, or several countries, can be unioned.
+pub const LONG_COLUMNS: [&str; 11] = [
+    "framework_id",
+    "framework_version",
     "agency_id",
     "agency_name",
     "sector",
@@ -390,13 +394,17 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
 
 /// The long table as CSV, with a header. Numbers keep full precision (shortest form that
 /// reads back to the same f64); every text cell is neutralised.
-pub fn to_csv(rows: &[LongRow]) -> Result<Vec<u8>, csv::Error> {
+pub fn to_csv(framework: &Framework, rows: &[LongRow]) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(LONG_COLUMNS)?;
+    let framework_id = neutralise(&framework.id);
+    let framework_version = neutralise(&framework.version);
     for r in rows {
         let score = r.score.map(|s| s.to_string()).unwrap_or_default();
         let target = r.target.to_string();
         w.write_record([
+            framework_id.as_ref(),
+            framework_version.as_ref(),
             neutralise(&r.agency_id).as_ref(),
             neutralise(&r.agency_name).as_ref(),
             neutralise(&r.sector).as_ref(),
@@ -414,11 +422,24 @@ pub fn to_csv(rows: &[LongRow]) -> Result<Vec<u8>, csv::Error> {
 /// The long table as a polars frame, with plain types every Parquet reader knows
 /// (UTF-8 strings, f64, u8 as int32). `with_cycle` false leaves the cycle column out, for
 /// hive partitions where the folder name carries it.
-pub fn long_frame(rows: &[LongRow], with_cycle: bool) -> polars::prelude::PolarsResult<DataFrame> {
+pub fn long_frame(
+    framework: &Framework,
+    rows: &[LongRow],
+    with_cycle: bool,
+) -> polars::prelude::PolarsResult<DataFrame> {
     let text = |name: &str, f: &dyn Fn(&LongRow) -> &str| {
         Column::new(name.into(), rows.iter().map(f).collect::<Vec<&str>>())
     };
+    let constant = |name: &str, value: &str| {
+        Column::new_scalar(
+            name.into(),
+            polars::prelude::Scalar::from(polars::prelude::PlSmallStr::from(value)),
+            rows.len(),
+        )
+    };
     let mut columns = vec![
+        constant("framework_id", &framework.id),
+        constant("framework_version", &framework.version),
         text("agency_id", &|r| &r.agency_id),
         text("agency_name", &|r| &r.agency_name),
         text("sector", &|r| &r.sector),
@@ -446,7 +467,7 @@ pub fn long_frame(rows: &[LongRow], with_cycle: bool) -> polars::prelude::Polars
                 .collect::<Vec<i32>>(),
         ),
     ]);
-    DataFrame::new(columns)
+    DataFrame::new(rows.len(), columns)
 }
 
 fn parquet_bytes(mut df: DataFrame) -> polars::prelude::PolarsResult<Vec<u8>> {
@@ -511,13 +532,14 @@ pub fn write(
             Ok(vec![out.to_path_buf()])
         }
         Format::Csv => {
-            let bytes = to_csv(&long_rows(framework, doc)).map_err(|e| export_err(out, e))?;
+            let bytes =
+                to_csv(framework, &long_rows(framework, doc)).map_err(|e| export_err(out, e))?;
             write_atomic(out, &bytes)?;
             Ok(vec![out.to_path_buf()])
         }
         Format::Parquet => {
             let rows = long_rows(framework, doc);
-            let bytes = long_frame(&rows, true)
+            let bytes = long_frame(framework, &rows, true)
                 .and_then(parquet_bytes)
                 .map_err(|e| export_err(out, e))?;
             write_atomic(out, &bytes)?;
@@ -535,7 +557,7 @@ pub fn write(
             let mut written = Vec::new();
             for (cycle, part) in by_cycle {
                 let path = out.join(partition_dir(cycle)).join("part-0.parquet");
-                let bytes = long_frame(&part, false)
+                let bytes = long_frame(framework, &part, false)
                     .and_then(parquet_bytes)
                     .map_err(|e| export_err(&path, e))?;
                 write_atomic(&path, &bytes)?;
@@ -673,38 +695,43 @@ mod tests {
         reversed.reverse();
         let b = to_json(&document(&fw, &reversed));
         assert_eq!(a, b);
-        let rows_a = to_csv(&long_rows(&fw, &document(&fw, &subs))).unwrap();
-        let rows_b = to_csv(&long_rows(&fw, &document(&fw, &reversed))).unwrap();
+        let rows_a = to_csv(&fw, &long_rows(&fw, &document(&fw, &subs))).unwrap();
+        let rows_b = to_csv(&fw, &long_rows(&fw, &document(&fw, &reversed))).unwrap();
         assert_eq!(rows_a, rows_b);
     }
 
     #[test]
     fn csv_is_long_and_neutralised() {
         let (fw, subs) = sample();
-        let bytes = to_csv(&long_rows(&fw, &document(&fw, &subs))).unwrap();
+        let bytes = to_csv(&fw, &long_rows(&fw, &document(&fw, &subs))).unwrap();
         let mut r = csv::Reader::from_reader(bytes.as_slice());
         assert_eq!(r.headers().unwrap(), LONG_COLUMNS.as_slice());
         let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
         // 3 agencies x (1 overall + 2 domains + 3 categories + 6 questions)
         assert_eq!(rows.len(), 3 * 12);
         let first = &rows[0];
-        assert_eq!(&first[0], "'+X");
-        assert_eq!(&first[1], "'=HYPERLINK(\"x\")");
-        assert_eq!(&first[2], "'@sector");
         assert_eq!(
-            (&first[4], &first[5], &first[6]),
+            (&first[0], &first[1]),
+            (fw.id.as_str(), fw.version.as_str())
+        );
+        assert!(rows.iter().all(|r| r[0] == first[0] && r[1] == first[1]));
+        assert_eq!(&first[2], "'+X");
+        assert_eq!(&first[3], "'=HYPERLINK(\"x\")");
+        assert_eq!(&first[4], "'@sector");
+        assert_eq!(
+            (&first[6], &first[7], &first[8]),
             ("overall", "overall", "2.5")
         );
         let na = rows
             .iter()
-            .find(|r| &r[0] == "'+X" && &r[5] == "D2.C-02")
+            .find(|r| &r[2] == "'+X" && &r[7] == "D2.C-02")
             .unwrap();
-        assert_eq!((&na[6], &na[7]), ("", "na"));
+        assert_eq!((&na[8], &na[9]), ("", "na"));
         let unanswered = rows
             .iter()
-            .find(|r| &r[0] == "'+X" && &r[5] == "D1.B-02")
+            .find(|r| &r[2] == "'+X" && &r[7] == "D1.B-02")
             .unwrap();
-        assert_eq!((&unanswered[6], &unanswered[7]), ("0", ""));
+        assert_eq!((&unanswered[8], &unanswered[9]), ("0", ""));
         for cell in rows.iter().flat_map(|r| r.iter()) {
             assert!(
                 !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
@@ -730,6 +757,8 @@ mod tests {
         assert_eq!(df.height(), 36);
         let names: Vec<&str> = df.get_column_names().iter().map(|s| s.as_str()).collect();
         assert_eq!(names, LONG_COLUMNS);
+        let version = df.column("framework_version").unwrap().str().unwrap();
+        assert!((0..version.len()).all(|i| version.get(i) == Some(fw.version.as_str())));
         // Parquet keeps raw text: neutralising is for spreadsheets only.
         assert_eq!(
             df.column("agency_id").unwrap().str().unwrap().get(0),
