@@ -6,7 +6,7 @@
 # Idempotent and quick when everything is there. Safe to run as root or with sudo available.
 set -euo pipefail
 
-TYPST_VERSION="0.13.1"   # keep in step with TYPST_VERSION in src/report/typst.rs
+TYPST_VERSION="0.15.1"   # keep in step with TYPST_VERSION in src/report/typst.rs
 
 say() { printf 'setup: %s\n' "$*" >&2; }
 

@@ -1,8 +1,9 @@
 //! Chart text as glyph outlines, shaped with rustybuzz from the chart font file.
 //!
-//! Typst renders `<text>` inside an SVG image through its own SVG text layout, which (as of
-//! typst 0.13.1) drops the Khmer cluster that follows a pre-base vowel: "ប្រសើរ" comes out
-//! as "ប្រសើ", "ធនាគារជាតិនៃកម្ពុជា" loses its "ក". Typst's own body text shapes Khmer
+//! Typst renders `<text>` inside an SVG image through its own SVG text layout, which (checked
+//! again on typst 0.15.1; docs/reports.md has the smallest reproduction) mangles the Khmer
+//! cluster that follows a pre-base vowel: "ប្រសើរ" comes out as "ប្រសី", "កម្រិត" as "កម្រិ".
+//! Typst's own body text shapes Khmer
 //! correctly, and so does rustybuzz, the same shaper. So when the chart font file can be
 //! found, labels are shaped here and written as `<path>` outlines (with the text kept in a
 //! `<title>` for accessibility and tests); the widths used for layout are then exact too.

@@ -19,7 +19,7 @@ use crate::workbook::Status;
 #[derive(Args, Debug)]
 #[command(
     after_help = "Writes national-report.pdf, brief.pdf, agencies/<agency id>.pdf, \
-charts/*.svg and scores.json into --out. Needs the typst CLI 0.13.1 (scripts/setup.sh); \
+charts/*.svg and scores.json into --out. Needs the typst CLI 0.15.1 (scripts/setup.sh); \
 POSTURE_TYPST names the binary, POSTURE_FONT_PATH adds font folders.
 
 Examples:

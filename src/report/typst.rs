@@ -1,5 +1,5 @@
 //! The `typst` CLI: finding it, checking its pinned version, and compiling one document
-//! deterministically as PDF/A-2b (fixed creation timestamp, only the fonts posture ships
+//! deterministically as tagged PDF/A-2a and PDF/UA-1 (fixed creation timestamp, only the fonts posture ships
 //! with, the project root confined to the build folder).
 //!
 //! posture drives the CLI rather than linking the compiler: the CLI is one well-tested
@@ -12,10 +12,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The typst version posture's templates are written for (keep `scripts/setup.sh` in step).
-pub const TYPST_VERSION: &str = "0.13.1";
+pub const TYPST_VERSION: &str = "0.15.1";
 
 /// How to install the pinned version; shown in every "typst not usable" error.
-pub const INSTALL_HINT: &str = "hint: install it with `cargo install typst-cli --version 0.13.1 --locked` (or run `scripts/setup.sh`), or point POSTURE_TYPST at the binary";
+pub const INSTALL_HINT: &str = "hint: install it with `cargo install typst-cli --version 0.15.1 --locked` (or run `scripts/setup.sh`), or point POSTURE_TYPST at the binary";
 
 /// Font folders installed by `scripts/setup.sh` (Debian packages fonts-noto-core,
 /// fonts-khmeros, fonts-dejavu-core); only those that exist are passed to typst.
@@ -165,10 +165,12 @@ impl Typst {
             .arg(timestamp.to_string())
             .arg("--diagnostic-format")
             .arg("short")
-            // PDF/A-2b for government archives: typst checks conformance and embeds
-            // everything (fonts, ICC profile), so the file stays readable for decades.
+            // PDF/A-2a and PDF/UA-1: an archival file (fonts and colour profile embedded, so
+            // it stays readable for decades) that is also tagged for accessibility (headings,
+            // tables, reading order, alternative text for every chart). typst checks both
+            // and refuses a document that breaks them, an image without `alt` for one.
             .arg("--pdf-standard")
-            .arg("a-2b");
+            .arg("a-2a,ua-1");
         for dir in &self.font_dirs {
             cmd.arg("--font-path").arg(dir);
         }
@@ -264,7 +266,7 @@ fn check_version(path: &Path) -> Result<(), TypstError> {
     }
 }
 
-/// `typst 0.13.1 (abc123)` -> `0.13.1`.
+/// `typst 0.15.1 (abc123)` -> `0.15.1`.
 fn parse_version(text: &str) -> Option<&str> {
     let rest = text.trim().strip_prefix("typst ")?;
     rest.split_whitespace().next()
@@ -290,8 +292,8 @@ mod tests {
     #[test]
     fn parses_version_lines() {
         assert_eq!(
-            parse_version("typst 0.13.1 (unknown hash)\n"),
-            Some("0.13.1")
+            parse_version("typst 0.15.1 (unknown hash)\n"),
+            Some("0.15.1")
         );
         assert_eq!(parse_version("typst 0.12.0"), Some("0.12.0"));
         assert_eq!(parse_version("something else"), None);
@@ -312,7 +314,7 @@ mod tests {
             tried: vec![PathBuf::from("/nonexistent")],
         };
         let msg = e.to_string();
-        assert!(msg.starts_with("failed to find the typst CLI 0.13.1 (tried /nonexistent)"));
-        assert!(msg.contains("cargo install typst-cli --version 0.13.1 --locked"));
+        assert!(msg.starts_with("failed to find the typst CLI 0.15.1 (tried /nonexistent)"));
+        assert!(msg.contains("cargo install typst-cli --version 0.15.1 --locked"));
     }
 }

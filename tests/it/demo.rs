@@ -75,4 +75,49 @@ fn demo_runs_from_any_directory_and_writes_every_output() {
         agency.contains("more questions are below the target"),
         "{agency}"
     );
+
+    // Every PDF, in both languages, is tagged for accessibility and declares PDF/A-2.
+    let pdfs: Vec<std::path::PathBuf> = walk(&out)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .collect();
+    assert!(pdfs.len() > 40, "{} PDFs", pdfs.len());
+    for pdf in &pdfs {
+        let info = Command::new("pdfinfo").arg(pdf).output().unwrap();
+        let info = String::from_utf8_lossy(&info.stdout);
+        assert!(
+            info.lines()
+                .any(|l| l.starts_with("Tagged:") && l.ends_with("yes")),
+            "{} is not tagged:\n{info}",
+            pdf.display()
+        );
+        let meta = Command::new("pdfinfo")
+            .arg("-meta")
+            .arg(pdf)
+            .output()
+            .unwrap();
+        let meta = String::from_utf8_lossy(&meta.stdout);
+        assert!(
+            meta.contains("<pdfaid:part>2</pdfaid:part>")
+                && meta.contains("<pdfaid:conformance>A</pdfaid:conformance>")
+                && meta.contains("<pdfuaid:part>1</pdfuaid:part>"),
+            "{} does not declare PDF/A-2a and PDF/UA-1:\n{meta}",
+            pdf.display()
+        );
+    }
+}
+
+/// Every file below `dir`, sorted.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files.sort();
+    files
 }

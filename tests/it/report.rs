@@ -214,7 +214,7 @@ fn a_missing_typst_is_a_clear_error_and_nothing_is_written() {
     assert!(matches!(err, ReportError::Typst(_)), "{err}");
     let msg = err.to_string();
     assert!(
-        msg.contains("cargo install typst-cli --version 0.13.1 --locked"),
+        msg.contains("cargo install typst-cli --version 0.15.1 --locked"),
         "{msg}"
     );
     assert!(
@@ -368,9 +368,9 @@ fn cli_without_typst_exits_2_and_writes_nothing() {
         .unwrap();
     super::util::assert_exit(&o, 2);
     let err = super::util::stderr(&o);
-    assert!(err.contains("failed to find the typst CLI 0.13.1"), "{err}");
+    assert!(err.contains("failed to find the typst CLI 0.15.1"), "{err}");
     assert!(
-        err.contains("cargo install typst-cli --version 0.13.1 --locked"),
+        err.contains("cargo install typst-cli --version 0.15.1 --locked"),
         "{err}"
     );
     assert!(!out.exists(), "nothing may be written without typst");
