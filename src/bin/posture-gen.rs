@@ -696,7 +696,7 @@ fn mistakes(cycle: &str) -> Vec<(&'static str, Mistake)> {
             ("MLVT", Mistake::RenamedSheet("Self-assessment")),
             ("WAT-TBW", Mistake::OldVersion("0.9.0")),
             ("PRV-KPT", Mistake::Empty),
-            ("EN-ASE", Mistake::PatchVersion("1.0.1")),
+            ("EN-ASE", Mistake::PatchVersion("1.0.0")),
             ("FIN-APY", Mistake::OtherSector("fintech")),
         ],
     }

@@ -55,7 +55,7 @@ mod tests {
     #[test]
     fn national_framework_shape() {
         let f = load("kh-ncmf");
-        assert_eq!(f.version, "1.0.0");
+        assert_eq!(f.version, "1.0.1");
         let domains: Vec<&str> = f.domains.iter().map(|d| d.id.as_str()).collect();
         assert_eq!(domains, ["PEO", "TEC", "COL", "GOA"]);
         assert!(

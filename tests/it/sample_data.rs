@@ -90,7 +90,7 @@ fn sample_submissions_show_the_designed_mistakes() {
     assert_eq!(status("2026/FIN-BCB_resent.xlsx").status, Status::Duplicate);
     assert_eq!(status("2026/FIN-BCB.xlsx").status, Status::Scored);
     for (file, needle) in [
-        ("2026/EN-ASE.xlsx", "1.0.1"),
+        ("2026/EN-ASE.xlsx", "1.0.0"),
         ("2026/FIN-APY.xlsx", "fintech"),
     ] {
         let s = status(file);
