@@ -8,7 +8,9 @@ use serde::Serialize;
 
 use crate::framework::Framework;
 use crate::registry::Registry;
-use crate::score::{AgencyScore, TIER_EPSILON};
+use crate::score::{AgencyScore, RefIndex, TIER_EPSILON};
+
+pub use crate::score::ref_ancestors;
 use crate::workbook::{Answer, Submission};
 
 /// Distribution of one score over the scored agencies of a cycle.
@@ -30,6 +32,8 @@ pub struct SectorSummary {
     pub overall: Stats,
     pub index: Stats,
     pub domains: BTreeMap<String, Stats>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub threats: BTreeMap<String, Stats>,
 }
 
 /// Everything national about one cycle.
@@ -49,6 +53,10 @@ pub struct CycleSummary {
     /// the weakest questions nationally.
     pub questions: BTreeMap<String, Stats>,
     pub sectors: BTreeMap<String, SectorSummary>,
+    /// Per threat (`THREAT:` tags): the distribution of the agencies' readiness
+    /// ([`AgencyScore::threats`]); its mean is `crosswalk.THREAT`. Absent without tags.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub threats: BTreeMap<String, Stats>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -62,6 +70,9 @@ pub struct AgencyChange {
     pub overall: Option<f64>,
     pub domains: BTreeMap<String, Option<f64>>,
     pub categories: BTreeMap<String, Option<f64>>,
+    /// Change of the readiness per threat; absent without threat tags.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub threats: BTreeMap<String, Option<f64>>,
 }
 
 /// Change from the previous cycle to this one.
@@ -70,6 +81,10 @@ pub struct Trend {
     pub from: String,
     pub national: NationalChange,
     pub agencies: BTreeMap<String, AgencyChange>,
+    /// Change of the national readiness per threat (the mean over agencies, as in
+    /// `crosswalk.THREAT`), from the previous cycle; absent without threat tags.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub threats: BTreeMap<String, Option<f64>>,
 }
 
 /// scheme (`CSF`, `GCI`, ...) -> cycle -> reference id (`GV`, `GV.OC`, `technical`) -> mean level.
@@ -86,8 +101,8 @@ pub struct National {
 pub use crate::score::cycle_cmp;
 
 /// What a row of the long table measures. Keys are numbered in this order (overall, index,
-/// domains, categories, questions), so the rows that sector summaries need are the keys
-/// below `2 + domains`.
+/// domains, categories, questions, threats), so the rows that sector summaries need are the
+/// keys below `2 + domains` and from the first threat on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
     Overall,
@@ -95,6 +110,7 @@ enum Kind {
     Domain,
     Category,
     Question,
+    Threat,
 }
 
 /// The numbered keys of the long table: (kind, id).
@@ -102,10 +118,11 @@ struct Keys {
     keys: Vec<(Kind, String)>,
     first_category: usize,
     first_question: usize,
+    first_threat: usize,
 }
 
 impl Keys {
-    fn new(framework: &Framework) -> Self {
+    fn new(framework: &Framework, threats: &[String]) -> Self {
         let mut keys = vec![
             (Kind::Overall, "overall".to_string()),
             (Kind::Index, "index".to_string()),
@@ -130,10 +147,13 @@ impl Keys {
                 .iter()
                 .map(|q| (Kind::Question, q.id.clone())),
         );
+        let first_threat = keys.len();
+        keys.extend(threats.iter().map(|t| (Kind::Threat, t.clone())));
         Keys {
             keys,
             first_category,
             first_question,
+            first_threat,
         }
     }
 }
@@ -269,29 +289,6 @@ impl Interner {
     }
 }
 
-/// The ids a crosswalk tag counts towards: itself and every id above it. A tag splits at
-/// each `.`, and at a `-` followed only by digits (a CSF subcategory number), so
-/// `GV.OC-01` counts towards `GV`, `GV.OC` and `GV.OC-01`, `D3.1` towards `D3` and `D3.1`,
-/// while a GCI pillar such as `capacity-development` stays whole.
-pub fn ref_ancestors(id: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    for (i, ch) in id.char_indices() {
-        let cut = match ch {
-            '.' => true,
-            '-' => {
-                let rest = &id[i + 1..];
-                !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit())
-            }
-            _ => false,
-        };
-        if cut && i > 0 {
-            out.push(&id[..i]);
-        }
-    }
-    out.push(id);
-    out
-}
-
 /// National aggregates per cycle, trends between consecutive cycles and crosswalk views
 /// (SPEC section 5). `scores` are the scored agencies (any order); `submissions` are all
 /// ingested files, used for the response rate when there is no registry.
@@ -332,7 +329,12 @@ fn try_aggregate(
         .map(|(i, c)| (*c, i as u32))
         .collect();
 
-    let keys = Keys::new(framework);
+    let threat_ids: Vec<String> = RefIndex::new(framework, Some(crate::score::THREAT_SCHEME))
+        .refs
+        .into_iter()
+        .map(|(_, id)| id)
+        .collect();
+    let keys = Keys::new(framework, &threat_ids);
     let max = f64::from(framework.max_level());
     let mut sectors = Interner::default();
     let mut rows = LongRows::default();
@@ -364,6 +366,10 @@ fn try_aggregate(
             };
             rows.push(cycle, sector, keys.first_question + k, level, target);
         }
+        for (k, t) in threat_ids.iter().enumerate() {
+            let score = s.threats.get(t).copied().flatten();
+            rows.push(cycle, sector, keys.first_threat + k, score, target);
+        }
     }
     let frame = rows.into_frame()?;
 
@@ -374,9 +380,14 @@ fn try_aggregate(
         .agg(stat_exprs())
         .collect()?;
     let sector_keys = keys.first_category as u32;
+    let first_threat = keys.first_threat as u32;
     let sector_stats = frame
         .lazy()
-        .filter(col("key").lt(lit(sector_keys)))
+        .filter(
+            col("key")
+                .lt(lit(sector_keys))
+                .or(col("key").gt_eq(lit(first_threat))),
+        )
         .group_by([col("cycle"), col("sector"), col("key")])
         .agg(stat_exprs())
         .collect()?;
@@ -401,6 +412,7 @@ fn try_aggregate(
             Kind::Domain => drop(summary.domains.insert(id.clone(), stats)),
             Kind::Category => drop(summary.categories.insert(id.clone(), stats)),
             Kind::Question => drop(summary.questions.insert(id.clone(), stats)),
+            Kind::Threat => drop(summary.threats.insert(id.clone(), stats)),
         }
     }
     for (group, stats) in read_stats(&sector_stats, &["cycle", "sector", "key"])? {
@@ -419,6 +431,7 @@ fn try_aggregate(
             Kind::Overall => entry.overall = stats,
             Kind::Index => entry.index = stats,
             Kind::Domain => drop(entry.domains.insert(id.clone(), stats)),
+            Kind::Threat => drop(entry.threats.insert(id.clone(), stats)),
             Kind::Category | Kind::Question => {}
         }
     }
@@ -434,9 +447,15 @@ fn try_aggregate(
         for q in &framework.questions {
             summary.questions.entry(q.id.clone()).or_default();
         }
+        for t in &threat_ids {
+            summary.threats.entry(t.clone()).or_default();
+        }
         for sector in summary.sectors.values_mut() {
             for d in &framework.domains {
                 sector.domains.entry(d.id.clone()).or_default();
+            }
+            for t in &threat_ids {
+                sector.threats.entry(t.clone()).or_default();
             }
         }
     }
@@ -529,6 +548,7 @@ fn trends(
                     overall: diff(now.overall, before.overall),
                     domains: change(&now.domains, &before.domains),
                     categories: change(&now.categories, &before.categories),
+                    threats: change(&now.threats, &before.threats),
                 },
             );
         }
@@ -541,6 +561,14 @@ fn trends(
                     median: diff(now.overall.median, before.overall.median),
                 },
                 agencies,
+                threats: now
+                    .threats
+                    .iter()
+                    .map(|(id, st)| {
+                        let was = before.threats.get(id).and_then(|b| b.mean);
+                        (id.clone(), diff(st.mean, was))
+                    })
+                    .collect(),
             },
         );
     }
@@ -554,60 +582,25 @@ fn crosswalk(
     cycles: &[&str],
     scores: &[&AgencyScore],
 ) -> PolarsResult<Crosswalk> {
-    // Per question, the distinct (scheme, id) references it counts towards: a question
-    // tagged GV.OC-01 and GV.OC-02 counts once towards GV.
-    let mut refs = Interner::default();
-    let mut ref_names: Vec<(String, String)> = Vec::new();
-    let covered: Vec<Vec<u32>> = framework
-        .questions
-        .iter()
-        .map(|q| {
-            let mut codes: BTreeSet<u32> = BTreeSet::new();
-            for tag in &q.refs {
-                let Some((scheme, id)) = tag.split_once(':') else {
-                    continue;
-                };
-                for up in ref_ancestors(id) {
-                    let code = refs.code(&format!("{scheme}:{up}"));
-                    if code as usize == ref_names.len() {
-                        ref_names.push((scheme.to_string(), up.to_string()));
-                    }
-                    codes.insert(code);
-                }
-            }
-            codes.into_iter().collect()
-        })
-        .collect();
+    let index = RefIndex::new(framework, None);
+    let ref_names = &index.refs;
     let cycle_code: BTreeMap<&str, u32> = cycles
         .iter()
         .enumerate()
         .map(|(i, c)| (*c, i as u32))
         .collect();
 
-    // The per-agency mean is a few additions per question; it stays in plain Rust so the
-    // frame holds one row per agency and reference instead of one per tag.
+    // The per-agency mean is the one rule of every crosswalk view (`RefIndex::means`,
+    // also behind `AgencyScore::threats`); the frame holds one row per agency and
+    // reference.
     let (mut cycle_col, mut ref_col, mut mean_col) = (Vec::new(), Vec::new(), Vec::new());
-    let mut sums = vec![(0.0f64, 0u32); ref_names.len()];
     for s in scores {
-        sums.iter_mut().for_each(|x| *x = (0.0, 0));
-        for (qi, codes) in covered.iter().enumerate() {
-            let level = match s.answers.get(qi).map(|a| a.answer) {
-                Some(Answer::Level(l)) => f64::from(l),
-                Some(Answer::NotApplicable) => continue,
-                Some(Answer::Unanswered) | None => 0.0,
-            };
-            for &c in codes {
-                let slot = &mut sums[c as usize];
-                slot.0 += level;
-                slot.1 += 1;
-            }
-        }
         let cycle = cycle_code.get(s.cycle.as_str()).copied().unwrap_or(0);
-        for (code, &(sum, n)) in sums.iter().enumerate() {
-            if n > 0 {
+        for (code, m) in index.means(&s.answers).into_iter().enumerate() {
+            if let Some(m) = m {
                 cycle_col.push(cycle);
                 ref_col.push(code as u32);
-                mean_col.push(sum / f64::from(n));
+                mean_col.push(m);
             }
         }
     }
@@ -819,6 +812,80 @@ mod tests {
         close(gci.get("legal").copied(), 2.0);
         close(gci.get("technical").copied(), 3.0);
         assert_eq!(gci.len(), 2);
+    }
+
+    /// Issue 18: readiness per threat is the crosswalk rule (per agency the plain mean of
+    /// the tagged questions, unanswered 0, N/A left out; then the mean over agencies), in
+    /// `crosswalk.THREAT`, the national and sector statistics and the trend.
+    #[test]
+    fn threat_readiness_by_hand() {
+        let toml = include_str!("../tests/frameworks/golden-threats.toml");
+        let fw = crate::framework::load_str(
+            toml,
+            crate::framework::Source::File("golden-threats.toml".into()),
+        )
+        .unwrap();
+        // ddos: q1, q2 (weight 3, ignored by the plain mean), q4; ransomware: q3, q6.
+        let subs = vec![
+            submission("A", "ministry", "2025", &[L(1); 6]),
+            submission("C", "energy", "2025", &[L(2); 6]),
+            submission("A", "ministry", "2026", &[L(4), L(1), L(1), U, L(3), NA]),
+            submission("B", "ministry", "2026", &[L(0), NA, NA, NA, NA, NA]),
+            submission("C", "energy", "2026", &[U, L(3), L(2), L(4), L(2), L(2)]),
+        ];
+        let scores = score_all(&fw, &subs, None);
+        let a = scores
+            .iter()
+            .find(|s| s.agency_id == "A" && s.cycle == "2026")
+            .unwrap();
+        // A: ddos (4 + 1 + 0) / 3, not the weighted (4 + 3 + 0) / 5; ransomware q3 = 1, q6 N/A.
+        close(a.threats["ddos"], 5.0 / 3.0);
+        close(a.threats["ransomware"], 1.0);
+        let b = scores.iter().find(|s| s.agency_id == "B").unwrap();
+        close(b.threats["ddos"], 0.0);
+        // Every ransomware question N/A: no readiness, and B is left out of the mean.
+        assert_eq!(b.threats["ransomware"], None);
+
+        let n = aggregate(&fw, &scores, &subs, None);
+        let x = &n.crosswalk["THREAT"]["2026"];
+        // ddos: (5/3 + 0 + 7/3) / 3 = 4/3; ransomware: (1 + 2) / 2 = 1.5.
+        close(x.get("ddos").copied(), 4.0 / 3.0);
+        close(x.get("ransomware").copied(), 1.5);
+        assert_eq!(x.len(), 2);
+        let c = &n.cycles["2026"];
+        close(c.threats["ddos"].mean, 4.0 / 3.0);
+        assert_eq!(
+            c.threats["ddos"].mean,
+            x.get("ddos").copied(),
+            "one mean, one rule"
+        );
+        close(c.threats["ddos"].median, 5.0 / 3.0);
+        assert_eq!(c.threats["ransomware"].count, 2);
+        // Targets 2 (ministry) and 3 (energy): nobody reaches them on ddos.
+        close(c.threats["ddos"].at_or_above_target, 0.0);
+        close(c.sectors["ministry"].threats["ddos"].mean, 5.0 / 6.0);
+        close(c.sectors["energy"].threats["ddos"].mean, 7.0 / 3.0);
+        assert_eq!(c.sectors["ministry"].threats["ransomware"].count, 1);
+        // 2025: ddos and ransomware (1 + 2) / 2 = 1.5.
+        close(n.crosswalk["THREAT"]["2025"].get("ddos").copied(), 1.5);
+        let t = &n.trends["2026"];
+        close(t.threats["ddos"], 4.0 / 3.0 - 1.5);
+        close(t.threats["ransomware"], 0.0);
+        close(t.agencies["A"].threats["ddos"], 5.0 / 3.0 - 1.0);
+        close(t.agencies["C"].threats["ransomware"], 0.0);
+        assert!(!t.agencies.contains_key("B"));
+    }
+
+    /// A framework without threat tags has no threat statistics anywhere.
+    #[test]
+    fn no_threat_tags_no_threats() {
+        let fw = golden();
+        let subs = vec![submission("A", "ministry", "2026", &[L(3); 6])];
+        let scores = score_all(&fw, &subs, None);
+        assert!(scores[0].threats.is_empty());
+        let n = aggregate(&fw, &scores, &subs, None);
+        assert!(n.cycles["2026"].threats.is_empty());
+        assert!(!n.crosswalk.contains_key("THREAT"));
     }
 
     /// docs/methodology.md, "A worked example": every number printed there.

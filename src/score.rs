@@ -56,6 +56,10 @@ pub struct AgencyScore {
     pub answers: Vec<AnswerRow>,
     /// Questions below target, highest priority first.
     pub gaps: Vec<QuestionGap>,
+    /// Threat id (`ddos`, from the tag `THREAT:ddos`) -> readiness: the crosswalk rule of
+    /// SPEC section 5 ([`RefIndex::means`]); `None` when every tagged question is N/A.
+    /// Empty for a framework without threat tags.
+    pub threats: BTreeMap<String, Option<f64>>,
 }
 
 impl AgencyScore {
@@ -124,10 +128,130 @@ fn counted_level(answer: Answer) -> Option<u8> {
     }
 }
 
+/// The crosswalk scheme of threat tags: `THREAT:ddos` counts a question towards the
+/// readiness against DDoS.
+pub const THREAT_SCHEME: &str = "THREAT";
+
+/// The ids a crosswalk tag counts towards: itself and every id above it. A tag splits at
+/// each `.`, and at a `-` followed only by digits (a CSF subcategory number), so
+/// `GV.OC-01` counts towards `GV`, `GV.OC` and `GV.OC-01`, `D3.1` towards `D3` and `D3.1`,
+/// while a GCI pillar such as `capacity-development` (or a threat such as `phishing-bec`)
+/// stays whole.
+pub fn ref_ancestors(id: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for (i, ch) in id.char_indices() {
+        let cut = match ch {
+            '.' => true,
+            '-' => {
+                let rest = &id[i + 1..];
+                !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit())
+            }
+            _ => false,
+        };
+        if cut && i > 0 {
+            out.push(&id[..i]);
+        }
+    }
+    out.push(id);
+    out
+}
+
+/// Which questions count towards which crosswalk reference, built once per framework. It
+/// holds the one per-agency rule of every crosswalk view (CSF functions, GCI pillars,
+/// threats), [`RefIndex::means`]; the national views average its results over agencies.
+#[derive(Clone, Debug, Default)]
+pub struct RefIndex {
+    /// (scheme, id) of each reference, in first-seen order of the framework's tags.
+    pub refs: Vec<(String, String)>,
+    /// Per question (framework order): the distinct reference codes it counts towards, so
+    /// a question tagged GV.OC-01 and GV.OC-02 counts once towards GV.
+    covered: Vec<Vec<u32>>,
+}
+
+impl RefIndex {
+    /// Every reference of the framework's `refs`, or only those of `scheme`.
+    pub fn new(framework: &Framework, scheme: Option<&str>) -> Self {
+        let mut codes: BTreeMap<(String, String), u32> = BTreeMap::new();
+        let mut refs: Vec<(String, String)> = Vec::new();
+        let covered = framework
+            .questions
+            .iter()
+            .map(|q| {
+                let mut mine: Vec<u32> = Vec::new();
+                for tag in &q.refs {
+                    let Some((sch, id)) = tag.split_once(':') else {
+                        continue;
+                    };
+                    if scheme.is_some_and(|s| s != sch) {
+                        continue;
+                    }
+                    for up in ref_ancestors(id) {
+                        let key = (sch.to_string(), up.to_string());
+                        let code = *codes.entry(key.clone()).or_insert_with(|| {
+                            refs.push(key);
+                            (refs.len() - 1) as u32
+                        });
+                        mine.push(code);
+                    }
+                }
+                mine.sort_unstable();
+                mine.dedup();
+                mine
+            })
+            .collect();
+        RefIndex { refs, covered }
+    }
+
+    /// Indices of the questions that count towards reference `code`, in framework order.
+    pub fn questions(&self, code: usize) -> Vec<usize> {
+        let code = code as u32;
+        (0..self.covered.len())
+            .filter(|&qi| self.covered[qi].contains(&code))
+            .collect()
+    }
+
+    /// The crosswalk rule of SPEC section 5 for one agency: per reference, the plain mean
+    /// of the levels of the questions tagged with it or with one below it (unanswered
+    /// counts 0, N/A is left out); `None` where every such question is N/A. One entry per
+    /// [`RefIndex::refs`].
+    pub fn means(&self, answers: &[AnswerRow]) -> Vec<Option<f64>> {
+        let mut sums = vec![(0.0f64, 0u32); self.refs.len()];
+        for (qi, codes) in self.covered.iter().enumerate() {
+            let Some(level) =
+                counted_level(answers.get(qi).map_or(Answer::Unanswered, |a| a.answer))
+            else {
+                continue;
+            };
+            for &c in codes {
+                let slot = &mut sums[c as usize];
+                slot.0 += f64::from(level);
+                slot.1 += 1;
+            }
+        }
+        sums.into_iter()
+            .map(|(sum, n)| (n > 0).then(|| sum / f64::from(n)))
+            .collect()
+    }
+}
+
 /// Score one submission. `None` unless it was scored by ingestion (status `Scored`) and
 /// its Profile gave an agency id and a cycle.
 pub fn score_submission(
     framework: &Framework,
+    submission: &Submission,
+    registry: Option<&Registry>,
+) -> Option<AgencyScore> {
+    score_with(
+        framework,
+        &RefIndex::new(framework, Some(THREAT_SCHEME)),
+        submission,
+        registry,
+    )
+}
+
+fn score_with(
+    framework: &Framework,
+    threat_index: &RefIndex,
     submission: &Submission,
     registry: Option<&Registry>,
 ) -> Option<AgencyScore> {
@@ -251,6 +375,12 @@ pub fn score_submission(
             .zip(category_scores)
             .map(|(c, s)| (c.id.clone(), s))
             .collect(),
+        threats: threat_index
+            .refs
+            .iter()
+            .zip(threat_index.means(&answers))
+            .map(|((_, id), m)| (id.clone(), m))
+            .collect(),
         answers,
         gaps,
     })
@@ -279,9 +409,10 @@ pub fn score_all(
     registry: Option<&Registry>,
 ) -> Vec<AgencyScore> {
     // Agencies are independent; the sort below restores a fixed order.
+    let threat_index = RefIndex::new(framework, Some(THREAT_SCHEME));
     let mut scores: Vec<AgencyScore> = submissions
         .par_iter()
-        .filter_map(|s| score_submission(framework, s, registry))
+        .filter_map(|s| score_with(framework, &threat_index, s, registry))
         .collect();
     scores.sort_by(|a, b| {
         a.agency_id

@@ -123,4 +123,29 @@ mod tests {
         let functions: BTreeSet<String> = csf.domains.iter().map(|d| d.id.clone()).collect();
         assert_eq!(functions_reached, functions);
     }
+
+    /// Issue 18: every threat of the national framework is carried by at least 5
+    /// questions, the five threats of the issue are all there, and nist-csf-2.0 has the
+    /// same threats; no other threat id slips in through a typo.
+    #[test]
+    fn every_threat_has_at_least_five_questions() {
+        const THREATS: [&str; 6] = [
+            "ddos",
+            "phishing-bec",
+            "supply-chain",
+            "ransomware",
+            "election",
+            "insider",
+        ];
+        for id in ["kh-ncmf", "nist-csf-2.0"] {
+            let f = load(id);
+            let index = crate::score::RefIndex::new(&f, Some(crate::score::THREAT_SCHEME));
+            let found: BTreeSet<&str> = index.refs.iter().map(|(_, t)| t.as_str()).collect();
+            assert_eq!(found, THREATS.into_iter().collect(), "{id}");
+            for (code, (_, threat)) in index.refs.iter().enumerate() {
+                let n = index.questions(code).len();
+                assert!(n >= 5, "{id}: THREAT:{threat} has only {n} questions");
+            }
+        }
+    }
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use crate::aggregate::{CycleSummary, National, NationalChange, SectorSummary, Stats, Trend};
 use crate::framework::Framework;
 use crate::registry::{Agency, Registry};
-use crate::score::{AgencyScore, QuestionGap};
+use crate::score::{AgencyScore, QuestionGap, RefIndex, THREAT_SCHEME};
 use crate::workbook::{Answer, AnswerRow, Profile, Status, Submission};
 
 const SECTORS: [&str; 5] = ["ministry", "province", "energy", "finance", "telecom"];
@@ -71,6 +71,7 @@ fn mean(v: impl Iterator<Item = f64>) -> Option<f64> {
 /// per agency, cycling) to test hostile or long text.
 pub fn synthetic(fw: &Framework, n: usize, cycles: &[&str], names: &[&str]) -> Sample {
     let mut rng = Lcg(42);
+    let threat_index = RefIndex::new(fw, Some(THREAT_SCHEME));
     let mut registry = Registry::default();
     let mut submissions = Vec::new();
     let mut scores = Vec::new();
@@ -205,6 +206,12 @@ pub fn synthetic(fw: &Framework, n: usize, cycles: &[&str], names: &[&str]) -> S
                 target,
                 domains,
                 categories,
+                threats: threat_index
+                    .refs
+                    .iter()
+                    .zip(threat_index.means(&answers))
+                    .map(|((_, id), m)| (id.clone(), m))
+                    .collect(),
                 answers,
                 gaps,
             });
@@ -248,17 +255,45 @@ pub fn synthetic(fw: &Framework, n: usize, cycles: &[&str], names: &[&str]) -> S
             });
             summary.questions.insert(q.id.clone(), stats(&v, &t));
         }
+        for (_, th) in &threat_index.refs {
+            let (v, t) = col(&|s| s.threats.get(th).copied().flatten());
+            summary.threats.insert(th.clone(), stats(&v, &t));
+        }
         for sector in SECTORS {
             let (v, t) = col(&|s| if s.sector == sector { s.overall } else { None });
             if !v.is_empty() {
+                let mut threats = BTreeMap::new();
+                for (_, th) in &threat_index.refs {
+                    let (v, t) = col(&|s| {
+                        if s.sector == sector {
+                            s.threats.get(th).copied().flatten()
+                        } else {
+                            None
+                        }
+                    });
+                    threats.insert(th.clone(), stats(&v, &t));
+                }
                 summary.sectors.insert(
                     sector.to_string(),
                     SectorSummary {
                         overall: stats(&v, &t),
+                        threats,
                         ..SectorSummary::default()
                     },
                 );
             }
+        }
+        let threat_means: BTreeMap<String, f64> = summary
+            .threats
+            .iter()
+            .filter_map(|(id, st)| Some((id.clone(), st.mean?)))
+            .collect();
+        if !threat_means.is_empty() {
+            national
+                .crosswalk
+                .entry(THREAT_SCHEME.into())
+                .or_default()
+                .insert(cycle.to_string(), threat_means);
         }
         national.cycles.insert(cycle.to_string(), summary);
         let mut csf = BTreeMap::new();
@@ -282,6 +317,14 @@ pub fn synthetic(fw: &Framework, n: usize, cycles: &[&str], names: &[&str]) -> S
                 median: md(to).zip(md(from)).map(|(a, b)| a - b),
             },
             agencies: BTreeMap::new(),
+            threats: national.cycles[to]
+                .threats
+                .iter()
+                .map(|(id, st)| {
+                    let was = national.cycles[from].threats.get(id).and_then(|b| b.mean);
+                    (id.clone(), st.mean.zip(was).map(|(a, b)| a - b))
+                })
+                .collect(),
         };
         national.trends.insert(to.to_string(), t);
     }
