@@ -103,6 +103,9 @@ pub struct AgencyEntry {
     pub category_gaps: BTreeMap<String, Option<f64>>,
     /// Questions below target, highest priority first.
     pub gaps: Vec<QuestionGap>,
+    /// Readiness per threat (`THREAT:` tags, the crosswalk rule); absent without tags.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub threats: BTreeMap<String, Option<f64>>,
 }
 
 /// Answers keyed by question id, serialised in framework order (not alphabetical), which
@@ -196,6 +199,7 @@ pub fn build_document(
             domain_gaps: s.domain_gaps(),
             category_gaps: s.category_gaps(),
             gaps: s.gaps.clone(),
+            threats: s.threats.clone(),
         })
         .collect();
 
@@ -307,9 +311,9 @@ pub struct LongRow {
     pub agency_name: String,
     pub sector: String,
     pub cycle: String,
-    /// `overall`, `domain`, `category` or `question`.
+    /// `overall`, `domain`, `category`, `question` or `threat`.
     pub level: &'static str,
-    /// `overall` for the overall row, else the domain, category or question id.
+    /// `overall` for the overall row, else the domain, category, question or threat id.
     pub id: String,
     /// The score; for a question, the level counted (unanswered 0, N/A null).
     pub score: Option<f64>,
@@ -335,7 +339,8 @@ pub const LONG_COLUMNS: [&str; 11] = [
 ];
 
 /// The long table of SPEC section 6, in document order (agency, cycle; then overall,
-/// domains, categories and questions in framework order).
+/// domains, categories and questions in framework order, then the readiness per threat,
+/// level `threat`, by threat id).
 pub fn long_rows(framework: &Framework, doc: &ScoresDocument) -> Vec<LongRow> {
     let mut rows = Vec::with_capacity(
         doc.agencies.len()
@@ -376,6 +381,9 @@ pub fn long_rows(framework: &Framework, doc: &ScoresDocument) -> Vec<LongRow> {
                 AnswerValue::Unanswered => (Some(0.0), None),
             };
             rows.push(row("question", id, score, answer));
+        }
+        for (id, score) in &a.threats {
+            rows.push(row("threat", id, *score, None));
         }
     }
     rows
@@ -741,6 +749,50 @@ mod tests {
         assert_eq!(neutralise("\tcmd"), "'\tcmd");
         assert_eq!(neutralise("-1+1"), "'-1+1");
         assert_eq!(neutralise("MOH"), "MOH");
+    }
+
+    /// Issue 18: threat readiness reaches the JSON (agencies, national, trends,
+    /// crosswalk.THREAT) and the long table as rows of level `threat`.
+    #[test]
+    fn threats_reach_json_and_the_long_table() {
+        let fw = crate::framework::load_str(
+            include_str!("../tests/frameworks/golden-threats.toml"),
+            crate::framework::Source::File("golden-threats.toml".into()),
+        )
+        .unwrap();
+        let subs = vec![
+            submission("A", "ministry", "2025", &[L(1); 6]),
+            submission("A", "ministry", "2026", &[L(4), L(1), L(1), U, L(3), NA]),
+        ];
+        let doc = document(&fw, &subs);
+        let v: serde_json::Value = serde_json::from_slice(&to_json(&doc)).unwrap();
+        assert_eq!(v["agencies"][1]["threats"]["ransomware"], 1.0);
+        assert_eq!(v["national"]["2026"]["threats"]["ransomware"]["count"], 1);
+        assert_eq!(v["crosswalk"]["THREAT"]["2026"]["ransomware"], 1.0);
+        assert_eq!(v["trends"]["2026"]["threats"]["ransomware"], 0.0);
+        assert_eq!(
+            v["trends"]["2026"]["agencies"]["A"]["threats"]["ransomware"],
+            0.0
+        );
+        let bytes = to_csv(&fw, &long_rows(&fw, &doc)).unwrap();
+        let mut r = csv::Reader::from_reader(bytes.as_slice());
+        let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+        // 2 rows x (1 + 2 domains + 3 categories + 6 questions + 2 threats)
+        assert_eq!(rows.len(), 2 * 14);
+        let threat: Vec<(&str, &str, &str)> = rows
+            .iter()
+            .filter(|r| &r[5] == "2026" && &r[6] == "threat")
+            .map(|r| (&r[7], &r[8], &r[9]))
+            .collect();
+        assert_eq!(
+            threat,
+            [("ddos", "1.6666666666666667", ""), ("ransomware", "1", "")]
+        );
+        // Without threat tags, no threat key in the JSON at all.
+        let (fw, subs) = sample();
+        let v: serde_json::Value = serde_json::from_slice(&to_json(&document(&fw, &subs))).unwrap();
+        assert!(v["agencies"][0].get("threats").is_none());
+        assert!(v["national"]["2026"].get("threats").is_none());
     }
 
     #[test]
