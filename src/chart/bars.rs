@@ -3,9 +3,9 @@
 
 use super::canvas::{self, Align, Canvas, Dash};
 use super::{
-    check_max, check_series, draw_legend, finite, fmt_tick, fmt_value, hatch, legend_height, looks,
-    no_data, text, ChartError, Columns, Key, Series, SeriesRole, Words, AXIS, BLUE, GRID, INK,
-    LABEL, MUTED, ORANGE, PRIMARY, TARGET, TARGET_DASH, TICK, VALUE, WIDTH,
+    check_max, check_series, draw_legend, finite, fmt_change, fmt_tick, fmt_value, hatch,
+    legend_height, looks, no_data, text, ChartError, Columns, Key, Series, SeriesRole, Words, AXIS,
+    BLUE, GRID, INK, LABEL, MUTED, ORANGE, PRIMARY, TARGET, TARGET_DASH, TICK, VALUE, WIDTH,
 };
 
 /// Height of one row of [`ranking`] and [`bars`], in points.
@@ -244,6 +244,100 @@ pub fn bars(
     })
 }
 
+/// One row of [`threat_bars`]: a threat's readiness, the target it is read against and
+/// its change since the previous cycle.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ThreatBar {
+    pub label: String,
+    /// `None` when no agency has an applicable question for the threat.
+    pub value: Option<f64>,
+    pub target: Option<f64>,
+    /// `None` without a previous cycle (or no value in it).
+    pub change: Option<f64>,
+}
+
+/// Width of the change column of [`threat_bars`], in points.
+const CHANGE_COL: f64 = 78.0;
+
+/// Readiness per threat: one horizontal bar per row, blue when it reaches its target and
+/// orange below it (as in [`ranking`]), a vermillion tick at the target, and the change
+/// since the previous cycle in a column on the right headed `change_heading` (no column
+/// when `None`).
+pub fn threat_bars(
+    items: &[ThreatBar],
+    max: f64,
+    change_heading: Option<&str>,
+    words: &Words,
+) -> Result<String, ChartError> {
+    check_max(max)?;
+    if items.iter().all(|i| finite(i.value).is_none()) {
+        return no_data(words);
+    }
+    let labels: Vec<String> = items.iter().map(|i| i.label.clone()).collect();
+    let mut layout = HLayout::new(&labels, max);
+    if change_heading.is_some() {
+        layout.x1 -= CHANGE_COL;
+    }
+    let legend = vec![
+        (Key::Box(BLUE), words.at_or_above_target.clone()),
+        (Key::Box(ORANGE), words.below_target.clone()),
+        (Key::Tick(TARGET), words.target.clone()),
+    ];
+    let legend_h = legend_height(&legend, WIDTH - 20.0);
+    let row = RANKING_ROW + 7.0;
+    let top = 4.0 + legend_h + 4.0 + AXIS_ROW;
+    let bottom = top + items.len() as f64 * row;
+    let height = bottom + AXIS_ROW + 4.0;
+    let change_x = WIDTH - 6.0;
+    canvas::render(WIDTH, height, |c| {
+        draw_legend(c, &legend, 10.0, 4.0, WIDTH - 20.0)?;
+        layout.axis(c, top, bottom)?;
+        if let Some(h) = change_heading {
+            let shown = text::fit(h, CHANGE_COL - 8.0, TICK);
+            c.text(
+                change_x,
+                top - AXIS_ROW / 2.0,
+                &shown,
+                TICK,
+                Align::End,
+                MUTED,
+            )?;
+        }
+        for (i, item) in items.iter().enumerate() {
+            let y = top + (i as f64 + 0.5) * row;
+            layout.label(c, y, &item.label)?;
+            let value = finite(item.value);
+            let target = finite(item.target);
+            let reached = match (value, target) {
+                (Some(v), Some(t)) => v + 1e-9 >= t,
+                _ => true,
+            };
+            let mark = target.map(|t| layout.x(t));
+            layout.bar(
+                c,
+                y,
+                value,
+                if reached { BLUE } else { ORANGE },
+                mark,
+                words,
+            )?;
+            if let Some(x) = mark {
+                c.line(
+                    &[(x, y - BAR / 2.0 - 2.5), (x, y + BAR / 2.0 + 2.5)],
+                    TARGET,
+                    2.0,
+                    Dash::Solid,
+                )?;
+            }
+            if change_heading.is_some() {
+                let shown = finite(item.change).map_or_else(|| "–".to_string(), fmt_change);
+                c.text(change_x, y, &shown, VALUE, Align::End, INK)?;
+            }
+        }
+        Ok(())
+    })
+}
+
 const PLOT_H: f64 = 190.0;
 
 /// Vertical bars: one cluster per group, one bar per primary series. A target series is
@@ -461,11 +555,59 @@ mod tests {
     }
 
     #[test]
+    fn threat_bars_mark_target_and_change() {
+        let items = vec![
+            ThreatBar {
+                label: "DDoS".into(),
+                value: Some(1.8),
+                target: Some(3.0),
+                change: Some(0.26),
+            },
+            ThreatBar {
+                label: "Ransomware and recovery".into(),
+                value: Some(3.2),
+                target: Some(3.0),
+                change: Some(-0.04),
+            },
+            ThreatBar {
+                label: "Insider".into(),
+                value: None,
+                target: Some(3.0),
+                change: None,
+            },
+        ];
+        let svg = threat_bars(&items, 5.0, Some("Change since 2025"), &Words::en()).unwrap();
+        assert_svg(&svg);
+        let t = texts(&svg);
+        for want in [
+            "DDoS",
+            "1.8",
+            "+0.3",
+            "3.2",
+            "0.0",
+            "N/A",
+            "–",
+            "Change since 2025",
+        ] {
+            assert!(t.contains(&want.to_string()), "{want} missing: {t:?}");
+        }
+        // One orange bar below target, one blue at it, plus a legend box each.
+        assert_eq!(count(&svg, "fill=\"#E69F00\""), 2);
+        assert_eq!(count(&svg, "fill=\"#0072B2\""), 2);
+        // A target tick per row, and one in the legend.
+        assert_eq!(count(&svg, "stroke=\"#D55E00\""), items.len() + 1);
+        // Without a previous cycle: no change column.
+        let svg = threat_bars(&items, 5.0, None, &Words::en()).unwrap();
+        assert!(!texts(&svg).contains(&"+0.3".to_string()));
+    }
+
+    #[test]
     fn empty_inputs_say_no_data() {
         for svg in [
             ranking(&[], 5.0, &Words::en()).unwrap(),
             bars(&[], 5.0, None, &Words::en()).unwrap(),
             grouped_bars(&[], &[], 5.0, &Words::en()).unwrap(),
+            threat_bars(&[], 5.0, None, &Words::en()).unwrap(),
         ] {
             assert_svg(&svg);
             assert!(texts(&svg).contains(&"No data".to_string()));

@@ -15,6 +15,7 @@
 //! | [`grouped_bars`]`(groups, series, max, words)` | vertical bars, one cluster per group, one bar per series |
 //! | [`slope`]`(items, from_label, to_label, max, words)` | a line per item from the previous to the current cycle; improved / declined / unchanged differ by colour, line style and marker; labels on both sides are nudged apart |
 //! | [`bars`]`(items, max, reference, words)` | horizontal bars `(label, value)`, e.g. CSF functions through the crosswalk, with an optional target line |
+//! | [`threat_bars`]`(items, max, change_heading, words)` | readiness per threat: horizontal bars coloured by at/below target, a target tick per row, and the change since the previous cycle in a right-hand column |
 //!
 //! Looks shared by all charts: the Okabe–Ito colour-blind-safe palette with one colour per
 //! role ([`SeriesRole::Primary`] blue, [`SeriesRole::Target`] vermillion and dashed,
@@ -42,7 +43,7 @@ mod radar;
 mod slope;
 mod text;
 
-pub use bars::{bars, grouped_bars, ranking, ranking_pages, RANKING_ROW};
+pub use bars::{bars, grouped_bars, ranking, ranking_pages, threat_bars, ThreatBar, RANKING_ROW};
 pub use distribution::distribution;
 pub use heatmap::{heatmap, heatmap_pages, HEATMAP_ROW};
 pub use radar::radar;
