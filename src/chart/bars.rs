@@ -257,7 +257,7 @@ pub struct ThreatBar {
 }
 
 /// Width of the change column of [`threat_bars`], in points.
-const CHANGE_COL: f64 = 78.0;
+const CHANGE_COL: f64 = 96.0;
 
 /// Readiness per threat: one horizontal bar per row, blue when it reaches its target and
 /// orange below it (as in [`ranking`]), a vermillion tick at the target, and the change
@@ -284,7 +284,7 @@ pub fn threat_bars(
         (Key::Tick(TARGET), words.target.clone()),
     ];
     let legend_h = legend_height(&legend, WIDTH - 20.0);
-    let row = RANKING_ROW + 7.0;
+    let row = RANKING_ROW + 3.0;
     let top = 4.0 + legend_h + 4.0 + AXIS_ROW;
     let bottom = top + items.len() as f64 * row;
     let height = bottom + AXIS_ROW + 4.0;

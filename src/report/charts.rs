@@ -183,6 +183,32 @@ pub fn build(
         );
     }
 
+    let threats = p.threats();
+    if threats.is_empty() {
+        files.national.insert("threats".into(), Vec::new());
+    } else {
+        let items: Vec<chart::ThreatBar> = threats
+            .iter()
+            .map(|t| chart::ThreatBar {
+                label: t.name.clone(),
+                value: t.mean,
+                target: t.target,
+                change: t.change,
+            })
+            .collect();
+        let heading = p
+            .common
+            .previous_cycle
+            .as_ref()
+            .map(|c| format!("{} {c}", p.threat_words.change_since));
+        files.add(
+            None,
+            "threats",
+            "national-threats",
+            vec![chart::threat_bars(&items, max, heading.as_deref(), &w)?],
+        );
+    }
+
     let medians: Vec<Option<f64>> = domains.iter().map(|d| d.median).collect();
     for s in &p.scores {
         let Some(stem) = stems.get(&s.agency_id) else {

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::aggregate::{CycleSummary, Stats};
 use crate::framework::Framework;
-use crate::score::AgencyScore;
+use crate::score::{AgencyScore, RefIndex, THREAT_SCHEME};
 use crate::workbook::{Answer, Status, Submission};
 
 use super::ReportInput;
@@ -23,6 +23,18 @@ pub use crate::aggregate::cycle_cmp;
 /// How many questions the national report lists as weakest, and the brief as priorities.
 const WEAKEST_QUESTIONS: usize = 10;
 const BRIEF_PRIORITIES: usize = 5;
+/// How many agencies the national report names as least ready for each threat.
+const LEAST_READY: usize = 3;
+/// The threats in the order the issue that introduced them lists them (issue 18); a
+/// framework's other threat ids follow, by id.
+const THREAT_ORDER: [&str; 6] = [
+    "ddos",
+    "phishing-bec",
+    "supply-chain",
+    "ransomware",
+    "election",
+    "insider",
+];
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Tool {
@@ -182,6 +194,56 @@ pub struct RefRow {
     pub value: f64,
 }
 
+/// An agency named in a threat's least-ready list.
+#[derive(Clone, Debug, Serialize)]
+pub struct ThreatAgency {
+    pub id: String,
+    pub name: String,
+    pub sector: String,
+    pub score: f64,
+}
+
+/// One threat nationally: readiness (the crosswalk mean over agencies), its distribution,
+/// its change since the previous cycle, the weakest question behind it, the readiness per
+/// sector (in the order of [`NationalContext::sectors`]) and the least ready agencies.
+#[derive(Clone, Debug, Serialize)]
+pub struct ThreatRow {
+    pub id: String,
+    pub name: String,
+    /// Number of questions tagged with the threat.
+    pub questions: usize,
+    pub mean: Option<f64>,
+    pub median: Option<f64>,
+    pub at_target: Option<f64>,
+    /// Mean target of the scored agencies, as for the domains.
+    pub target: Option<f64>,
+    pub change: Option<f64>,
+    /// The tagged question with the lowest national mean level (ties by question id).
+    pub weakest: Option<QuestionRow>,
+    pub sectors: Vec<Option<f64>>,
+    pub least_ready: Vec<ThreatAgency>,
+}
+
+/// One threat in an agency report: the agency's readiness against the national median.
+#[derive(Clone, Debug, Serialize)]
+pub struct AgencyThreat {
+    pub id: String,
+    pub name: String,
+    pub score: Option<f64>,
+    pub median: Option<f64>,
+    /// target − score; negative means above target.
+    pub gap: Option<f64>,
+    pub change: Option<f64>,
+}
+
+/// Threat names in the report language (`threat_names` in strings.toml) and the heading
+/// of the chart's change column.
+#[derive(Clone, Debug, Default)]
+pub struct ThreatWords {
+    pub names: BTreeMap<String, String>,
+    pub change_since: String,
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct DiagnosticRow {
     pub location: String,
@@ -211,6 +273,8 @@ pub struct NationalContext {
     pub trend: Option<TrendView>,
     pub weakest: Vec<QuestionRow>,
     pub csf: Vec<RefRow>,
+    /// Readiness by threat; empty when the framework has no `THREAT:` tags.
+    pub threats: Vec<ThreatRow>,
     pub rejected: Vec<RejectRow>,
     pub charts: Charts,
 }
@@ -290,6 +354,7 @@ pub struct AgencyContext {
     /// How many further questions are below target (listed in full in scores.json).
     pub gaps_more: usize,
     pub evidence: Vec<EvidenceRow>,
+    pub threats: Vec<AgencyThreat>,
     pub charts: Charts,
 }
 
@@ -304,6 +369,7 @@ pub struct BriefContext {
     pub summary: Summary,
     pub domains: Vec<DomainRow>,
     pub priorities: Vec<QuestionRow>,
+    pub threats: Vec<ThreatRow>,
     pub charts: Charts,
 }
 
@@ -319,6 +385,9 @@ pub struct Prepared<'a> {
     pub previous: BTreeMap<String, &'a AgencyScore>,
     /// Sector id -> display name in the report language.
     pub sector_names: BTreeMap<String, String>,
+    /// The framework's `THREAT:` tags (the same index the scores were computed with).
+    pub threat_index: RefIndex,
+    pub threat_words: ThreatWords,
 }
 
 /// The latest cycle among the inputs (scores and readable submissions).
@@ -342,6 +411,7 @@ impl<'a> Prepared<'a> {
         lang: &str,
         cycle: String,
         sector_names: BTreeMap<String, String>,
+        threat_words: ThreatWords,
     ) -> Prepared<'a> {
         let fw = input.framework;
         let previous_cycle = input
@@ -430,6 +500,8 @@ impl<'a> Prepared<'a> {
             scores,
             previous,
             sector_names,
+            threat_index: RefIndex::new(fw, Some(THREAT_SCHEME)),
+            threat_words,
         }
     }
 
@@ -613,6 +685,119 @@ impl<'a> Prepared<'a> {
         })
     }
 
+    fn question_row(&self, qi: usize, st: &Stats) -> QuestionRow {
+        let q = &self.fw().questions[qi];
+        QuestionRow {
+            id: q.id.clone(),
+            text: q.text.get(&self.lang).to_string(),
+            domain: self.fw().domains[q.domain_index]
+                .name
+                .get(&self.lang)
+                .to_string(),
+            mean: st.mean,
+            median: st.median,
+            below_target: st.at_or_above_target.map(|s| 1.0 - s),
+        }
+    }
+
+    /// The threats of the framework in display order ([`THREAT_ORDER`], then by id), as
+    /// (code in [`Prepared::threat_index`], id).
+    fn threat_codes(&self) -> Vec<(usize, &str)> {
+        let mut codes: Vec<(usize, &str)> = self
+            .threat_index
+            .refs
+            .iter()
+            .enumerate()
+            .map(|(i, (_, id))| (i, id.as_str()))
+            .collect();
+        let rank = |id: &str| {
+            THREAT_ORDER
+                .iter()
+                .position(|t| *t == id)
+                .unwrap_or(usize::MAX)
+        };
+        codes.sort_by(|a, b| rank(a.1).cmp(&rank(b.1)).then(a.1.cmp(b.1)));
+        codes
+    }
+
+    fn threat_name(&self, id: &str) -> String {
+        self.threat_words
+            .names
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| id.to_string())
+    }
+
+    /// Readiness by threat for the cycle (issue 18); empty without `THREAT:` tags. The
+    /// numbers are the aggregate's (`CycleSummary::threats`, the crosswalk rule); this only
+    /// picks the weakest question and the least ready agencies.
+    pub fn threats(&self) -> Vec<ThreatRow> {
+        let target = self.mean_target();
+        let trend = self.input.national.trends.get(&self.cycle);
+        let sectors: Vec<String> = self
+            .summary
+            .map(|cs| cs.sectors.keys().cloned().collect())
+            .unwrap_or_default();
+        self.threat_codes()
+            .into_iter()
+            .map(|(code, id)| {
+                let st = self
+                    .summary
+                    .and_then(|cs| cs.threats.get(id))
+                    .cloned()
+                    .unwrap_or_default();
+                let tagged = self.threat_index.questions(code);
+                let weakest = self.summary.and_then(|cs| {
+                    tagged
+                        .iter()
+                        .filter_map(|&qi| {
+                            let q = &self.fw().questions[qi];
+                            let st = cs.questions.get(&q.id)?;
+                            Some((st.mean?, q.id.as_str(), qi, st))
+                        })
+                        .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(b.1)))
+                        .map(|(_, _, qi, st)| self.question_row(qi, st))
+                });
+                let mut least: Vec<(f64, &AgencyScore)> = self
+                    .scores
+                    .iter()
+                    .filter_map(|s| Some((s.threats.get(id).copied().flatten()?, *s)))
+                    .collect();
+                least.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.agency_id.cmp(&b.1.agency_id)));
+                ThreatRow {
+                    id: id.to_string(),
+                    name: self.threat_name(id),
+                    questions: tagged.len(),
+                    mean: st.mean,
+                    median: st.median,
+                    at_target: st.at_or_above_target,
+                    target,
+                    change: trend.and_then(|t| t.threats.get(id).copied().flatten()),
+                    weakest,
+                    sectors: sectors
+                        .iter()
+                        .map(|sec| {
+                            self.summary
+                                .and_then(|cs| cs.sectors.get(sec))
+                                .and_then(|ss| ss.threats.get(id))
+                                .and_then(|st| st.mean)
+                        })
+                        .collect(),
+                    least_ready: least
+                        .into_iter()
+                        .take(LEAST_READY)
+                        .map(|(score, s)| ThreatAgency {
+                            id: s.agency_id.clone(),
+                            name: self.agency_name(&s.agency_id, &s.agency_name),
+                            sector: sector_label(self, &s.sector),
+                            score,
+                        })
+                        .collect(),
+                }
+            })
+            .collect()
+    }
+
     /// Questions with the lowest national mean level (ties by framework order).
     pub fn weakest(&self, n: usize) -> Vec<QuestionRow> {
         let Some(cs) = self.summary else {
@@ -626,20 +811,7 @@ impl<'a> Prepared<'a> {
             .filter_map(|(i, q)| {
                 let st: &Stats = cs.questions.get(&q.id)?;
                 st.mean?;
-                Some((
-                    i,
-                    QuestionRow {
-                        id: q.id.clone(),
-                        text: q.text.get(&self.lang).to_string(),
-                        domain: self.fw().domains[q.domain_index]
-                            .name
-                            .get(&self.lang)
-                            .to_string(),
-                        mean: st.mean,
-                        median: st.median,
-                        below_target: st.at_or_above_target.map(|s| 1.0 - s),
-                    },
-                ))
+                Some((i, self.question_row(i, st)))
             })
             .collect();
         rows.sort_by(|(ia, a), (ib, b)| {
@@ -724,6 +896,7 @@ impl<'a> Prepared<'a> {
             trend: self.trend(),
             weakest: self.weakest(WEAKEST_QUESTIONS),
             csf: self.csf(csf_names),
+            threats: self.threats(),
             rejected: self.rejected(),
             charts,
         }
@@ -735,6 +908,7 @@ impl<'a> Prepared<'a> {
             summary: self.summary(),
             domains: self.domains(),
             priorities: self.weakest(BRIEF_PRIORITIES),
+            threats: self.threats(),
             charts,
         }
     }
@@ -836,6 +1010,24 @@ impl<'a> Prepared<'a> {
                 comment: a.comment.clone(),
             })
             .collect();
+        let threats = self
+            .threat_codes()
+            .into_iter()
+            .map(|(_, id)| {
+                let score = s.threats.get(id).copied().flatten();
+                AgencyThreat {
+                    id: id.to_string(),
+                    name: self.threat_name(id),
+                    score,
+                    median: self
+                        .summary
+                        .and_then(|cs| cs.threats.get(id))
+                        .and_then(|st| st.median),
+                    gap: score.map(|v| target - v),
+                    change: prev.and_then(|p| Some(score? - p.threats.get(id).copied().flatten()?)),
+                }
+            })
+            .collect();
         AgencyContext {
             common: self.common.clone(),
             agency: AgencyInfo {
@@ -863,6 +1055,7 @@ impl<'a> Prepared<'a> {
             gaps,
             gaps_more,
             evidence,
+            threats,
             charts,
         }
     }

@@ -189,6 +189,17 @@ pub fn creation_timestamp(cycle: &str) -> i64 {
     }
 }
 
+fn threat_words(strings: &i18n::Strings) -> context::ThreatWords {
+    context::ThreatWords {
+        names: strings.section("threat_names"),
+        change_since: strings
+            .labels
+            .get("change_since_cycle")
+            .cloned()
+            .unwrap_or_default(),
+    }
+}
+
 struct Job {
     /// Document name for messages, e.g. `agencies/MOH.pdf`.
     name: String,
@@ -252,8 +263,13 @@ pub fn render_with(
         }
         None => context::latest_cycle(input).unwrap_or_else(|| "–".to_string()),
     };
-    let prepared =
-        context::Prepared::new(input, lang, cycle.clone(), strings.section("sector_names"));
+    let prepared = context::Prepared::new(
+        input,
+        lang,
+        cycle.clone(),
+        strings.section("sector_names"),
+        threat_words(&strings),
+    );
     let t = strings.to_value();
 
     let stems = agency_file_stems(prepared.scores.iter().map(|s| s.agency_id.as_str()));
@@ -392,7 +408,13 @@ pub fn typst_sources(
         .clone()
         .or_else(|| context::latest_cycle(input))
         .unwrap_or_else(|| "–".to_string());
-    let prepared = context::Prepared::new(input, lang, cycle, strings.section("sector_names"));
+    let prepared = context::Prepared::new(
+        input,
+        lang,
+        cycle,
+        strings.section("sector_names"),
+        threat_words(&strings),
+    );
     let stems = agency_file_stems(prepared.scores.iter().map(|s| s.agency_id.as_str()));
     let csf_names = strings.section("csf_names");
     let names = charts::build(&prepared, &stems, &csf_names)
