@@ -375,3 +375,59 @@ fn cli_without_typst_exits_2_and_writes_nothing() {
     );
     assert!(!out.exists(), "nothing may be written without typst");
 }
+
+/// Issue 18: with the threat chart and one sentence per threat, the brief stays at two
+/// pages in English and in Khmer; the national report and the agency reports carry their
+/// threat sections, and the sentences come from the strings file's template.
+#[test]
+fn brief_with_threats_stays_two_pages_in_both_languages() {
+    let fw = kh_ncmf();
+    let s = sample::synthetic(
+        &fw,
+        12,
+        &["2025", "2026"],
+        &["Ministry of Health", "ក្រសួងសុខាភិបាល"],
+    );
+    assert!(s.national.crosswalk.contains_key("THREAT"));
+    for lang in ["en", "km"] {
+        let input = ReportInput {
+            framework: &fw,
+            registry: Some(&s.registry),
+            submissions: &s.submissions,
+            scores: &s.scores,
+            national: &s.national,
+        };
+        let options = ReportOptions {
+            lang: lang.into(),
+            ..ReportOptions::default()
+        };
+        let sources = typst_sources(&input, &options).unwrap();
+        let brief = &sources["brief.typ"];
+        let (heading, sentence_mark) = match lang {
+            "km" => ("ការត្រៀមខ្លួនតាមការគំរាមកំហែង", "សំណួរខ្សោយបំផុត៖"),
+            _ => ("Readiness by threat", "weakest:"),
+        };
+        assert!(brief.contains(heading), "{lang}: threat heading missing");
+        assert!(brief.contains("/charts/national-threats.svg"));
+        assert!(brief.contains("alt: "), "{lang}: the chart needs alt text");
+        assert_eq!(
+            brief.matches(sentence_mark).count(),
+            6,
+            "{lang}: one sentence per threat"
+        );
+        assert!(sources["national.typ"].contains(heading));
+        assert!(sources["agencies/AG001.typ"].contains(heading));
+
+        let dir = tempfile::tempdir().unwrap();
+        let outcome = render(&fw, &s, dir.path(), lang);
+        assert!(outcome.failed.is_empty(), "{:?}", outcome.failed);
+        let pages = Command::new("pdfinfo")
+            .arg(dir.path().join("brief.pdf"))
+            .output()
+            .unwrap();
+        assert!(
+            String::from_utf8_lossy(&pages.stdout).contains("Pages:           2"),
+            "{lang}: the brief must be two pages"
+        );
+    }
+}
