@@ -132,6 +132,17 @@ fn counted_level(answer: Answer) -> Option<u8> {
 /// readiness against DDoS.
 pub const THREAT_SCHEME: &str = "THREAT";
 
+/// The threats the built-in frameworks tag, in the order reports show them (issue 18 lists
+/// them so); a framework's other threat ids follow, by id.
+pub const KNOWN_THREATS: [&str; 6] = [
+    "ddos",
+    "phishing-bec",
+    "supply-chain",
+    "ransomware",
+    "election",
+    "insider",
+];
+
 /// The ids a crosswalk tag counts towards: itself and every id above it. A tag splits at
 /// each `.`, and at a `-` followed only by digits (a CSF subcategory number), so
 /// `GV.OC-01` counts towards `GV`, `GV.OC` and `GV.OC-01`, `D3.1` towards `D3` and `D3.1`,
@@ -230,6 +241,15 @@ impl RefIndex {
         }
         sums.into_iter()
             .map(|(sum, n)| (n > 0).then(|| sum / f64::from(n)))
+            .collect()
+    }
+
+    /// [`RefIndex::means`] keyed by reference id (the part after the scheme).
+    pub fn means_by_id(&self, answers: &[AnswerRow]) -> BTreeMap<String, Option<f64>> {
+        self.refs
+            .iter()
+            .zip(self.means(answers))
+            .map(|((_, id), m)| (id.clone(), m))
             .collect()
     }
 }
@@ -375,12 +395,7 @@ fn score_with(
             .zip(category_scores)
             .map(|(c, s)| (c.id.clone(), s))
             .collect(),
-        threats: threat_index
-            .refs
-            .iter()
-            .zip(threat_index.means(&answers))
-            .map(|((_, id), m)| (id.clone(), m))
-            .collect(),
+        threats: threat_index.means_by_id(&answers),
         answers,
         gaps,
     })

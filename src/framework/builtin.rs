@@ -129,14 +129,7 @@ mod tests {
     /// same threats; no other threat id slips in through a typo.
     #[test]
     fn every_threat_has_at_least_five_questions() {
-        const THREATS: [&str; 6] = [
-            "ddos",
-            "phishing-bec",
-            "supply-chain",
-            "ransomware",
-            "election",
-            "insider",
-        ];
+        use crate::score::KNOWN_THREATS as THREATS;
         for id in ["kh-ncmf", "nist-csf-2.0"] {
             let f = load(id);
             let index = crate::score::RefIndex::new(&f, Some(crate::score::THREAT_SCHEME));

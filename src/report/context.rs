@@ -25,16 +25,6 @@ const WEAKEST_QUESTIONS: usize = 10;
 const BRIEF_PRIORITIES: usize = 5;
 /// How many agencies the national report names as least ready for each threat.
 const LEAST_READY: usize = 3;
-/// The threats in the order the issue that introduced them lists them (issue 18); a
-/// framework's other threat ids follow, by id.
-const THREAT_ORDER: [&str; 6] = [
-    "ddos",
-    "phishing-bec",
-    "supply-chain",
-    "ransomware",
-    "election",
-    "insider",
-];
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Tool {
@@ -700,7 +690,7 @@ impl<'a> Prepared<'a> {
         }
     }
 
-    /// The threats of the framework in display order ([`THREAT_ORDER`], then by id), as
+    /// The threats of the framework in display order ([`crate::score::KNOWN_THREATS`], then by id), as
     /// (code in [`Prepared::threat_index`], id).
     fn threat_codes(&self) -> Vec<(usize, &str)> {
         let mut codes: Vec<(usize, &str)> = self
@@ -711,7 +701,7 @@ impl<'a> Prepared<'a> {
             .map(|(i, (_, id))| (i, id.as_str()))
             .collect();
         let rank = |id: &str| {
-            THREAT_ORDER
+            crate::score::KNOWN_THREATS
                 .iter()
                 .position(|t| *t == id)
                 .unwrap_or(usize::MAX)

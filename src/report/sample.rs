@@ -206,12 +206,7 @@ pub fn synthetic(fw: &Framework, n: usize, cycles: &[&str], names: &[&str]) -> S
                 target,
                 domains,
                 categories,
-                threats: threat_index
-                    .refs
-                    .iter()
-                    .zip(threat_index.means(&answers))
-                    .map(|((_, id), m)| (id.clone(), m))
-                    .collect(),
+                threats: threat_index.means_by_id(&answers),
                 answers,
                 gaps,
             });

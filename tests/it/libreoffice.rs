@@ -5,7 +5,7 @@
 
 use posture::framework;
 use posture::workbook::ingest::{read_submission, IngestOptions, InputFile};
-use posture::workbook::{Answer, Limits, Status};
+use posture::workbook::{Answer, Limits, Status, Submission};
 
 use super::books::{Book, V};
 use super::util::root;
@@ -20,6 +20,32 @@ pub fn source_book() -> Book {
         .level(0, V::S("2 – Most"))
         .level(1, V::S("n/a"))
         .level(2, V::F("=1+2", "3"))
+}
+
+/// `s`, read from the file `name`, is scored with exactly the answers of [`source_book`]:
+/// what every converted or foreign-written copy of it must give.
+#[track_caller]
+pub fn assert_scored_as_source(name: &str, s: &Submission) {
+    assert_eq!(s.status, Status::Scored, "{name}: {:#?}", s.errors);
+    assert!(s.warnings.is_empty(), "{name}: {:#?}", s.warnings);
+    let levels: Vec<Answer> = s.answers.iter().map(|a| a.answer).collect();
+    assert_eq!(
+        levels,
+        [Answer::Level(2), Answer::NotApplicable, Answer::Level(3)],
+        "{name}"
+    );
+    assert_eq!(
+        s.answers[0].evidence.as_deref(),
+        Some("policy.pdf"),
+        "{name}"
+    );
+    assert_eq!(
+        s.answers[1].comment.as_deref(),
+        Some("no such system"),
+        "{name}"
+    );
+    assert_eq!(s.profile.agency_id.as_deref(), Some("MOH"), "{name}");
+    assert_eq!(s.profile.cycle.as_deref(), Some("2026"), "{name}");
 }
 
 #[test]
@@ -45,24 +71,7 @@ fn libreoffice_converted_workbooks_ingest_with_the_expected_answers() {
             display: name.to_string(),
         };
         let s = read_submission(&input, &opts);
-        assert_eq!(s.status, Status::Scored, "{name}: {:#?}", s.errors);
-        assert!(s.warnings.is_empty(), "{name}: {:#?}", s.warnings);
-        let levels: Vec<Answer> = s.answers.iter().map(|a| a.answer).collect();
-        assert_eq!(
-            levels,
-            [Answer::Level(2), Answer::NotApplicable, Answer::Level(3)],
-            "{name}"
-        );
-        assert_eq!(
-            s.answers[0].evidence.as_deref(),
-            Some("policy.pdf"),
-            "{name}"
-        );
-        assert_eq!(
-            s.answers[1].comment.as_deref(),
-            Some("no such system"),
-            "{name}"
-        );
+        assert_scored_as_source(name, &s);
         let p = &s.profile;
         assert_eq!(p.agency_id.as_deref(), Some("MOH"), "{name}");
         assert_eq!(p.agency_name.as_deref(), Some("ក្រសួងសុខាភិបាល"), "{name}");

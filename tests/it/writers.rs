@@ -5,7 +5,7 @@
 
 use posture::framework;
 use posture::workbook::ingest::{read_submission, IngestOptions, InputFile};
-use posture::workbook::{Answer, Limits, Status, Submission};
+use posture::workbook::{Limits, Status, Submission};
 
 use super::util::root;
 
@@ -85,28 +85,7 @@ fn workbooks_from_other_writers_get_their_verdicts() {
     for (name, verdict) in FIXTURES {
         let s = read(name);
         match verdict {
-            Verdict::Scored => {
-                assert_eq!(s.status, Status::Scored, "{name}: {:#?}", s.errors);
-                assert!(s.warnings.is_empty(), "{name}: {:#?}", s.warnings);
-                let levels: Vec<Answer> = s.answers.iter().map(|a| a.answer).collect();
-                assert_eq!(
-                    levels,
-                    [Answer::Level(2), Answer::NotApplicable, Answer::Level(3)],
-                    "{name}"
-                );
-                assert_eq!(
-                    s.answers[0].evidence.as_deref(),
-                    Some("policy.pdf"),
-                    "{name}"
-                );
-                assert_eq!(
-                    s.answers[1].comment.as_deref(),
-                    Some("no such system"),
-                    "{name}"
-                );
-                assert_eq!(s.profile.agency_id.as_deref(), Some("MOH"), "{name}");
-                assert_eq!(s.profile.cycle.as_deref(), Some("2026"), "{name}");
-            }
+            Verdict::Scored => super::libreoffice::assert_scored_as_source(name, &s),
             Verdict::Rejected(location, start) => {
                 assert_eq!(s.status, Status::Rejected, "{name}");
                 assert_eq!(s.errors.len(), 1, "{name}: {:#?}", s.errors);
