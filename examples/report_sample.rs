@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use posture::report::{render_reports, sample, ReportInput, ReportOptions};
+use posture::report::{render_reports, sample, ReportOptions};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -23,13 +23,7 @@ fn main() {
         "ក្រសួងសុខាភិបាល",
     ];
     let s = sample::synthetic(&fw, n, &["2025", "2026"], &names);
-    let input = ReportInput {
-        framework: &fw,
-        registry: Some(&s.registry),
-        submissions: &s.submissions,
-        scores: &s.scores,
-        national: &s.national,
-    };
+    let input = s.input(&fw);
     let options = ReportOptions {
         lang,
         keep_build: std::env::var_os("KEEP").is_some(),

@@ -214,17 +214,9 @@ pub struct ThreatRow {
     pub least_ready: Vec<ThreatAgency>,
 }
 
-/// One threat in an agency report: the agency's readiness against the national median.
-#[derive(Clone, Debug, Serialize)]
-pub struct AgencyThreat {
-    pub id: String,
-    pub name: String,
-    pub score: Option<f64>,
-    pub median: Option<f64>,
-    /// target − score; negative means above target.
-    pub gap: Option<f64>,
-    pub change: Option<f64>,
-}
+/// One threat in an agency report: the agency's readiness against the national median,
+/// with the same fields as a domain (gap = target − score; negative means above target).
+pub type AgencyThreat = AgencyDomain;
 
 /// Threat names in the report language (`threat_names` in strings.toml) and the heading
 /// of the chart's change column.

@@ -21,6 +21,19 @@ pub struct Sample {
     pub national: National,
 }
 
+impl Sample {
+    /// The sample as report input for `framework` (the one it was made with).
+    pub fn input<'a>(&'a self, framework: &'a Framework) -> super::ReportInput<'a> {
+        super::ReportInput {
+            framework,
+            registry: Some(&self.registry),
+            submissions: &self.submissions,
+            scores: &self.scores,
+            national: &self.national,
+        }
+    }
+}
+
 struct Lcg(u64);
 
 impl Lcg {

@@ -165,13 +165,7 @@ fn the_same_inputs_give_the_same_bytes() {
 fn khmer_reports_use_khmer_labels_and_fonts() {
     let fw = kh_ncmf();
     let s = sample::synthetic(&fw, 2, &["2026"], &["Agency"]);
-    let input = ReportInput {
-        framework: &fw,
-        registry: Some(&s.registry),
-        submissions: &s.submissions,
-        scores: &s.scores,
-        national: &s.national,
-    };
+    let input = s.input(&fw);
     let options = ReportOptions {
         lang: "km".into(),
         ..ReportOptions::default()
@@ -199,13 +193,7 @@ fn a_missing_typst_is_a_clear_error_and_nothing_is_written() {
     let s = sample::synthetic(&fw, 1, &["2026"], &["A"]);
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let input = ReportInput {
-        framework: &fw,
-        registry: Some(&s.registry),
-        submissions: &s.submissions,
-        scores: &s.scores,
-        national: &s.national,
-    };
+    let input = s.input(&fw);
     let options = ReportOptions {
         typst: Some(PathBuf::from("/nonexistent/typst")),
         ..ReportOptions::default()
@@ -270,13 +258,7 @@ fn one_agency_in_a_baseline_cycle_with_rejects() {
 fn generated_typst_matches_the_references() {
     let fw = framework::load_file(&root().join("tests/frameworks/small-valid.toml")).unwrap();
     let s = sample::synthetic(&fw, 2, &["2025", "2026"], &[EVIL, "Beta Office"]);
-    let input = ReportInput {
-        framework: &fw,
-        registry: Some(&s.registry),
-        submissions: &s.submissions,
-        scores: &s.scores,
-        national: &s.national,
-    };
+    let input = s.input(&fw);
     let sources = typst_sources(&input, &ReportOptions::default()).unwrap();
     assert!(sources.contains_key("national.typ") && sources.contains_key("agencies/AG002.typ"));
     let ref_dir = root().join("tests/ref/report");
@@ -390,13 +372,7 @@ fn brief_with_threats_stays_two_pages_in_both_languages() {
     );
     assert!(s.national.crosswalk.contains_key("THREAT"));
     for lang in ["en", "km"] {
-        let input = ReportInput {
-            framework: &fw,
-            registry: Some(&s.registry),
-            submissions: &s.submissions,
-            scores: &s.scores,
-            national: &s.national,
-        };
+        let input = s.input(&fw);
         let options = ReportOptions {
             lang: lang.into(),
             ..ReportOptions::default()
