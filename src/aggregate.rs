@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::framework::Framework;
 use crate::registry::Registry;
-use crate::score::{AgencyScore, RefIndex, TIER_EPSILON};
+use crate::score::{reaches, AgencyScore, RefIndex};
 
 pub use crate::score::ref_ancestors;
 use crate::workbook::{Answer, Submission};
@@ -178,7 +178,7 @@ impl LongRows {
         self.key.push(key as u32);
         self.score.push(score);
         self.met
-            .push(score.map(|s| f64::from(u8::from(s + TIER_EPSILON >= target))));
+            .push(score.map(|s| f64::from(u8::from(reaches(s, target)))));
     }
 
     fn into_frame(self) -> PolarsResult<DataFrame> {
@@ -345,7 +345,7 @@ fn try_aggregate(
         rows.push(cycle, sector, 0, s.overall, target);
         // The index meets its target exactly when the overall does.
         let index_target = if max > 0.0 { target / max * 100.0 } else { 0.0 };
-        let index_met = s.overall.map(|o| o + TIER_EPSILON >= target);
+        let index_met = s.overall.map(|o| reaches(o, target));
         rows.push(cycle, sector, 1, s.index, index_target);
         if let (Some(m), Some(i)) = (rows.met.last_mut(), index_met) {
             *m = Some(f64::from(u8::from(i)));

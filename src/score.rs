@@ -17,9 +17,51 @@ use crate::framework::Framework;
 use crate::registry::Registry;
 use crate::workbook::{Answer, AnswerRow, Status, Submission};
 
-/// Tolerance added before flooring the overall score to a tier, so that an overall that is
-/// a whole level up to rounding (2.9999999999) lands on that level.
-pub const TIER_EPSILON: f64 = 1e-9;
+/// The tolerance of every score comparison (SPEC section 5): a score that is a whole level
+/// or a target up to f64 rounding (2.9999999999999996) counts as reaching it. Every rule
+/// that compares scores goes through [`reaches`], [`tier_of`], [`Change::of`] or
+/// [`is_above`], so the reports, the exports and the aggregates cannot disagree.
+pub const TOLERANCE: f64 = 1e-9;
+
+/// Whether `score` is at or above `target` (score + 1e-9 >= target).
+pub fn reaches(score: f64, target: f64) -> bool {
+    score + TOLERANCE >= target
+}
+
+/// Whether `a` is a higher score than `b` beyond rounding; scores closer than the
+/// tolerance rank as tied.
+pub fn is_above(a: f64, b: f64) -> bool {
+    a > b + TOLERANCE
+}
+
+/// The tier of an overall score: the scale level floor(overall + 1e-9), within 0..=max.
+pub fn tier_of(overall: f64, max_level: u8) -> u8 {
+    (overall + TOLERANCE)
+        .floor()
+        .clamp(0.0, f64::from(max_level)) as u8
+}
+
+/// The direction of a change between two cycles; a change within the tolerance of 0 is
+/// no change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Change {
+    Improved,
+    Declined,
+    Unchanged,
+}
+
+impl Change {
+    pub fn of(change: f64) -> Change {
+        if change > TOLERANCE {
+            Change::Improved
+        } else if change < -TOLERANCE {
+            Change::Declined
+        } else {
+            Change::Unchanged
+        }
+    }
+}
 
 /// One question below target, for the agency's gap list.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -104,8 +146,7 @@ impl AgencyScore {
 
     /// Whether the agency is at or above its target (overall + 1e-9 >= target).
     pub fn meets_target(&self) -> Option<bool> {
-        self.overall
-            .map(|s| s + TIER_EPSILON >= f64::from(self.target))
+        self.overall.map(|s| reaches(s, f64::from(self.target)))
     }
 }
 
@@ -332,10 +373,7 @@ fn score_with(
     let index = overall
         .filter(|_| max_level > 0)
         .map(|o| o / f64::from(max_level) * 100.0);
-    let tier = overall.map(|o| {
-        let floor = (o + TIER_EPSILON).floor().max(0.0);
-        floor.min(f64::from(max_level)) as u8
-    });
+    let tier = overall.map(|o| tier_of(o, max_level));
 
     let applicable = answers
         .iter()
@@ -696,9 +734,14 @@ text.en = "q6"
         let r = score_submission(&fw, &s, None).unwrap();
         close(r.overall, 3.0);
         assert_eq!(r.tier, Some(3));
-        let floor = |o: f64| (o + TIER_EPSILON).floor();
-        assert_eq!(floor(3.0 - 1e-12), 3.0);
-        assert_eq!(floor(3.0 - 1e-6), 2.0);
+        assert_eq!(tier_of(3.0 - 1e-12, 5), 3);
+        assert_eq!(tier_of(3.0 - 1e-6, 5), 2);
+        assert_eq!(tier_of(-0.5, 5), 0);
+        assert_eq!(tier_of(7.0, 5), 5);
+        assert!(reaches(3.0 - 1e-12, 3.0) && !reaches(3.0 - 1e-6, 3.0));
+        assert_eq!(Change::of(1e-12), Change::Unchanged);
+        assert_eq!(Change::of(-1e-6), Change::Declined);
+        assert!(!is_above(3.0, 3.0 - 1e-12) && is_above(3.0, 3.0 - 1e-6));
         // A real score that lands a hair under a whole number: 0.1*3 weights.
         let fw2 = load_str(
             &GOLDEN

@@ -119,16 +119,12 @@ impl HLayout {
 /// order (the caller sorts). A bar is blue when the score reaches its target and orange
 /// below it, and each row has a vermillion tick at its own target (targets differ by sector).
 /// The height grows with the rows, [`RANKING_ROW`] points each; see [`ranking_pages`].
-pub fn ranking(
-    items: &[(String, f64, f64)],
-    max: f64,
-    words: &Words,
-) -> Result<String, ChartError> {
+pub fn ranking(items: &[TargetBar], max: f64, words: &Words) -> Result<String, ChartError> {
     check_max(max)?;
     if items.is_empty() {
         return no_data(words);
     }
-    let labels: Vec<String> = items.iter().map(|i| i.0.clone()).collect();
+    let labels: Vec<String> = items.iter().map(|i| i.label.clone()).collect();
     let layout = HLayout::new(&labels, max);
     let legend = vec![
         (Key::Box(BLUE), words.at_or_above_target.clone()),
@@ -142,21 +138,17 @@ pub fn ranking(
     canvas::render(WIDTH, height, |c| {
         draw_legend(c, &legend, 10.0, 4.0, WIDTH - 20.0)?;
         layout.axis(c, top, bottom)?;
-        for (i, (label, score, target)) in items.iter().enumerate() {
+        for (i, item) in items.iter().enumerate() {
             let y = top + (i as f64 + 0.5) * RANKING_ROW;
-            layout.label(c, y, label)?;
-            let score = finite(Some(*score));
-            let target = finite(Some(*target));
-            let reached = match (score, target) {
-                (Some(s), Some(t)) => s + 1e-9 >= t,
-                _ => true,
-            };
+            layout.label(c, y, &item.label)?;
+            let score = finite(item.value);
+            let target = finite(item.target);
             let mark = target.map(|t| layout.x(t));
             layout.bar(
                 c,
                 y,
                 score,
-                if reached { BLUE } else { ORANGE },
+                if item.at_target { BLUE } else { ORANGE },
                 mark,
                 words,
             )?;
@@ -178,7 +170,7 @@ pub fn ranking(
 /// chart with its own legend and axes, for lists longer than a page (about 50 rows fit
 /// an A4 page).
 pub fn ranking_pages(
-    items: &[(String, f64, f64)],
+    items: &[TargetBar],
     max: f64,
     rows_per_page: usize,
     words: &Words,
@@ -244,14 +236,17 @@ pub fn bars(
     })
 }
 
-/// One row of [`threat_bars`]: a threat's readiness, the target it is read against and
-/// its change since the previous cycle.
+/// One row of [`ranking`] or [`threat_bars`]: a score, the target it is read against,
+/// whether it reaches it (decided by the caller, with the scoring's tolerance) and, for
+/// [`threat_bars`], its change since the previous cycle.
 #[derive(Clone, Debug, PartialEq)]
-pub struct ThreatBar {
+pub struct TargetBar {
     pub label: String,
-    /// `None` when no agency has an applicable question for the threat.
+    /// `None` when there is no score (for a threat: no applicable question).
     pub value: Option<f64>,
     pub target: Option<f64>,
+    /// Coloured as at or above target; `false` is drawn as below.
+    pub at_target: bool,
     /// `None` without a previous cycle (or no value in it).
     pub change: Option<f64>,
 }
@@ -264,7 +259,7 @@ const CHANGE_COL: f64 = 96.0;
 /// since the previous cycle in a column on the right headed `change_heading` (no column
 /// when `None`).
 pub fn threat_bars(
-    items: &[ThreatBar],
+    items: &[TargetBar],
     max: f64,
     change_heading: Option<&str>,
     words: &Words,
@@ -308,16 +303,16 @@ pub fn threat_bars(
             layout.label(c, y, &item.label)?;
             let value = finite(item.value);
             let target = finite(item.target);
-            let reached = match (value, target) {
-                (Some(v), Some(t)) => v + 1e-9 >= t,
-                _ => true,
-            };
             let mark = target.map(|t| layout.x(t));
             layout.bar(
                 c,
                 y,
                 value,
-                if reached { BLUE } else { ORANGE },
+                if item.at_target || value.is_none() {
+                    BLUE
+                } else {
+                    ORANGE
+                },
                 mark,
                 words,
             )?;
@@ -438,11 +433,21 @@ mod tests {
     use super::super::testutil::*;
     use super::*;
 
-    fn agencies(n: usize) -> Vec<(String, f64, f64)> {
+    fn bar(label: &str, value: f64, target: f64) -> TargetBar {
+        TargetBar {
+            label: label.to_string(),
+            value: Some(value),
+            target: Some(target),
+            at_target: value >= target,
+            change: None,
+        }
+    }
+
+    fn agencies(n: usize) -> Vec<TargetBar> {
         (0..n)
             .map(|i| {
-                (
-                    format!("Agency {i:03}"),
+                bar(
+                    &format!("Agency {i:03}"),
                     (i % 11) as f64 * 0.5,
                     if i % 3 == 0 { 4.0 } else { 3.0 },
                 )
@@ -456,15 +461,15 @@ mod tests {
         let svg = ranking(&items, 5.0, &Words::en()).unwrap();
         assert_svg(&svg);
         let t = texts(&svg);
-        for (label, _, _) in &items {
-            assert!(t.contains(label), "missing {label}");
+        for item in &items {
+            assert!(t.contains(&item.label), "missing {}", item.label);
         }
         // Bars: one <rect> per agency with a non-zero score, plus two legend boxes and the
         // background.
-        let nonzero = items.iter().filter(|i| i.1 > 0.0).count();
+        let nonzero = items.iter().filter(|i| i.value > Some(0.0)).count();
         assert_eq!(
             count(&svg, "<rect"),
-            nonzero + items.iter().filter(|i| i.1 == 0.0).count() + 3
+            nonzero + items.iter().filter(|i| i.value == Some(0.0)).count() + 3
         );
         // Target ticks are vermillion polylines: one per agency, one in the legend.
         assert_eq!(count(&svg, "stroke=\"#D55E00\""), items.len() + 1);
@@ -472,10 +477,7 @@ mod tests {
 
     #[test]
     fn ranking_colours_bars_by_target() {
-        let items = vec![
-            ("Above".to_string(), 4.0, 3.0),
-            ("Below".to_string(), 2.0, 3.0),
-        ];
+        let items = vec![bar("Above", 4.0, 3.0), bar("Below", 2.0, 3.0)];
         let svg = ranking(&items, 5.0, &Words::en()).unwrap();
         // One blue and one orange bar, plus one legend box each.
         assert_eq!(count(&svg, "fill=\"#0072B2\""), 2);
@@ -492,7 +494,7 @@ mod tests {
     #[test]
     fn long_names_are_shortened() {
         let long = "Ministry of Posts and Telecommunications, General Department of ICT, National Cybersecurity Operations Centre".to_string();
-        let svg = ranking(&[(long.clone(), 2.0, 3.0)], 5.0, &Words::en()).unwrap();
+        let svg = ranking(&[bar(&long, 2.0, 3.0)], 5.0, &Words::en()).unwrap();
         let t = texts(&svg);
         assert!(!t.contains(&long));
         assert!(
@@ -557,23 +559,18 @@ mod tests {
     #[test]
     fn threat_bars_mark_target_and_change() {
         let items = vec![
-            ThreatBar {
-                label: "DDoS".into(),
-                value: Some(1.8),
-                target: Some(3.0),
+            TargetBar {
                 change: Some(0.26),
+                ..bar("DDoS", 1.8, 3.0)
             },
-            ThreatBar {
-                label: "Ransomware and recovery".into(),
-                value: Some(3.2),
-                target: Some(3.0),
+            TargetBar {
                 change: Some(-0.04),
+                ..bar("Ransomware and recovery", 3.2, 3.0)
             },
-            ThreatBar {
-                label: "Insider".into(),
+            TargetBar {
                 value: None,
-                target: Some(3.0),
-                change: None,
+                at_target: false,
+                ..bar("Insider", 0.0, 3.0)
             },
         ];
         let svg = threat_bars(&items, 5.0, Some("Change since 2025"), &Words::en()).unwrap();
@@ -582,9 +579,9 @@ mod tests {
         for want in [
             "DDoS",
             "1.8",
-            "+0.3",
+            "+0.26",
             "3.2",
-            "0.0",
+            "-0.04",
             "N/A",
             "–",
             "Change since 2025",
@@ -598,7 +595,7 @@ mod tests {
         assert_eq!(count(&svg, "stroke=\"#D55E00\""), items.len() + 1);
         // Without a previous cycle: no change column.
         let svg = threat_bars(&items, 5.0, None, &Words::en()).unwrap();
-        assert!(!texts(&svg).contains(&"+0.3".to_string()));
+        assert!(!texts(&svg).contains(&"+0.26".to_string()));
     }
 
     #[test]

@@ -43,11 +43,11 @@ mod radar;
 mod slope;
 mod text;
 
-pub use bars::{bars, grouped_bars, ranking, ranking_pages, threat_bars, ThreatBar, RANKING_ROW};
+pub use bars::{bars, grouped_bars, ranking, ranking_pages, threat_bars, TargetBar, RANKING_ROW};
 pub use distribution::distribution;
 pub use heatmap::{heatmap, heatmap_pages, HEATMAP_ROW};
 pub use radar::radar;
-pub use slope::slope;
+pub use slope::{slope, SlopeItem};
 
 use canvas::{Align, Canvas, Dash, Marker, Rgb};
 
@@ -295,21 +295,26 @@ fn fmt_tick(v: f64) -> String {
     }
 }
 
-/// A value as printed on a chart: one decimal, with a hyphen-minus (the chart font has no
-/// U+2212 minus sign).
-fn fmt_value(v: f64) -> String {
-    let s = format!("{v:.1}");
-    if s == "-0.0" {
-        "0.0".to_string()
-    } else {
-        s
+/// `v` with `digits` decimals and a hyphen-minus (the chart font has no U+2212 minus
+/// sign); a value that rounds to zero prints without a sign.
+fn fmt_fixed(v: f64, digits: usize) -> String {
+    let s = format!("{v:.digits$}");
+    match s.strip_prefix('-') {
+        Some(abs) if abs.chars().all(|c| c == '0' || c == '.') => abs.to_string(),
+        _ => s,
     }
 }
 
-/// A signed change, e.g. "+0.4".
+/// A value as printed on a chart: one decimal.
+fn fmt_value(v: f64) -> String {
+    fmt_fixed(v, 1)
+}
+
+/// A signed change, e.g. "+0.04": two decimals, as the report tables print changes, so
+/// that a change small enough to print as 0.0 still shows the rise or fall its colour marks.
 fn fmt_change(v: f64) -> String {
-    let s = fmt_value(v);
-    if s.starts_with('-') || s == "0.0" {
+    let s = fmt_fixed(v, 2);
+    if s.starts_with('-') || s.chars().all(|c| c == '0' || c == '.') {
         s
     } else {
         format!("+{s}")
@@ -587,8 +592,10 @@ mod tests {
     fn values_print_with_one_decimal_and_ascii_minus() {
         assert_eq!(fmt_value(2.734), "2.7");
         assert_eq!(fmt_value(-0.04), "0.0");
-        assert_eq!(fmt_change(0.44), "+0.4");
-        assert_eq!(fmt_change(-0.44), "-0.4");
+        assert_eq!(fmt_change(0.444), "+0.44");
+        assert_eq!(fmt_change(-0.444), "-0.44");
+        assert_eq!(fmt_change(0.021), "+0.02");
+        assert_eq!(fmt_change(-0.001), "0.00");
     }
 
     #[test]
@@ -631,9 +638,32 @@ mod tests {
             radar(&labels, &series, 5.0, words).unwrap(),
             distribution(&[(name.to_string(), vec![1.0, 2.0])], 5.0, Some(3.0), words).unwrap(),
             heatmap(&labels, &labels, &values, 5.0, words).unwrap(),
-            ranking(&[(name.to_string(), 2.0, 3.0)], 5.0, words).unwrap(),
+            ranking(
+                &[TargetBar {
+                    label: name.to_string(),
+                    value: Some(2.0),
+                    target: Some(3.0),
+                    at_target: false,
+                    change: None,
+                }],
+                5.0,
+                words,
+            )
+            .unwrap(),
             grouped_bars(&labels, &series, 5.0, words).unwrap(),
-            slope(&[(name.to_string(), 2.0, 3.0)], name, name, 5.0, words).unwrap(),
+            slope(
+                &[SlopeItem {
+                    label: name.to_string(),
+                    from: 2.0,
+                    to: 3.0,
+                    change: crate::score::Change::Improved,
+                }],
+                name,
+                name,
+                5.0,
+                words,
+            )
+            .unwrap(),
             bars(&[(name.to_string(), 2.0)], 5.0, Some(3.0), words).unwrap(),
         ]
     }

@@ -5,63 +5,50 @@ use super::{
     check_max, draw_legend, fmt_change, fmt_tick, fmt_value, legend_height, no_data, text,
     ChartError, Key, Words, AXIS, BLUE, GRID, INK, LABEL, MUTED, ORANGE, TICK, WIDTH,
 };
+use crate::score::Change;
 
 const LABEL_SIZE: f64 = 7.75;
 /// Minimum distance between two label centres, in points.
 const GAP: f64 = 10.0;
 const MIN_PLOT_H: f64 = 220.0;
 const UNCHANGED: Rgb = Rgb(120, 120, 120);
-/// Changes smaller than this print as 0.0 and count as unchanged.
-const STILL: f64 = 0.05;
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Trend {
-    Improved,
-    Declined,
-    Unchanged,
+/// One line of [`slope`]: a label, its score in the previous and the current cycle, and
+/// the direction of the change as the scoring decides it ([`Change::of`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SlopeItem {
+    pub label: String,
+    pub from: f64,
+    pub to: f64,
+    pub change: Change,
 }
 
-impl Trend {
-    fn of(from: f64, to: f64) -> Trend {
-        let d = to - from;
-        if d >= STILL {
-            Trend::Improved
-        } else if d <= -STILL {
-            Trend::Declined
-        } else {
-            Trend::Unchanged
-        }
-    }
-
-    /// Colour, line style and marker: the three trends differ in all three.
-    fn look(self) -> (Rgb, Dash, Marker) {
-        match self {
-            Trend::Improved => (BLUE, Dash::Solid, Marker::TriangleUp),
-            Trend::Declined => (ORANGE, Dash::Dashed(3.5, 2.0), Marker::TriangleDown),
-            Trend::Unchanged => (UNCHANGED, Dash::Dashed(1.0, 1.5), Marker::Circle),
-        }
+/// Colour, line style and marker: the three directions differ in all three.
+fn look(change: Change) -> (Rgb, Dash, Marker) {
+    match change {
+        Change::Improved => (BLUE, Dash::Solid, Marker::TriangleUp),
+        Change::Declined => (ORANGE, Dash::Dashed(3.5, 2.0), Marker::TriangleDown),
+        Change::Unchanged => (UNCHANGED, Dash::Dashed(1.0, 1.5), Marker::Circle),
     }
 }
 
-/// A line per `(label, previous, current)` from the `from_label` axis to the `to_label`
-/// axis on a 0..`max` scale. Improved items are blue, solid, with an upward triangle;
-/// declined ones orange, dashed, with a downward triangle; unchanged (|change| < 0.05)
-/// grey, dotted, with a circle. Labels sit beside each axis ("name 2.3" on the left,
+/// A line per item from the `from_label` axis to the `to_label` axis on a 0..`max`
+/// scale. Improved items are blue, solid, with an upward triangle; declined ones orange,
+/// dashed, with a downward triangle; unchanged ones grey, dotted, with a circle. Labels sit beside each axis ("name 2.3" on the left,
 /// "2.7 +0.4 name" on the right) and are pushed apart where they would overlap, with a
 /// thin leader to their point; the plot grows taller when more labels must fit, so this
 /// chart suits up to a few dozen items (e.g. the largest movers). Items with a
 /// non-finite value are left out.
 pub fn slope(
-    items: &[(String, f64, f64)],
+    items: &[SlopeItem],
     from_label: &str,
     to_label: &str,
     max: f64,
     words: &Words,
 ) -> Result<String, ChartError> {
     check_max(max)?;
-    let items: Vec<&(String, f64, f64)> = items
+    let items: Vec<&SlopeItem> = items
         .iter()
-        .filter(|(_, a, b)| a.is_finite() && b.is_finite())
+        .filter(|i| i.from.is_finite() && i.to.is_finite())
         .collect();
     if items.is_empty() {
         return no_data(words);
@@ -91,12 +78,12 @@ pub fn slope(
     let y = |v: f64| bottom - (v / max).clamp(0.0, 1.0) * plot_h;
 
     let left: Vec<f64> = spread(
-        &items.iter().map(|i| y(i.1)).collect::<Vec<_>>(),
+        &items.iter().map(|i| y(i.from)).collect::<Vec<_>>(),
         top - 4.0,
         bottom + 4.0,
     );
     let right: Vec<f64> = spread(
-        &items.iter().map(|i| y(i.2)).collect::<Vec<_>>(),
+        &items.iter().map(|i| y(i.to)).collect::<Vec<_>>(),
         top - 4.0,
         bottom + 4.0,
     );
@@ -129,16 +116,20 @@ pub fn slope(
         c.line(&[(xb, top), (xb, bottom)], AXIS, 1.0, Dash::Solid)?;
         // Unchanged lines first so the movers are drawn over them.
         let mut order: Vec<usize> = (0..items.len()).collect();
-        order.sort_by_key(|&i| Trend::of(items[i].1, items[i].2) != Trend::Unchanged);
+        order.sort_by_key(|&i| items[i].change != Change::Unchanged);
         for &i in &order {
-            let (_, a, b) = items[i];
-            let (color, dash, _) = Trend::of(*a, *b).look();
+            let SlopeItem { from: a, to: b, .. } = items[i];
+            let (color, dash, _) = look(items[i].change);
             c.line(&[(xa, y(*a)), (xb, y(*b))], color, 1.4, dash)?;
         }
         for &i in &order {
-            let (name, a, b) = items[i];
-            let trend = Trend::of(*a, *b);
-            let (color, _, marker) = trend.look();
+            let SlopeItem {
+                label: name,
+                from: a,
+                to: b,
+                change: trend,
+            } = items[i];
+            let (color, _, marker) = look(*trend);
             c.dot(xa, y(*a), 2.0, color, 1.0)?;
             c.marker(marker, xb, y(*b), 2.8, color)?;
             // Leaders from the point to a label that had to move.
@@ -171,7 +162,7 @@ pub fn slope(
                 &right_text,
                 LABEL_SIZE,
                 Align::Start,
-                if trend == Trend::Unchanged {
+                if *trend == Change::Unchanged {
                     MUTED
                 } else {
                     INK
@@ -232,27 +223,29 @@ mod tests {
 
     #[test]
     fn slope_labels_never_overlap_with_40_items() {
-        let items: Vec<(String, f64, f64)> = (0..40)
+        let items: Vec<SlopeItem> = (0..40)
             .map(|i| {
-                (
-                    format!("Agency {i}"),
-                    (i % 6) as f64 * 0.5,
-                    (i % 7) as f64 * 0.5,
-                )
+                let (from, to) = ((i % 6) as f64 * 0.5, (i % 7) as f64 * 0.5);
+                SlopeItem {
+                    label: format!("Agency {i}"),
+                    from,
+                    to,
+                    change: Change::of(to - from),
+                }
             })
             .collect();
         let svg = slope(&items, "2025", "2026", 5.0, &Words::en()).unwrap();
         assert_svg(&svg);
         let t = texts(&svg);
         assert!(t.contains(&"Agency 7 0.5".to_string()), "{t:?}");
-        assert!(t.contains(&"0.0 -0.5 Agency 7".to_string()), "{t:?}");
+        assert!(t.contains(&"0.0 -0.50 Agency 7".to_string()), "{t:?}");
         // The label rows the chart uses are at least GAP apart and inside the plot.
         let (top, bottom) = (0.0, MIN_PLOT_H.max(40.0 * GAP + GAP));
         let y = |v: f64| bottom - v / 5.0 * (bottom - top);
         for side in [1, 2] {
             let wanted: Vec<f64> = items
                 .iter()
-                .map(|i| y(if side == 1 { i.1 } else { i.2 }))
+                .map(|i| y(if side == 1 { i.from } else { i.to }))
                 .collect();
             let mut got = spread(&wanted, top - 4.0, bottom + 4.0);
             got.sort_by(f64::total_cmp);
@@ -267,22 +260,39 @@ mod tests {
     #[test]
     fn trends_differ_by_style_not_only_colour() {
         let items = vec![
-            ("Up".to_string(), 1.0, 2.0),
-            ("Down".to_string(), 3.0, 2.0),
-            ("Same".to_string(), 2.0, 2.02),
-        ];
+            ("Up", 1.0, 2.0),
+            ("Down", 3.0, 2.0),
+            ("Same", 2.0, 2.0),
+            ("Barely", 2.0, 2.02),
+        ]
+        .into_iter()
+        .map(|(label, from, to)| SlopeItem {
+            label: label.to_string(),
+            from,
+            to,
+            change: Change::of(to - from),
+        })
+        .collect::<Vec<_>>();
         let svg = slope(&items, "2025", "2026", 5.0, &Words::en()).unwrap();
         let t = texts(&svg);
-        assert!(t.contains(&"2.0 +1.0 Up".to_string()), "{t:?}");
-        assert!(t.contains(&"2.0 -1.0 Down".to_string()), "{t:?}");
-        assert!(t.contains(&"2.0 0.0 Same".to_string()), "{t:?}");
-        assert_ne!(Trend::Improved.look().1, Trend::Declined.look().1);
-        assert_ne!(Trend::Improved.look().2, Trend::Declined.look().2);
+        assert!(t.contains(&"2.0 +1.00 Up".to_string()), "{t:?}");
+        assert!(t.contains(&"2.0 -1.00 Down".to_string()), "{t:?}");
+        assert!(t.contains(&"2.0 0.00 Same".to_string()), "{t:?}");
+        // A small rise is a rise: it shows, and it is drawn as improved.
+        assert!(t.contains(&"2.0 +0.02 Barely".to_string()), "{t:?}");
+        assert_ne!(look(Change::Improved).1, look(Change::Declined).1);
+        assert_ne!(look(Change::Improved).2, look(Change::Declined).2);
     }
 
     #[test]
     fn empty_slope_says_no_data() {
-        let svg = slope(&[("x".into(), f64::NAN, 1.0)], "a", "b", 5.0, &Words::en()).unwrap();
+        let item = SlopeItem {
+            label: "x".into(),
+            from: f64::NAN,
+            to: 1.0,
+            change: Change::Unchanged,
+        };
+        let svg = slope(&[item], "a", "b", 5.0, &Words::en()).unwrap();
         assert!(texts(&svg).contains(&"No data".to_string()));
     }
 }

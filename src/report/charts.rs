@@ -123,9 +123,16 @@ pub fn build(
         chart::heatmap_pages(&rows, &domain_names, &values, max, ROWS_PER_PAGE, &w)?,
     );
 
-    let items: Vec<(String, f64, f64)> = ranking
+    let items: Vec<chart::TargetBar> = ranking
         .iter()
-        .filter_map(|r| Some((r.name.clone(), r.overall?, f64::from(r.target))))
+        .filter(|r| r.overall.is_some())
+        .map(|r| chart::TargetBar {
+            label: r.name.clone(),
+            value: r.overall,
+            target: Some(f64::from(r.target)),
+            at_target: r.at_target,
+            change: None,
+        })
         .collect();
     files.add(
         None,
@@ -187,12 +194,13 @@ pub fn build(
     if threats.is_empty() {
         files.national.insert("threats".into(), Vec::new());
     } else {
-        let items: Vec<chart::ThreatBar> = threats
+        let items: Vec<chart::TargetBar> = threats
             .iter()
-            .map(|t| chart::ThreatBar {
+            .map(|t| chart::TargetBar {
                 label: t.name.clone(),
                 value: t.mean,
                 target: t.target,
+                at_target: t.mean_at_target,
                 change: t.change,
             })
             .collect();
@@ -254,12 +262,12 @@ fn national_median_label(lang: &str) -> String {
 }
 
 /// Agencies when few enough to read, else the sectors' means and the nation's.
-fn trend_items(p: &Prepared, trend: &super::context::TrendView) -> Vec<(String, f64, f64)> {
+fn trend_items(p: &Prepared, trend: &super::context::TrendView) -> Vec<chart::SlopeItem> {
     if trend.agencies.len() <= SLOPE_AGENCIES {
         return trend
             .agencies
             .iter()
-            .filter_map(|r| Some((r.name.clone(), r.from?, r.to?)))
+            .filter_map(|r| Some(slope_item(r.name.clone(), r.from?, r.to?)))
             .collect();
     }
     let mut sums: BTreeMap<&str, (f64, f64, usize)> = BTreeMap::new();
@@ -289,9 +297,18 @@ fn trend_items(p: &Prepared, trend: &super::context::TrendView) -> Vec<(String, 
                     .cloned()
                     .unwrap_or_else(|| sector.to_string())
             };
-            (name, from / n as f64, to / n as f64)
+            slope_item(name, from / n as f64, to / n as f64)
         })
         .collect()
+}
+
+fn slope_item(label: String, from: f64, to: f64) -> chart::SlopeItem {
+    chart::SlopeItem {
+        label,
+        from,
+        to,
+        change: crate::score::Change::of(to - from),
+    }
 }
 
 /// Write the drawn charts into `dir`.

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::aggregate::{CycleSummary, Stats};
 use crate::framework::Framework;
-use crate::score::{AgencyScore, RefIndex, THREAT_SCHEME};
+use crate::score::{is_above, reaches, tier_of, AgencyScore, Change, RefIndex, THREAT_SCHEME};
 use crate::workbook::{Answer, Status, Submission};
 
 use super::ReportInput;
@@ -208,6 +208,8 @@ pub struct ThreatRow {
     /// Mean target of the scored agencies, as for the domains.
     pub target: Option<f64>,
     pub change: Option<f64>,
+    /// Whether the mean reaches the mean target (the chart's bar colour).
+    pub mean_at_target: bool,
     /// The tagged question with the lowest national mean level (ties by question id).
     pub weakest: Option<QuestionRow>,
     pub sectors: Vec<Option<f64>>,
@@ -310,6 +312,8 @@ pub struct AgencyInfo {
     pub sector_name: String,
     pub overall: Option<f64>,
     pub index: Option<f64>,
+    /// The score's tier (SPEC section 5), as in scores.json.
+    pub tier: Option<u8>,
     pub tier_label: Option<String>,
     pub target: u8,
     pub target_label: String,
@@ -500,11 +504,8 @@ impl<'a> Prepared<'a> {
         }
     }
 
-    fn tier_label(&self, overall: Option<f64>) -> Option<String> {
-        overall.map(|o| {
-            let tier = (o + 1e-9).floor().max(0.0) as u8;
-            self.fw().level_label(tier, &self.lang).to_string()
-        })
+    fn tier_label(&self, tier: Option<u8>) -> Option<String> {
+        tier.map(|t| self.fw().level_label(t, &self.lang).to_string())
     }
 
     pub fn summary(&self) -> Summary {
@@ -520,6 +521,7 @@ impl<'a> Prepared<'a> {
             .collect();
         let in_cycle = |s: &&Submission| s.cycle() == Some(self.cycle.as_str());
         let trend = self.input.national.trends.get(&self.cycle);
+        let national_tier = cs.overall.mean.map(|o| tier_of(o, self.fw().max_level()));
         Summary {
             scored: self.scores.len(),
             expected: cs.expected,
@@ -528,8 +530,8 @@ impl<'a> Prepared<'a> {
             index: cs.index.mean,
             overall_mean: cs.overall.mean,
             overall_median: cs.overall.median,
-            tier: cs.overall.mean.map(|o| (o + 1e-9).floor().max(0.0) as u8),
-            tier_label: self.tier_label(cs.overall.mean),
+            tier: national_tier,
+            tier_label: self.tier_label(national_tier),
             at_target: cs.overall.at_or_above_target,
             rejected: self
                 .input
@@ -598,10 +600,16 @@ impl<'a> Prepared<'a> {
         let mut rank = 0;
         let mut last: Option<Option<f64>> = None;
         for (i, s) in order.iter().enumerate() {
-            if last != Some(s.overall) {
+            // Scores closer than the tolerance share a rank, as in the sector rank.
+            let tied = match (last, s.overall) {
+                (Some(Some(prev)), Some(cur)) => !is_above(prev, cur),
+                (Some(None), None) => true,
+                _ => false,
+            };
+            if !tied {
                 rank = i + 1;
-                last = Some(s.overall);
             }
+            last = Some(s.overall);
             rows.push(RankRow {
                 rank,
                 id: s.agency_id.clone(),
@@ -609,9 +617,9 @@ impl<'a> Prepared<'a> {
                 sector: sector_label(self, &s.sector),
                 overall: s.overall,
                 index: s.index,
-                tier_label: self.tier_label(s.overall),
+                tier_label: self.tier_label(s.tier),
                 target: s.target,
-                at_target: s.overall.is_some_and(|o| o + 1e-9 >= f64::from(s.target)),
+                at_target: s.meets_target().unwrap_or(false),
                 change: self.change_of(s),
             });
         }
@@ -659,9 +667,9 @@ impl<'a> Prepared<'a> {
         Some(TrendView {
             mean_change: national.and_then(|t| t.national.mean),
             median_change: national.and_then(|t| t.national.median),
-            improved: count(&|c| c > 1e-9),
-            declined: count(&|c| c < -1e-9),
-            unchanged: count(&|c| c.abs() <= 1e-9),
+            improved: count(&|c| Change::of(c) == Change::Improved),
+            declined: count(&|c| Change::of(c) == Change::Declined),
+            unchanged: count(&|c| Change::of(c) == Change::Unchanged),
             from,
             agencies,
         })
@@ -755,6 +763,7 @@ impl<'a> Prepared<'a> {
                     at_target: st.at_or_above_target,
                     target,
                     change: trend.and_then(|t| t.threats.get(id).copied().flatten()),
+                    mean_at_target: st.mean.zip(target).is_some_and(|(m, t)| reaches(m, t)),
                     weakest,
                     sectors: sectors
                         .iter()
@@ -908,7 +917,7 @@ impl<'a> Prepared<'a> {
         let sector_rank = s.overall.map(|mine| {
             1 + same_sector
                 .iter()
-                .filter(|o| o.overall.is_some_and(|x| x > mine + 1e-12))
+                .filter(|o| o.overall.is_some_and(|x| is_above(x, mine)))
                 .count()
         });
         let sha256 = self
@@ -1019,10 +1028,11 @@ impl<'a> Prepared<'a> {
                 sector_name: sector_label(self, &s.sector),
                 overall: s.overall,
                 index: s.index,
-                tier_label: self.tier_label(s.overall),
+                tier: s.tier,
+                tier_label: self.tier_label(s.tier),
                 target: s.target,
                 target_label: fw.level_label(s.target, lang).to_string(),
-                at_target: s.overall.is_some_and(|o| o + 1e-9 >= target),
+                at_target: s.meets_target().unwrap_or(false),
                 completeness: s.completeness,
                 sector_rank,
                 sector_size: same_sector.len(),

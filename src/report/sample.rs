@@ -61,7 +61,7 @@ fn stats(values: &[f64], targets: &[f64]) -> Stats {
     let at = values
         .iter()
         .zip(targets)
-        .filter(|(x, t)| **x + 1e-9 >= **t)
+        .filter(|(x, t)| crate::score::reaches(**x, **t))
         .count();
     Stats {
         count: v.len(),
@@ -214,7 +214,7 @@ pub fn synthetic(fw: &Framework, n: usize, cycles: &[&str], names: &[&str]) -> S
                 file,
                 overall,
                 index: overall.map(|o| o / max * 100.0),
-                tier: overall.map(|o| (o + 1e-9).floor() as u8),
+                tier: overall.map(|o| crate::score::tier_of(o, max as u8)),
                 completeness: (applicable > 0).then(|| answered as f64 / applicable as f64),
                 target,
                 domains,

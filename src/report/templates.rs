@@ -140,18 +140,26 @@ pub fn environment(set: &TemplateSet, levels: Vec<String>) -> Result<Environment
             None => Value::from_safe_string("none".to_string()),
         }
     });
-    env.add_filter("level", move |v: Value| -> String {
-        match number(&v) {
-            Some(x) if x >= 0.0 => {
-                let l = x.floor() as usize;
-                match levels.get(l) {
-                    Some(label) => format!("{l} – {label}"),
-                    None => l.to_string(),
-                }
+    // Only whole levels: a score is turned into its tier by the scoring (SPEC section 5),
+    // never here, so a template cannot floor 2.9999999999999996 to the wrong tier.
+    env.add_filter(
+        "level",
+        move |v: Value| -> Result<String, minijinja::Error> {
+            if v.is_none() || v.is_undefined() {
+                return Ok("–".to_string());
             }
-            _ => "–".to_string(),
-        }
-    });
+            let level = u8::try_from(v.clone()).map_err(|_| {
+                minijinja::Error::new(
+                    minijinja::ErrorKind::InvalidOperation,
+                    format!("`level` takes a whole scale level, not {v}"),
+                )
+            })?;
+            Ok(match levels.get(usize::from(level)) {
+                Some(label) => format!("{level} – {label}"),
+                None => level.to_string(),
+            })
+        },
+    );
     for (name, _) in EMBEDDED {
         if name.ends_with(".j2") {
             env.add_template_owned(name.to_string(), set.get(name).to_string())
@@ -201,6 +209,19 @@ mod tests {
             out,
             "#\"2.73\"; #\"–\"; #\"83%\"; #\"−0.30\"; #\"0.00\"; #\"1 – Initial\"; #\"0.0\";"
         );
+    }
+
+    #[test]
+    fn level_takes_only_whole_levels() {
+        // A score is never floored into a tier by a template (the tier comes from scoring).
+        let env = env_with("{{ x|level }}");
+        let err = render(
+            &env,
+            "brief.typ.j2",
+            minijinja::context! { x => 2.9999999999999996 },
+        )
+        .unwrap_err();
+        assert!(err.contains("whole scale level"), "{err}");
     }
 
     #[test]
