@@ -10,7 +10,8 @@
 //! ```
 //!
 //! No module reaches back up the pipeline; `cli` is a thin shell over the rest.
-//! `atomic_file` sits below them all: outputs are written through it.
+//! `atomic_file` sits below them all: outputs are written through it; `lang` names the
+//! languages the reports are written in.
 
 #![warn(clippy::iter_over_hash_type)]
 
@@ -20,6 +21,7 @@ pub mod chart;
 pub mod cli;
 pub mod export;
 pub mod framework;
+pub mod lang;
 pub mod registry;
 pub mod report;
 pub mod score;

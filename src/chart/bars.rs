@@ -2,9 +2,10 @@
 //! vertical bars (sector comparisons).
 
 use super::canvas::{self, Align, Canvas, Dash};
+use super::font::Font;
 use super::{
     check_max, check_series, draw_legend, finite, fmt_change, fmt_tick, fmt_value, hatch,
-    legend_height, looks, no_data, text, ChartError, Columns, Key, Series, SeriesRole, Words, AXIS,
+    legend_height, looks, no_data, text, ChartError, Columns, Key, Series, SeriesRole, Style, AXIS,
     BLUE, GRID, INK, LABEL, MUTED, ORANGE, PRIMARY, TARGET, TARGET_DASH, TICK, VALUE, WIDTH,
 };
 
@@ -22,12 +23,12 @@ struct HLayout {
 }
 
 impl HLayout {
-    fn new(labels: &[String], max: f64) -> Self {
+    fn new(font: &Font, labels: &[String], max: f64) -> Self {
         // The label column takes what the longest label needs, between a fifth and 40 %
         // of the width; longer labels are shortened.
         let longest = labels
             .iter()
-            .map(|l| text::width(&text::clean(l), LABEL))
+            .map(|l| font.width(&text::clean(l), LABEL))
             .fold(0.0, f64::max);
         let label_w = longest.clamp(WIDTH * 0.2, WIDTH * 0.4);
         let x0 = label_w + 10.0;
@@ -70,7 +71,7 @@ impl HLayout {
     }
 
     fn label(&self, c: &mut Canvas, y: f64, label: &str) -> Result<(), ChartError> {
-        let shown = text::fit(label, self.label_w, LABEL);
+        let shown = text::fit(c.font(), label, self.label_w, LABEL);
         c.text(self.label_w + 2.0, y, &shown, LABEL, Align::End, INK)
     }
 
@@ -84,14 +85,15 @@ impl HLayout {
         v: Option<f64>,
         color: super::Rgb,
         mark: Option<f64>,
-        words: &Words,
+        style: &Style,
     ) -> Result<(), ChartError> {
+        let (font, words) = (style.font, &style.words);
         match v {
             Some(v) => {
                 c.rect(self.x0, y - BAR / 2.0, self.x(v), y + BAR / 2.0, color)?;
                 let label = fmt_value(v);
                 let mut x = self.x(v) + 3.0;
-                let w = text::width(&label, VALUE);
+                let w = font.width(&label, VALUE);
                 // Step over a target tick rather than print across it.
                 if let Some(m) = mark {
                     if m > x - 2.5 && m < x + w + 2.5 {
@@ -119,23 +121,24 @@ impl HLayout {
 /// order (the caller sorts). A bar is blue when the score reaches its target and orange
 /// below it, and each row has a vermillion tick at its own target (targets differ by sector).
 /// The height grows with the rows, [`RANKING_ROW`] points each; see [`ranking_pages`].
-pub fn ranking(items: &[TargetBar], max: f64, words: &Words) -> Result<String, ChartError> {
+pub fn ranking(items: &[TargetBar], max: f64, style: &Style) -> Result<String, ChartError> {
+    let (font, words) = (style.font, &style.words);
     check_max(max)?;
     if items.is_empty() {
-        return no_data(words);
+        return no_data(style);
     }
     let labels: Vec<String> = items.iter().map(|i| i.label.clone()).collect();
-    let layout = HLayout::new(&labels, max);
+    let layout = HLayout::new(font, &labels, max);
     let legend = vec![
         (Key::Box(BLUE), words.at_or_above_target.clone()),
         (Key::Box(ORANGE), words.below_target.clone()),
         (Key::Tick(TARGET), words.target.clone()),
     ];
-    let legend_h = legend_height(&legend, WIDTH - 20.0);
+    let legend_h = legend_height(font, &legend, WIDTH - 20.0);
     let top = 4.0 + legend_h + 4.0 + AXIS_ROW;
     let bottom = top + items.len() as f64 * RANKING_ROW;
     let height = bottom + AXIS_ROW + 4.0;
-    canvas::render(WIDTH, height, |c| {
+    canvas::render(WIDTH, height, font, |c| {
         draw_legend(c, &legend, 10.0, 4.0, WIDTH - 20.0)?;
         layout.axis(c, top, bottom)?;
         for (i, item) in items.iter().enumerate() {
@@ -150,7 +153,7 @@ pub fn ranking(items: &[TargetBar], max: f64, words: &Words) -> Result<String, C
                 score,
                 if item.at_target { BLUE } else { ORANGE },
                 mark,
-                words,
+                style,
             )?;
             if let Some(t) = target {
                 let x = layout.x(t);
@@ -173,14 +176,14 @@ pub fn ranking_pages(
     items: &[TargetBar],
     max: f64,
     rows_per_page: usize,
-    words: &Words,
+    style: &Style,
 ) -> Result<Vec<String>, ChartError> {
     if items.is_empty() {
-        return Ok(vec![ranking(items, max, words)?]);
+        return Ok(vec![ranking(items, max, style)?]);
     }
     items
         .chunks(rows_per_page.max(1))
-        .map(|part| ranking(part, max, words))
+        .map(|part| ranking(part, max, style))
         .collect()
 }
 
@@ -190,25 +193,26 @@ pub fn bars(
     items: &[(String, f64)],
     max: f64,
     reference: Option<f64>,
-    words: &Words,
+    style: &Style,
 ) -> Result<String, ChartError> {
+    let (font, words) = (style.font, &style.words);
     check_max(max)?;
     if items.is_empty() {
-        return no_data(words);
+        return no_data(style);
     }
     let labels: Vec<String> = items.iter().map(|i| i.0.clone()).collect();
-    let layout = HLayout::new(&labels, max);
+    let layout = HLayout::new(font, &labels, max);
     let reference = finite(reference);
     let legend = match reference {
         Some(_) => vec![(Key::Line(TARGET, TARGET_DASH, None), words.target.clone())],
         None => Vec::new(),
     };
-    let legend_h = legend_height(&legend, WIDTH - 20.0);
+    let legend_h = legend_height(font, &legend, WIDTH - 20.0);
     let row = RANKING_ROW + 5.0;
     let top = 4.0 + legend_h + 4.0 + AXIS_ROW;
     let bottom = top + items.len() as f64 * row;
     let height = bottom + AXIS_ROW + 4.0;
-    canvas::render(WIDTH, height, |c| {
+    canvas::render(WIDTH, height, font, |c| {
         draw_legend(c, &legend, 10.0, 4.0, WIDTH - 20.0)?;
         layout.axis(c, top, bottom)?;
         for (i, (label, value)) in items.iter().enumerate() {
@@ -220,7 +224,7 @@ pub fn bars(
                 finite(Some(*value)),
                 PRIMARY,
                 reference.map(|r| layout.x(r)),
-                words,
+                style,
             )?;
         }
         if let Some(r) = reference {
@@ -262,14 +266,15 @@ pub fn threat_bars(
     items: &[TargetBar],
     max: f64,
     change_heading: Option<&str>,
-    words: &Words,
+    style: &Style,
 ) -> Result<String, ChartError> {
+    let (font, words) = (style.font, &style.words);
     check_max(max)?;
     if items.iter().all(|i| finite(i.value).is_none()) {
-        return no_data(words);
+        return no_data(style);
     }
     let labels: Vec<String> = items.iter().map(|i| i.label.clone()).collect();
-    let mut layout = HLayout::new(&labels, max);
+    let mut layout = HLayout::new(font, &labels, max);
     if change_heading.is_some() {
         layout.x1 -= CHANGE_COL;
     }
@@ -278,17 +283,17 @@ pub fn threat_bars(
         (Key::Box(ORANGE), words.below_target.clone()),
         (Key::Tick(TARGET), words.target.clone()),
     ];
-    let legend_h = legend_height(&legend, WIDTH - 20.0);
+    let legend_h = legend_height(font, &legend, WIDTH - 20.0);
     let row = RANKING_ROW + 3.0;
     let top = 4.0 + legend_h + 4.0 + AXIS_ROW;
     let bottom = top + items.len() as f64 * row;
     let height = bottom + AXIS_ROW + 4.0;
     let change_x = WIDTH - 6.0;
-    canvas::render(WIDTH, height, |c| {
+    canvas::render(WIDTH, height, font, |c| {
         draw_legend(c, &legend, 10.0, 4.0, WIDTH - 20.0)?;
         layout.axis(c, top, bottom)?;
         if let Some(h) = change_heading {
-            let shown = text::fit(h, CHANGE_COL - 8.0, TICK);
+            let shown = text::fit(font, h, CHANGE_COL - 8.0, TICK);
             c.text(
                 change_x,
                 top - AXIS_ROW / 2.0,
@@ -314,7 +319,7 @@ pub fn threat_bars(
                     ORANGE
                 },
                 mark,
-                words,
+                style,
             )?;
             if let Some(x) = mark {
                 c.line(
@@ -343,11 +348,12 @@ pub fn grouped_bars(
     groups: &[String],
     series: &[Series],
     max: f64,
-    words: &Words,
+    style: &Style,
 ) -> Result<String, ChartError> {
+    let (font, words) = (style.font, &style.words);
     check_max(max)?;
     if !check_series(series, groups.len(), "groups")? {
-        return no_data(words);
+        return no_data(style);
     }
     let looks = looks(series);
     let primary: Vec<usize> = (0..series.len())
@@ -365,13 +371,14 @@ pub fn grouped_bars(
         })
         .collect();
 
-    let cols = Columns::new(groups.iter().map(String::as_str), 3, &legend, PLOT_H, max);
+    let cols = Columns::new(
+        font,groups.iter().map(String::as_str), 3, &legend, PLOT_H, max);
     let (left, group_w, base) = (cols.left, cols.group_w, cols.base);
     let n_bars = primary.len().max(1) as f64;
     let bar_w = ((group_w * 0.78) / n_bars).min(26.0);
     let y = |v: f64| cols.y(v);
 
-    canvas::render(WIDTH, cols.height, |c| {
+    canvas::render(WIDTH, cols.height, font, |c| {
         cols.frame(c, &legend)?;
         let mut values: Vec<(f64, f64, String)> = Vec::new();
         for g in 0..groups.len() {

@@ -1,18 +1,20 @@
-//! A thin drawing surface over plotters' SVG backend, in points.
+//! The drawing surface of every chart: a small SVG writer in points.
 //!
-//! plotters' backend works in whole pixels; the charts are laid out in fractional points, so
-//! the canvas draws at [`UNIT`] user units per point and the SVG header then declares its
-//! size in points (`width="480pt"`), which keeps quarter-point precision. All text goes
-//! through [`Canvas::text`], which sets [`CHART_FONT`] and relies on plotters' own XML
-//! escaping (checked by the escaping tests in `mod.rs`).
+//! The charts are laid out in fractional points; the document is drawn at [`UNIT`] user
+//! units per point on whole-number coordinates and declares its size in points
+//! (`width="480pt"` with a 4× `viewBox`), which keeps quarter-point precision with short
+//! numbers. Every shape is written opaque: a translucent fill is blended over the white
+//! page here, because typst gives each translucent SVG element its own PDF object, listed
+//! in hash-map order (typst issue #6783), which would make the PDF bytes differ between
+//! runs. Text is shaped with the chart [`Font`] and written as glyph outlines with the
+//! text in a `<title>`, never as `<text>` (see [`super::font`] for why).
+//!
+//! docs/architecture.md says why this replaced plotters' SVG backend.
 
 use std::fmt::Write;
 
-use plotters::coord::Shift;
-use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
-
-use super::{ChartError, CHART_FONT};
+use super::font::Font;
+use super::ChartError;
 
 /// SVG user units per point.
 const UNIT: f64 = 4.0;
@@ -22,8 +24,18 @@ const UNIT: f64 = 4.0;
 pub(crate) struct Rgb(pub u8, pub u8, pub u8);
 
 impl Rgb {
-    fn plot(self) -> RGBColor {
-        RGBColor(self.0, self.1, self.2)
+    /// `#RRGGBB`.
+    fn hex(self) -> String {
+        format!("#{:02X}{:02X}{:02X}", self.0, self.1, self.2)
+    }
+
+    /// The colour at `alpha` opacity over white, as an opaque colour.
+    fn over_white(self, alpha: f64) -> Rgb {
+        if alpha >= 1.0 {
+            return self;
+        }
+        let mix = |c: u8| (f64::from(c) * alpha + 255.0 * (1.0 - alpha)).round() as u8;
+        Rgb(mix(self.0), mix(self.1), mix(self.2))
     }
 
     /// Perceived lightness (0..1), to choose dark or light text over a fill.
@@ -103,74 +115,66 @@ fn stroke(w: f64) -> u32 {
 }
 
 pub(crate) struct Canvas<'a> {
-    area: DrawingArea<SVGBackend<'a>, Shift>,
-    /// Text drawn as glyph outlines, appended after plotters' elements so that it is on top.
-    paths: String,
+    svg: String,
+    font: &'a Font<'a>,
+    /// Text outlines, written after the shapes so that text is on top.
+    text: String,
 }
 
 /// Draws a `width` × `height` point chart with `draw` and returns the SVG document.
 pub(crate) fn render(
     width: f64,
     height: f64,
+    font: &Font,
     draw: impl FnOnce(&mut Canvas) -> Result<(), ChartError>,
 ) -> Result<String, ChartError> {
-    let (w, h) = (u(width).max(1) as u32, u(height).max(1) as u32);
-    let mut buf = String::new();
-    let paths;
-    {
-        let area = SVGBackend::with_string(&mut buf, (w, h)).into_drawing_area();
-        area.fill(&WHITE).map_err(draw_error)?;
-        let mut canvas = Canvas {
-            area,
-            paths: String::new(),
-        };
-        draw(&mut canvas)?;
-        canvas.area.present().map_err(draw_error)?;
-        paths = canvas.paths;
-    }
-    // Declare the physical size in points; the viewBox keeps the fine user units.
-    let old = format!("<svg width=\"{w}\" height=\"{h}\"");
-    let new = format!(
-        "<svg width=\"{}pt\" height=\"{}pt\"",
-        fmt_pt(width),
-        fmt_pt(height)
-    );
-    if !buf.starts_with(&old) {
-        return Err(ChartError::Draw(
-            "unexpected SVG header from plotters".to_string(),
-        ));
-    }
-    buf.replace_range(..old.len(), &new);
-    if !paths.is_empty() {
-        let end = buf
-            .rfind("</svg>")
-            .ok_or_else(|| ChartError::Draw("unterminated SVG from plotters".to_string()))?;
-        buf.insert_str(end, &paths);
-    }
-    Ok(buf)
+    let (w, h) = (u(width).max(1), u(height).max(1));
+    let mut canvas = Canvas {
+        svg: format!(
+            "<svg width=\"{}pt\" height=\"{}pt\" viewBox=\"0 0 {w} {h}\" xmlns=\"http://www.w3.org/2000/svg\">\n",
+            fmt_pt(width),
+            fmt_pt(height)
+        ),
+        font,
+        text: String::new(),
+    };
+    canvas.rect_units(0, 0, w, h, Rgb(255, 255, 255));
+    draw(&mut canvas)?;
+    let mut svg = canvas.svg;
+    svg.push_str(&canvas.text);
+    svg.push_str("</svg>\n");
+    Ok(svg)
 }
 
 fn fmt_pt(v: f64) -> String {
     format!("{}", (v * UNIT).round() / UNIT)
 }
 
-fn draw_error<E: std::error::Error + Send + Sync>(e: DrawingAreaErrorKind<E>) -> ChartError {
-    ChartError::Draw(e.to_string())
+/// `x,y x,y ` as SVG `points`.
+fn points(pts: &[(f64, f64)]) -> String {
+    let mut out = String::new();
+    for &(x, y) in pts {
+        let _ = write!(out, "{},{} ", u(x), u(y));
+    }
+    out
 }
 
-/// The text size to hand plotters so that the SVG says `size`: its SVG backend writes
-/// `font-size` as the given size divided by 1.24.
-fn plotters_font_size(size: f64) -> f64 {
-    let want = size * UNIT;
-    let guess = want * 1.24;
-    // Division rounds, so a neighbour of the plain product may be needed to land exactly.
-    (-8i64..=8)
-        .map(|k| f64::from_bits(guess.to_bits().wrapping_add_signed(k)))
-        .find(|x| x / 1.24 == want)
-        .unwrap_or(guess)
-}
+impl<'a> Canvas<'a> {
+    /// The chart font, for measuring text while drawing.
+    pub(crate) fn font(&self) -> &'a Font<'a> {
+        self.font
+    }
 
-impl Canvas<'_> {
+    fn rect_units(&mut self, x0: i32, y0: i32, x1: i32, y1: i32, fill: Rgb) {
+        let _ = writeln!(
+            self.svg,
+            "<rect x=\"{x0}\" y=\"{y0}\" width=\"{}\" height=\"{}\" opacity=\"1\" fill=\"{}\" stroke=\"none\"/>",
+            x1 - x0,
+            y1 - y0,
+            fill.hex()
+        );
+    }
+
     /// A filled rectangle between two corners.
     pub(crate) fn rect(
         &mut self,
@@ -182,12 +186,8 @@ impl Canvas<'_> {
     ) -> Result<(), ChartError> {
         let (x0, x1) = (x0.min(x1), x0.max(x1));
         let (y0, y1) = (y0.min(y1), y0.max(y1));
-        self.area
-            .draw(&Rectangle::new(
-                [(u(x0), u(y0)), (u(x1), u(y1))],
-                fill.plot().filled(),
-            ))
-            .map_err(draw_error)
+        self.rect_units(u(x0), u(y0), u(x1), u(y1), fill);
+        Ok(())
     }
 
     /// A rectangle outline.
@@ -219,40 +219,44 @@ impl Canvas<'_> {
         if points.len() < 2 {
             return Ok(());
         }
-        let style = color.plot().stroke_width(stroke(w));
         match dash {
-            Dash::Solid => {
-                let pts: Vec<(i32, i32)> = points.iter().map(|&(x, y)| (u(x), u(y))).collect();
-                self.area
-                    .draw(&PathElement::new(pts, style))
-                    .map_err(draw_error)
-            }
+            Dash::Solid => self.polyline(points, color, w),
             Dash::Dashed(on, off) => {
                 for seg in dashes(points, on.max(0.1), off.max(0.1)) {
-                    let pts: Vec<(i32, i32)> = seg.iter().map(|&(x, y)| (u(x), u(y))).collect();
-                    self.area
-                        .draw(&PathElement::new(pts, style))
-                        .map_err(draw_error)?;
+                    self.polyline(&seg, color, w);
                 }
-                Ok(())
             }
         }
+        Ok(())
     }
 
-    /// A filled polygon, with `alpha` opacity.
+    fn polyline(&mut self, pts: &[(f64, f64)], color: Rgb, w: f64) {
+        let _ = writeln!(
+            self.svg,
+            "<polyline fill=\"none\" opacity=\"1\" stroke=\"{}\" stroke-width=\"{}\" points=\"{}\"/>",
+            color.hex(),
+            stroke(w),
+            points(pts)
+        );
+    }
+
+    /// A filled polygon, with `alpha` opacity (blended over white).
     pub(crate) fn polygon(
         &mut self,
-        points: &[(f64, f64)],
+        pts: &[(f64, f64)],
         fill: Rgb,
         alpha: f64,
     ) -> Result<(), ChartError> {
-        let pts: Vec<(i32, i32)> = points.iter().map(|&(x, y)| (u(x), u(y))).collect();
-        self.area
-            .draw(&Polygon::new(pts, fill.plot().mix(alpha).filled()))
-            .map_err(draw_error)
+        let _ = writeln!(
+            self.svg,
+            "<polygon opacity=\"1\" fill=\"{}\" points=\"{}\"/>",
+            fill.over_white(alpha).hex(),
+            points(pts)
+        );
+        Ok(())
     }
 
-    /// A filled circle of radius `r`, with `alpha` opacity.
+    /// A filled circle of radius `r`, with `alpha` opacity (blended over white).
     pub(crate) fn dot(
         &mut self,
         x: f64,
@@ -261,14 +265,15 @@ impl Canvas<'_> {
         fill: Rgb,
         alpha: f64,
     ) -> Result<(), ChartError> {
-        let r = u(r).max(1) as u32;
-        self.area
-            .draw(&Circle::new(
-                (u(x), u(y)),
-                r,
-                fill.plot().mix(alpha).filled(),
-            ))
-            .map_err(draw_error)
+        let _ = writeln!(
+            self.svg,
+            "<circle cx=\"{}\" cy=\"{}\" r=\"{}\" opacity=\"1\" fill=\"{}\" stroke=\"none\" stroke-width=\"1\"/>",
+            u(x),
+            u(y),
+            u(r).max(1),
+            fill.over_white(alpha).hex()
+        );
+        Ok(())
     }
 
     /// A point marker of the given shape, filled, with a white outline so that overlapping
@@ -309,32 +314,18 @@ impl Canvas<'_> {
             return Ok(());
         }
         let em = size * UNIT;
-        if let Some(w) = super::glyphs::width(text, em) {
-            let x0 = align.left(x * UNIT, w);
-            // Centre Latin capitals and the Khmer consonant body on y.
-            let baseline = y * UNIT + 0.36 * em;
-            if let Some((d, _)) = super::glyphs::outline(text, x0, baseline, em) {
-                let fill = format!("#{:02X}{:02X}{:02X}", color.0, color.1, color.2);
-                let _ = writeln!(
-                    self.paths,
-                    "<path d=\"{d}\" fill=\"{fill}\"><title>{}</title></path>",
-                    xml_escape(text)
-                );
-                return Ok(());
-            }
-        }
-        let h = match align {
-            Align::Start => HPos::Left,
-            Align::Middle => HPos::Center,
-            Align::End => HPos::Right,
-        };
-        let ink = color.plot();
-        let style = TextStyle::from((FontFamily::Name(CHART_FONT), plotters_font_size(size)))
-            .color(&ink)
-            .pos(Pos::new(h, VPos::Center));
-        self.area
-            .draw(&Text::new(text, (u(x), u(y)), style))
-            .map_err(draw_error)
+        let w = self.font.width(text, em);
+        let x0 = align.left(x * UNIT, w);
+        // Centre Latin capitals and the Khmer consonant body on y.
+        let baseline = y * UNIT + 0.36 * em;
+        let d = self.font.outline(text, x0, baseline, em);
+        let _ = writeln!(
+            self.text,
+            "<path d=\"{d}\" fill=\"{}\"><title>{}</title></path>",
+            color.hex(),
+            xml_escape(text)
+        );
+        Ok(())
     }
 }
 
@@ -349,7 +340,7 @@ impl Canvas<'_> {
         align: Align,
         color: Rgb,
     ) -> Result<(), ChartError> {
-        let w = super::text::width(text, size);
+        let w = self.font.width(text, size);
         let x0 = align.left(x, w);
         self.rect(
             x0 - 1.5,
@@ -460,16 +451,9 @@ mod tests {
     }
 
     #[test]
-    fn font_size_is_written_exactly() {
-        // Every size the charts use (some, like 7.5, cannot be written exactly).
-        for size in [7.25, 7.75, 8.0, 8.5, 10.0] {
-            assert_eq!(plotters_font_size(size) / 1.24, size * UNIT);
-        }
-    }
-
-    #[test]
     fn header_declares_points() {
-        let svg = render(100.0, 50.5, |_| Ok(())).unwrap();
+        let font = super::super::testutil::font();
+        let svg = render(100.0, 50.5, &font, |_| Ok(())).unwrap();
         assert!(
             svg.starts_with("<svg width=\"100pt\" height=\"50.5pt\" viewBox=\"0 0 400 202\""),
             "{svg}"

@@ -3,7 +3,7 @@
 use super::canvas::Rgb;
 use super::canvas::{self, Align, Dash, Marker};
 use super::{
-    check_max, fmt_value, no_data, ChartError, Columns, Key, Words, AXIS, INK, MUTED, PRIMARY,
+    check_max, fmt_value, no_data, ChartError, Columns, Key, Style, AXIS, INK, MUTED, PRIMARY,
     TARGET, TARGET_DASH, VALUE, WIDTH,
 };
 
@@ -19,8 +19,9 @@ pub fn distribution(
     groups: &[(String, Vec<f64>)],
     max: f64,
     target: Option<f64>,
-    words: &Words,
+    style: &Style,
 ) -> Result<String, ChartError> {
+    let (font, words) = (style.font, &style.words);
     check_max(max)?;
     let data: Vec<(String, Vec<f64>)> = groups
         .iter()
@@ -32,7 +33,7 @@ pub fn distribution(
         })
         .collect();
     if data.iter().all(|(_, v)| v.is_empty()) {
-        return no_data(words);
+        return no_data(style);
     }
     let target = target.filter(|t| t.is_finite());
     let mut legend = vec![
@@ -45,6 +46,7 @@ pub fn distribution(
     }
 
     let cols = Columns::new(
+        font,
         data.iter().map(|(g, _)| g.as_str()),
         2,
         &legend,
@@ -54,7 +56,7 @@ pub fn distribution(
     let (left, right, group_w) = (cols.left, cols.right, cols.group_w);
     let y = |v: f64| cols.y(v);
 
-    canvas::render(WIDTH, cols.height, |c| {
+    canvas::render(WIDTH, cols.height, font, |c| {
         cols.frame(c, &legend)?;
         for (g, (_, values)) in data.iter().enumerate() {
             let mid = left + (g as f64 + 0.5) * group_w;

@@ -2,7 +2,7 @@
 
 use super::canvas::{self, Align, Canvas, Rgb};
 use super::{
-    check_max, finite, fmt_tick, fmt_value, hatch, no_data, text, ChartError, Words, INK, LABEL,
+    check_max, finite, fmt_tick, fmt_value, hatch, no_data, text, ChartError, Style, INK, LABEL,
     LEGEND, MUTED, TICK, WHITE, WIDTH,
 };
 
@@ -42,8 +42,9 @@ pub fn heatmap(
     cols: &[String],
     values: &[Vec<Option<f64>>],
     max: f64,
-    words: &Words,
+    style: &Style,
 ) -> Result<String, ChartError> {
+    let font = style.font;
     check_max(max)?;
     if values.len() != rows.len() {
         return Err(ChartError::Shape(format!(
@@ -65,12 +66,12 @@ pub fn heatmap(
         )));
     }
     if rows.is_empty() || cols.is_empty() {
-        return no_data(words);
+        return no_data(style);
     }
 
     let longest = rows
         .iter()
-        .map(|l| text::width(&text::clean(l), LABEL))
+        .map(|l| font.width(&text::clean(l), LABEL))
         .fold(0.0, f64::max);
     let label_w = longest.clamp(WIDTH * 0.22, WIDTH * 0.42);
     let x0 = label_w + 8.0;
@@ -78,7 +79,7 @@ pub fn heatmap(
     let col_w = (x1 - x0) / cols.len() as f64;
     let headers: Vec<Vec<String>> = cols
         .iter()
-        .map(|h| text::wrap(h, col_w - 4.0, LABEL, 3))
+        .map(|h| text::wrap(font, h, col_w - 4.0, LABEL, 3))
         .collect();
     let header_lines = headers.iter().map(Vec::len).max().unwrap_or(1) as f64;
     let top = 4.0 + header_lines * HEADER_LINE + 4.0;
@@ -87,7 +88,7 @@ pub fn heatmap(
     let height = legend_y + 30.0;
     let print_values = col_w >= 16.0;
 
-    canvas::render(WIDTH, height, |c| {
+    canvas::render(WIDTH, height, font, |c| {
         for (j, lines) in headers.iter().enumerate() {
             let mid = x0 + (j as f64 + 0.5) * col_w;
             // Headers sit on the grid: the last line is just above the first row.
@@ -109,7 +110,7 @@ pub fn heatmap(
             c.text(
                 label_w + 2.0,
                 ym,
-                &text::fit(label, label_w, LABEL),
+                &text::fit(font, label, label_w, LABEL),
                 LABEL,
                 Align::End,
                 INK,
@@ -138,12 +139,13 @@ pub fn heatmap(
                 }
             }
         }
-        legend(c, legend_y, max, words)
+        legend(c, legend_y, max, style)
     })
 }
 
 /// The colour key: a gradient with a tick per scale level, and the "N/A" swatch.
-fn legend(c: &mut Canvas, y: f64, max: f64, words: &Words) -> Result<(), ChartError> {
+fn legend(c: &mut Canvas, y: f64, max: f64, style: &Style) -> Result<(), ChartError> {
+    let (font, words) = (style.font, &style.words);
     let (lx0, lx1) = (WIDTH / 2.0 - 150.0, WIDTH / 2.0 + 70.0);
     let steps = 88;
     let w = (lx1 - lx0) / f64::from(steps);
@@ -165,7 +167,7 @@ fn legend(c: &mut Canvas, y: f64, max: f64, words: &Words) -> Result<(), ChartEr
     }
     let nx = lx1 + 24.0;
     hatch(c, nx, y, nx + 16.0, y + 8.0)?;
-    let label = text::fit(&words.not_applicable, WIDTH - nx - 24.0, LEGEND);
+    let label = text::fit(font, &words.not_applicable, WIDTH - nx - 24.0, LEGEND);
     c.text(nx + 20.0, y + 4.0, &label, LEGEND, Align::Start, INK)
 }
 
@@ -177,7 +179,7 @@ pub fn heatmap_pages(
     values: &[Vec<Option<f64>>],
     max: f64,
     rows_per_page: usize,
-    words: &Words,
+    style: &Style,
 ) -> Result<Vec<String>, ChartError> {
     if values.len() != rows.len() {
         return Err(ChartError::Shape(format!(
@@ -187,12 +189,12 @@ pub fn heatmap_pages(
         )));
     }
     if rows.is_empty() {
-        return Ok(vec![heatmap(rows, cols, values, max, words)?]);
+        return Ok(vec![heatmap(rows, cols, values, max, style)?]);
     }
     let n = rows_per_page.max(1);
     rows.chunks(n)
         .zip(values.chunks(n))
-        .map(|(r, v)| heatmap(r, cols, v, max, words))
+        .map(|(r, v)| heatmap(r, cols, v, max, style))
         .collect()
 }
 

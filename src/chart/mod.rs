@@ -8,14 +8,14 @@
 //!
 //! | function | draws |
 //! |---|---|
-//! | [`radar`]`(axes, series, max, words)` | one polygon per series over the domains (agency, target, national median); fewer than 3 axes fall back to [`grouped_bars`] |
-//! | [`distribution`]`(groups, max, target, words)` | a box plot per group (p25–p75 box, median, min–max whiskers) with each agency as a deterministically jittered dot |
-//! | [`heatmap`]`(rows, cols, values, max, words)` | rows × columns of coloured cells with the value printed; missing cells grey and hatched; a colour legend. Height grows with the rows ([`HEATMAP_ROW`] pt each); [`heatmap_pages`] splits it into page-sized parts |
-//! | [`ranking`]`(items, max, words)` | horizontal bars `(label, score, target)` in the caller's order, coloured by at/below target, with a target tick per bar; [`ranking_pages`] splits long lists |
-//! | [`grouped_bars`]`(groups, series, max, words)` | vertical bars, one cluster per group, one bar per series |
-//! | [`slope`]`(items, from_label, to_label, max, words)` | a line per item from the previous to the current cycle; improved / declined / unchanged differ by colour, line style and marker; labels on both sides are nudged apart |
-//! | [`bars`]`(items, max, reference, words)` | horizontal bars `(label, value)`, e.g. CSF functions through the crosswalk, with an optional target line |
-//! | [`threat_bars`]`(items, max, change_heading, words)` | readiness per threat: horizontal bars coloured by at/below target, a target tick per row, and the change since the previous cycle in a right-hand column |
+//! | [`radar`]`(axes, series, max, style)` | one polygon per series over the domains (agency, target, national median); fewer than 3 axes fall back to [`grouped_bars`] |
+//! | [`distribution`]`(groups, max, target, style)` | a box plot per group (p25–p75 box, median, min–max whiskers) with each agency as a deterministically jittered dot |
+//! | [`heatmap`]`(rows, cols, values, max, style)` | rows × columns of coloured cells with the value printed; missing cells grey and hatched; a colour legend. Height grows with the rows ([`HEATMAP_ROW`] pt each); [`heatmap_pages`] splits it into page-sized parts |
+//! | [`ranking`]`(items, max, style)` | horizontal bars `(label, score, target)` in the caller's order, coloured by at/below target, with a target tick per bar; [`ranking_pages`] splits long lists |
+//! | [`grouped_bars`]`(groups, series, max, style)` | vertical bars, one cluster per group, one bar per series |
+//! | [`slope`]`(items, from_label, to_label, max, style)` | a line per item from the previous to the current cycle; improved / declined / unchanged differ by colour, line style and marker; labels on both sides are nudged apart |
+//! | [`bars`]`(items, max, reference, style)` | horizontal bars `(label, value)`, e.g. CSF functions through the crosswalk, with an optional target line |
+//! | [`threat_bars`]`(items, max, change_heading, style)` | readiness per threat: horizontal bars coloured by at/below target, a target tick per row, and the change since the previous cycle in a right-hand column |
 //!
 //! Looks shared by all charts: the Okabe–Ito colour-blind-safe palette with one colour per
 //! role ([`SeriesRole::Primary`] blue, [`SeriesRole::Target`] vermillion and dashed,
@@ -37,11 +37,13 @@
 mod bars;
 mod canvas;
 mod distribution;
-mod glyphs;
+mod font;
 mod heatmap;
 mod radar;
 mod slope;
 mod text;
+
+pub use font::Font;
 
 pub use bars::{bars, grouped_bars, ranking, ranking_pages, threat_bars, TargetBar, RANKING_ROW};
 pub use distribution::distribution;
@@ -67,9 +69,9 @@ pub enum ChartError {
     /// The values do not match the labels (e.g. a heat-map row of the wrong length).
     #[error("failed to draw chart ({0})")]
     Shape(String),
-    /// The plotting backend refused a drawing operation.
-    #[error("failed to draw chart ({0})")]
-    Draw(String),
+    /// The chart font could not be read.
+    #[error("failed to read the chart font ({0})")]
+    Font(String),
 }
 
 /// What a series stands for; it sets the colour, line style and marker.
@@ -91,6 +93,13 @@ pub struct Series {
     pub role: SeriesRole,
 }
 
+/// What every chart is drawn with: the font its text is shaped in and the fixed words it
+/// prints, in the report's language.
+pub struct Style<'a> {
+    pub font: &'a Font<'a>,
+    pub words: Words,
+}
+
 /// The fixed words charts print, in the report's language.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Words {
@@ -105,9 +114,20 @@ pub struct Words {
     pub median: String,
     pub middle_half: String,
     pub agency: String,
+    /// The reference series of an agency's radar.
+    pub national_median: String,
+    /// The whole nation, as a line of the trend chart.
+    pub national: String,
 }
 
 impl Words {
+    pub fn for_lang(lang: crate::lang::Lang) -> Self {
+        match lang {
+            crate::lang::Lang::En => Words::en(),
+            crate::lang::Lang::Km => Words::km(),
+        }
+    }
+
     pub fn en() -> Self {
         Words {
             no_data: "No data".into(),
@@ -121,6 +141,8 @@ impl Words {
             median: "Median".into(),
             middle_half: "Middle half (25th–75th percentile)".into(),
             agency: "One agency".into(),
+            national_median: "National median".into(),
+            national: "National".into(),
         }
     }
 
@@ -137,6 +159,8 @@ impl Words {
             median: "មេដ្យាន".into(),
             middle_half: "ពាក់កណ្ដាលកណ្ដាល (ភាគរយទី២៥–៧៥)".into(),
             agency: "ស្ថាប័នមួយ".into(),
+            national_median: "មេដ្យានជាតិ".into(),
+            national: "ជាតិ".into(),
         }
     }
 }
@@ -335,11 +359,15 @@ const LEGEND_ROW: f64 = 13.0;
 
 /// Places legend entries left to right, wrapping to new rows within `width`; returns each
 /// entry's (x, row) and the number of rows.
-fn legend_layout(entries: &[(Key, String)], width: f64) -> (Vec<(f64, usize)>, usize) {
+fn legend_layout(
+    font: &Font,
+    entries: &[(Key, String)],
+    width: f64,
+) -> (Vec<(f64, usize)>, usize) {
     let mut out = Vec::new();
     let (mut x, mut row) = (0.0, 0);
     for (_, label) in entries {
-        let w = KEY_W + 4.0 + text::width(label, LEGEND).min(width - KEY_W - 4.0) + 14.0;
+        let w = KEY_W + 4.0 + font.width(label, LEGEND).min(width - KEY_W - 4.0) + 14.0;
         if x > 0.0 && x + w > width {
             x = 0.0;
             row += 1;
@@ -350,8 +378,8 @@ fn legend_layout(entries: &[(Key, String)], width: f64) -> (Vec<(f64, usize)>, u
     (out, if entries.is_empty() { 0 } else { row + 1 })
 }
 
-fn legend_height(entries: &[(Key, String)], width: f64) -> f64 {
-    legend_layout(entries, width).1 as f64 * LEGEND_ROW
+fn legend_height(font: &Font, entries: &[(Key, String)], width: f64) -> f64 {
+    legend_layout(font, entries, width).1 as f64 * LEGEND_ROW
 }
 
 /// Draws the legend with its top-left corner at (`x0`, `y0`), centred rows.
@@ -362,11 +390,12 @@ fn draw_legend(
     y0: f64,
     width: f64,
 ) -> Result<(), ChartError> {
-    let (pos, rows) = legend_layout(entries, width);
+    let font = c.font();
+    let (pos, rows) = legend_layout(font, entries, width);
     for row in 0..rows {
         let in_row: Vec<usize> = (0..entries.len()).filter(|&i| pos[i].1 == row).collect();
         let Some(&last) = in_row.last() else { continue };
-        let label_w = text::width(&entries[last].1, LEGEND).min(width - KEY_W - 4.0);
+        let label_w = font.width(&entries[last].1, LEGEND).min(width - KEY_W - 4.0);
         let row_w = pos[last].0 + KEY_W + 4.0 + label_w;
         let shift = x0 + ((width - row_w) / 2.0).max(0.0);
         for &i in &in_row {
@@ -374,7 +403,7 @@ fn draw_legend(
             let x = shift + pos[i].0;
             let y = y0 + row as f64 * LEGEND_ROW + LEGEND_ROW / 2.0;
             draw_key(c, *key, x, y)?;
-            let label = text::fit(label, width - KEY_W - 4.0, LEGEND);
+            let label = text::fit(font, label, width - KEY_W - 4.0, LEGEND);
             c.text(x + KEY_W + 4.0, y, &label, LEGEND, Align::Start, INK)?;
         }
     }
@@ -442,6 +471,7 @@ struct Columns {
 
 impl Columns {
     fn new<'a>(
+        font: &Font,
         groups: impl ExactSizeIterator<Item = &'a str>,
         label_lines: usize,
         legend: &[(Key, String)],
@@ -452,10 +482,10 @@ impl Columns {
         let right = WIDTH - 8.0;
         let group_w = (right - left) / groups.len() as f64;
         let labels: Vec<Vec<String>> = groups
-            .map(|g| text::wrap(g, group_w - 6.0, LABEL, label_lines))
+            .map(|g| text::wrap(font, g, group_w - 6.0, LABEL, label_lines))
             .collect();
         let lines = labels.iter().map(Vec::len).max().unwrap_or(1) as f64;
-        let legend_h = legend_height(legend, WIDTH - 20.0);
+        let legend_h = legend_height(font, legend, WIDTH - 20.0);
         let top = 4.0 + legend_h + 10.0;
         let base = top + plot_h;
         let height = base + 6.0 + lines * 11.0 + 6.0;
@@ -505,11 +535,12 @@ impl Columns {
 }
 
 /// The image for a chart with nothing to show.
-fn no_data(words: &Words) -> Result<String, ChartError> {
+fn no_data(style: &Style) -> Result<String, ChartError> {
+    let (font, words) = (style.font, &style.words);
     let h = 60.0;
-    canvas::render(WIDTH, h, |c| {
+    canvas::render(WIDTH, h, font, |c| {
         c.frame(0.5, 0.5, WIDTH - 0.5, h - 0.5, GRID, 0.75)?;
-        let msg = text::fit(&words.no_data, WIDTH - 20.0, 10.0);
+        let msg = text::fit(font, &words.no_data, WIDTH - 20.0, 10.0);
         c.text(WIDTH / 2.0, h / 2.0, &msg, 10.0, Align::Middle, MUTED)
     })
 }
@@ -626,7 +657,8 @@ mod tests {
         assert_ne!(l[3].marker, l[1].marker);
     }
 
-    fn every_chart(name: &str, words: &Words) -> Vec<String> {
+    fn every_chart(name: &str, style: &Style) -> Vec<String> {
+        let (font, words) = (style.font, &style.words);
         let labels = vec![name.to_string(), "Other".to_string(), "Third".to_string()];
         let series = vec![Series {
             name: name.to_string(),
@@ -635,9 +667,9 @@ mod tests {
         }];
         let values = vec![vec![Some(1.0), None, Some(3.0)]; 3];
         vec![
-            radar(&labels, &series, 5.0, words).unwrap(),
-            distribution(&[(name.to_string(), vec![1.0, 2.0])], 5.0, Some(3.0), words).unwrap(),
-            heatmap(&labels, &labels, &values, 5.0, words).unwrap(),
+            radar(&labels, &series, 5.0, style).unwrap(),
+            distribution(&[(name.to_string(), vec![1.0, 2.0])], 5.0, Some(3.0), style).unwrap(),
+            heatmap(&labels, &labels, &values, 5.0, style).unwrap(),
             ranking(
                 &[TargetBar {
                     label: name.to_string(),
@@ -647,10 +679,10 @@ mod tests {
                     change: None,
                 }],
                 5.0,
-                words,
+                style,
             )
             .unwrap(),
-            grouped_bars(&labels, &series, 5.0, words).unwrap(),
+            grouped_bars(&labels, &series, 5.0, style).unwrap(),
             slope(
                 &[SlopeItem {
                     label: name.to_string(),
@@ -661,10 +693,10 @@ mod tests {
                 name,
                 name,
                 5.0,
-                words,
+                style,
             )
             .unwrap(),
-            bars(&[(name.to_string(), 2.0)], 5.0, Some(3.0), words).unwrap(),
+            bars(&[(name.to_string(), 2.0)], 5.0, Some(3.0), style).unwrap(),
         ]
     }
 
@@ -708,8 +740,8 @@ mod tests {
     fn every_chart_is_deterministic_in_both_languages() {
         for words in [Words::en(), Words::km()] {
             assert_eq!(
-                every_chart("ក្រសួងសុខាភិបាល", &words),
-                every_chart("ក្រសួងសុខាភិបាល", &words)
+                every_chart("ក្រសួងសុខាភិបាល", &style),
+                every_chart("ក្រសួងសុខាភិបាល", &style)
             );
         }
     }

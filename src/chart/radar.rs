@@ -4,7 +4,7 @@
 use super::canvas::{self, Align, Dash};
 use super::{
     check_max, check_series, draw_legend, finite, fmt_tick, grouped_bars, legend_height, looks,
-    no_data, text, ChartError, Key, Series, SeriesRole, Words, AXIS, GRID, INK, LABEL, MUTED, TICK,
+    no_data, text, ChartError, Key, Series, SeriesRole, Style, AXIS, GRID, INK, LABEL, MUTED, TICK,
     WIDTH,
 };
 
@@ -21,14 +21,15 @@ pub fn radar(
     axes: &[String],
     series: &[Series],
     max: f64,
-    words: &Words,
+    style: &Style,
 ) -> Result<String, ChartError> {
+    let (font, words) = (style.font, &style.words);
     check_max(max)?;
     if !check_series(series, axes.len(), "axes")? {
-        return no_data(words);
+        return no_data(style);
     }
     if axes.len() < 3 {
-        return grouped_bars(axes, series, max, words);
+        return grouped_bars(axes, series, max, style);
     }
 
     let n = axes.len();
@@ -53,7 +54,7 @@ pub fn radar(
             } else {
                 WIDTH / 2.0 - RADIUS - 22.0
             };
-            text::wrap(&label, room, LABEL, 2)
+            text::wrap(font, &label, room, LABEL, 2)
         })
         .collect();
     let legend: Vec<(Key, String)> = series
@@ -66,9 +67,9 @@ pub fn radar(
     let cy = top + RADIUS;
     let cx = WIDTH / 2.0;
     let legend_y = cy + RADIUS + 8.0 + 2.0 * LINE + 8.0;
-    let height = legend_y + legend_height(&legend, WIDTH - 20.0) + 6.0;
+    let height = legend_y + legend_height(font, &legend, WIDTH - 20.0) + 6.0;
 
-    canvas::render(WIDTH, height, |c| {
+    canvas::render(WIDTH, height, font, |c| {
         let point = |i: usize, v: f64| {
             let r = (v / max).clamp(0.0, 1.0) * RADIUS;
             let a = angle(i, n);

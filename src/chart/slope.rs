@@ -3,7 +3,7 @@
 use super::canvas::{self, Align, Dash, Marker, Rgb};
 use super::{
     check_max, draw_legend, fmt_change, fmt_tick, fmt_value, legend_height, no_data, text,
-    ChartError, Key, Words, AXIS, BLUE, GRID, INK, LABEL, MUTED, ORANGE, TICK, WIDTH,
+    ChartError, Key, Style, AXIS, BLUE, GRID, INK, LABEL, MUTED, ORANGE, TICK, WIDTH,
 };
 use crate::score::Change;
 
@@ -43,15 +43,16 @@ pub fn slope(
     from_label: &str,
     to_label: &str,
     max: f64,
-    words: &Words,
+    style: &Style,
 ) -> Result<String, ChartError> {
+    let (font, words) = (style.font, &style.words);
     check_max(max)?;
     let items: Vec<&SlopeItem> = items
         .iter()
         .filter(|i| i.from.is_finite() && i.to.is_finite())
         .collect();
     if items.is_empty() {
-        return no_data(words);
+        return no_data(style);
     }
     let legend = vec![
         (
@@ -70,7 +71,7 @@ pub fn slope(
     let label_w = 150.0;
     let xa = label_w + 12.0;
     let xb = WIDTH - label_w - 12.0;
-    let legend_h = legend_height(&legend, WIDTH - 20.0);
+    let legend_h = legend_height(font, &legend, WIDTH - 20.0);
     let top = 4.0 + legend_h + 8.0 + 14.0 + 8.0;
     let plot_h = MIN_PLOT_H.max(items.len() as f64 * GAP + GAP);
     let bottom = top + plot_h;
@@ -88,13 +89,13 @@ pub fn slope(
         bottom + 4.0,
     );
 
-    canvas::render(WIDTH, height, |c| {
+    canvas::render(WIDTH, height, font, |c| {
         draw_legend(c, &legend, 10.0, 4.0, WIDTH - 20.0)?;
         let head_y = 4.0 + legend_h + 8.0 + 7.0;
         c.text(
             xa,
             head_y,
-            &text::fit(from_label, 140.0, LABEL),
+            &text::fit(font, from_label, 140.0, LABEL),
             LABEL,
             Align::Middle,
             INK,
@@ -102,7 +103,7 @@ pub fn slope(
         c.text(
             xb,
             head_y,
-            &text::fit(to_label, 140.0, LABEL),
+            &text::fit(font, to_label, 140.0, LABEL),
             LABEL,
             Align::Middle,
             INK,
@@ -150,12 +151,12 @@ pub fn slope(
                 )?;
             }
             let value_a = fmt_value(*a);
-            let room_a = label_w - text::width(&value_a, LABEL_SIZE) - 8.0;
-            let left_text = format!("{} {value_a}", text::fit(name, room_a, LABEL_SIZE));
+            let room_a = label_w - font.width(&value_a, LABEL_SIZE) - 8.0;
+            let left_text = format!("{} {value_a}", text::fit(font, name, room_a, LABEL_SIZE));
             c.text(xa - 9.0, left[i], &left_text, LABEL_SIZE, Align::End, INK)?;
             let numbers = format!("{} {}", fmt_value(*b), fmt_change(b - a));
-            let room_b = label_w - text::width(&numbers, LABEL_SIZE) - 8.0;
-            let right_text = format!("{numbers} {}", text::fit(name, room_b, LABEL_SIZE));
+            let room_b = label_w - font.width(&numbers, LABEL_SIZE) - 8.0;
+            let right_text = format!("{numbers} {}", text::fit(font, name, room_b, LABEL_SIZE));
             c.text(
                 xb + 9.0,
                 right[i],

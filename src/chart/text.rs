@@ -1,11 +1,5 @@
-//! Text measurement and shortening for chart labels, without a font library at run time.
-//!
-//! SVG text is laid out by whoever renders the image (Typst here), so the charts must guess
-//! how wide a label will be to place it. The guess uses the advance widths of
-//! [`CHART_FONT`](super::CHART_FONT) ("Khmer OS System"), copied from the font's `hmtx`
-//! table for Latin-1 and the Khmer block. Khmer subscript consonants (after the coeng sign
-//! U+17D2) stack under their base and take no width, which a per-char table cannot know, so
-//! that case is special-cased.
+//! Shortening and wrapping chart labels to the room they have, measured with the chart
+//! [`Font`] (shaped, so Khmer subscripts and ligatures take their real width).
 //!
 //! Labels are shortened at cluster boundaries only: never inside an extended grapheme
 //! cluster, and never between a coeng and the consonant it subscripts (Unicode's grapheme
@@ -13,85 +7,11 @@
 
 use unicode_segmentation::UnicodeSegmentation;
 
-/// Advance widths in thousandths of an em, U+0020..=U+00FF; `0xffff` marks a code point the
-/// font lacks.
-#[rustfmt::skip]
-const LATIN: [u16; 224] = [
-    293, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278,
-    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556,
-    1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778,
-    667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556,
-    333, 556, 556, 500, 556, 556, 278, 556, 556, 208, 211, 500, 211, 806, 536, 536,
-    556, 556, 356, 500, 278, 556, 500, 722, 500, 500, 500, 488, 220, 488, 586, 65535,
-    65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535,
-    65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535,
-    293, 220, 513, 293, 537, 538, 220, 513, 0, 732, 513, 464, 489, 537, 732, 0,
-    537, 610, 415, 415, 0, 537, 513, 293, 0, 195, 513, 464, 708, 757, 830, 537,
-    537, 537, 537, 537, 537, 537, 684, 562, 512, 512, 512, 512, 317, 317, 317, 317,
-    65535, 537, 635, 635, 635, 635, 635, 537, 635, 586, 586, 586, 586, 540, 513, 513,
-    513, 513, 513, 513, 513, 513, 806, 513, 513, 513, 513, 513, 220, 220, 220, 220,
-    537, 537, 537, 537, 537, 537, 537, 562, 537, 537, 537, 537, 537, 537, 513, 537,
-];
+use super::font::Font;
 
-/// Advance widths in thousandths of an em, U+1780..=U+17FF.
-#[rustfmt::skip]
-const KHMER: [u16; 128] = [
-    757, 757, 757, 1135, 757, 757, 757, 757, 1514, 1135, 757, 757, 757, 1135, 1514, 757,
-    757, 757, 757, 757, 757, 757, 757, 757, 757, 1135, 378, 1135, 378, 757, 757, 1135,
-    1135, 1135, 757, 757, 1135, 757, 1135, 757, 757, 757, 757, 757, 757, 757, 757, 757,
-    757, 757, 757, 757, 85, 85, 378, 0, 0, 0, 0, 0, 0, 0, 1135, 1514,
-    1514, 378, 378, 378, 1514, 1514, 0, 513, 415, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 757, 903, 513, 757, 2649, 757, 1270, 378, 757, 0, 65535, 65535,
-    757, 757, 806, 952, 757, 757, 757, 928, 757, 757, 65535, 65535, 65535, 65535, 65535, 65535,
-    391, 391, 146, 633, 391, 391, 269, 513, 391, 439, 65535, 65535, 65535, 65535, 65535, 65535,
-];
-
-/// Width of a glyph the font lacks, or of any script outside the table: a full em, so
-/// that an unknown label is over-estimated (shortened too much) rather than overflowing.
-const UNKNOWN: u16 = 1000;
 const COENG: char = '\u{17D2}';
 /// The ellipsis appended to a shortened label; the chart font has it.
 pub(crate) const ELLIPSIS: char = '\u{2026}';
-
-fn advance(c: char) -> u16 {
-    let cp = c as u32;
-    let w = match cp {
-        0x20..=0xff => LATIN[(cp - 0x20) as usize],
-        0x1780..=0x17ff => KHMER[(cp - 0x1780) as usize],
-        // Zero-width joiners, marks and selectors take no room.
-        0x200b..=0x200f | 0x0300..=0x036f | 0xfe00..=0xfe0f => 0,
-        0x2013 => 537,
-        0x2014 => 879,
-        0x2018..=0x201d => 300,
-        0x2026 => 854,
-        _ => UNKNOWN,
-    };
-    if w == 0xffff {
-        UNKNOWN
-    } else {
-        w
-    }
-}
-
-/// Width of `text` set at `size` points, in points: exact when the chart font file is
-/// available (see [`super::glyphs`]), else estimated from the table above.
-pub(crate) fn width(text: &str, size: f64) -> f64 {
-    super::glyphs::width(text, size).unwrap_or_else(|| estimate(text, size))
-}
-
-/// Width of `text` from the advance table, without shaping.
-pub(crate) fn estimate(text: &str, size: f64) -> f64 {
-    let mut total = 0u32;
-    let mut prev = None;
-    for c in text.chars() {
-        // A consonant after a coeng is drawn as a subscript under the previous consonant.
-        if prev != Some(COENG) {
-            total += u32::from(advance(c));
-        }
-        prev = Some(c);
-    }
-    f64::from(total) * size / 1000.0
-}
 
 /// Replaces characters that XML 1.0 forbids or that would break a one-line label (control
 /// characters, line breaks) with spaces, collapses runs of white space and trims.
@@ -131,16 +51,17 @@ fn cut_points(text: &str) -> Vec<usize> {
 /// `text` cleaned, then shortened with an ellipsis so that it fits in `max_width` points at
 /// `size` points. Cuts only at cluster boundaries (see the module doc) and prefers cutting
 /// at a space when one is close to the limit.
-pub(crate) fn fit(text: &str, max_width: f64, size: f64) -> String {
+pub(crate) fn fit(font: &Font, text: &str, max_width: f64, size: f64) -> String {
+    let width = |t: &str| font.width(t, size);
     let text = clean(text);
-    if width(&text, size) <= max_width {
+    if width(&text) <= max_width {
         return text;
     }
-    let room = max_width - width(&ELLIPSIS.to_string(), size);
+    let room = max_width - width(&ELLIPSIS.to_string());
     let points = cut_points(&text);
     let mut best = 0;
     for &p in &points {
-        if width(&text[..p], size) <= room {
+        if width(&text[..p]) <= room {
             best = p;
         } else {
             break;
@@ -149,7 +70,7 @@ pub(crate) fn fit(text: &str, max_width: f64, size: f64) -> String {
     // A word boundary within the last fifth of the room reads better than a cut mid-word.
     let head = &text[..best];
     if let Some(sp) = head.rfind(' ') {
-        if width(&head[..sp], size) >= room * 0.8 {
+        if width(&head[..sp]) >= room * 0.8 {
             best = sp;
         }
     }
@@ -161,21 +82,28 @@ pub(crate) fn fit(text: &str, max_width: f64, size: f64) -> String {
 /// `text` cleaned and broken into at most `max_lines` lines of at most `max_width` points;
 /// breaks at spaces where there are any, else at cluster boundaries (Khmer is written
 /// without spaces between words); the last line is shortened with an ellipsis if needed.
-pub(crate) fn wrap(text: &str, max_width: f64, size: f64, max_lines: usize) -> Vec<String> {
+pub(crate) fn wrap(
+    font: &Font,
+    text: &str,
+    max_width: f64,
+    size: f64,
+    max_lines: usize,
+) -> Vec<String> {
+    let width = |t: &str| font.width(t, size);
     let text = clean(text);
     let max_lines = max_lines.max(1);
     let mut lines = Vec::new();
     let mut rest: &str = &text;
     while !rest.is_empty() {
-        if lines.len() + 1 == max_lines || width(rest, size) <= max_width {
-            lines.push(fit(rest, max_width, size));
+        if lines.len() + 1 == max_lines || width(rest) <= max_width {
+            lines.push(fit(font, rest, max_width, size));
             break;
         }
         let points = cut_points(rest);
         let mut last_fit = 0;
         let mut last_space = None;
         for &p in &points[1..] {
-            if width(&rest[..p], size) > max_width {
+            if width(&rest[..p]) > max_width {
                 break;
             }
             last_fit = p;
@@ -198,44 +126,41 @@ pub(crate) fn wrap(text: &str, max_width: f64, size: f64, max_lines: usize) -> V
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn latin_width_follows_the_font_table() {
-        // "A" is 667/1000 em in Khmer OS System; at 10 pt that is 6.67 pt.
-        assert!((estimate("A", 10.0) - 6.67).abs() < 1e-9);
-        assert!(estimate("WWW", 10.0) > estimate("iii", 10.0) * 3.0);
-        // Shaped and estimated widths agree for plain Latin.
-        assert!((width("Health 2.5", 10.0) - estimate("Health 2.5", 10.0)).abs() < 0.1);
-    }
+    use crate::chart::testutil::font;
 
     #[test]
     fn khmer_subscripts_take_no_width() {
-        // ក្រ: base ក, coeng, subscript រ -> only ក counts.
-        assert!((estimate("ក្រ", 10.0) - estimate("ក", 10.0)).abs() < 1e-9);
+        // ក្រ: base ក, coeng, subscript រ -> the subscript stacks under ក.
+        let font = font();
+        assert!((font.width("ក្រ", 10.0) - font.width("ក", 10.0)).abs() < 0.5);
+        assert!(font.width("WWW", 10.0) > font.width("iii", 10.0) * 3.0);
     }
 
     #[test]
     fn short_text_is_kept() {
-        assert_eq!(fit("Health", 100.0, 8.0), "Health");
+        assert_eq!(fit(&font(), "Health", 100.0, 8.0), "Health");
     }
 
     #[test]
     fn long_latin_text_is_shortened_with_an_ellipsis() {
+        let font = font();
         let s = fit(
+            &font,
             "Ministry of Posts and Telecommunications of Cambodia",
             80.0,
             8.0,
         );
         assert!(s.ends_with(ELLIPSIS), "{s}");
-        assert!(width(&s, 8.0) <= 80.0 + 1e-9, "{s}");
+        assert!(font.width(&s, 8.0) <= 80.0 + 1e-9, "{s}");
         assert!(s.starts_with("Ministry"), "{s}");
     }
 
     #[test]
     fn khmer_is_never_cut_inside_a_cluster() {
         let name = "ក្រសួងសុខាភិបាល និង ក្រសួងប្រៃសណីយ៍និងទូរគមនាគមន៍";
+        let font = font();
         for w in [5.0, 10.0, 15.0, 20.0, 25.0, 30.0, 40.0, 60.0, 80.0, 100.0] {
-            let s = fit(name, w, 8.0);
+            let s = fit(&font, name, w, 8.0);
             let body = s.trim_end_matches(ELLIPSIS);
             assert!(name.starts_with(body), "{s}");
             let next = name[body.len()..].chars().next();
@@ -257,7 +182,9 @@ mod tests {
 
     #[test]
     fn wrap_breaks_at_spaces_then_ellipsizes() {
+        let font = font();
         let lines = wrap(
+            &font,
             "Critical information infrastructure operators",
             70.0,
             8.0,
@@ -266,14 +193,14 @@ mod tests {
         assert_eq!(lines.len(), 2);
         assert!(lines[0].starts_with("Critical"), "{lines:?}");
         assert!(
-            lines.iter().all(|l| width(l, 8.0) <= 70.0 + 1e-9),
+            lines.iter().all(|l| font.width(l, 8.0) <= 70.0 + 1e-9),
             "{lines:?}"
         );
     }
 
     #[test]
     fn wrap_breaks_khmer_without_spaces() {
-        let lines = wrap("ក្រសួងប្រៃសណីយ៍និងទូរគមនាគមន៍", 40.0, 8.0, 3);
+        let lines = wrap(&font(), "ក្រសួងប្រៃសណីយ៍និងទូរគមនាគមន៍", 40.0, 8.0, 3);
         assert!(lines.len() >= 2, "{lines:?}");
         assert!(lines.iter().all(|l| !l.ends_with(COENG)), "{lines:?}");
     }

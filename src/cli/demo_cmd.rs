@@ -7,7 +7,6 @@ use std::path::{Component, Path, PathBuf};
 use clap::Args;
 
 use super::{CmdResult, ConfigError, Exit};
-use crate::report::Typst;
 use crate::workbook::template::write_atomic;
 
 include!(concat!(env!("OUT_DIR"), "/sample_data.rs"));
@@ -26,8 +25,9 @@ pub struct DemoArgs {
 }
 
 pub fn run(args: DemoArgs) -> CmdResult {
-    // Checked first, so a missing typst stops the demo before anything is written.
-    Typst::locate()?;
+    // Checked first, so a missing typst or font stops the demo before anything is written.
+    super::assets::locate_typst()?;
+    super::assets::load_report_assets(None)?;
     let out = args.out;
     let data = out.join("sample-data");
     extract_sample(&data)?;

@@ -2,6 +2,7 @@
 //! module per subcommand. Exit codes follow SPEC section 7: 0 all inputs scored, 1 some
 //! inputs rejected, 2 usage or configuration error (nothing produced).
 
+pub mod assets;
 mod demo_cmd;
 mod framework_cmd;
 mod inputs;

@@ -11,7 +11,9 @@ use super::inputs::{print_rejects, read_inputs, IngestArgs, IngestConfig};
 use super::{CmdResult, ConfigError, Exit};
 use crate::aggregate::aggregate;
 use crate::export;
-use crate::report::{self, ReportInput, ReportOptions, Typst};
+use super::assets::{load_report_assets, locate_typst};
+use crate::lang::Lang;
+use crate::report::{self, Assets, BuildOptions, CompileOptions, ReportInput, Typst};
 use crate::score::score_all;
 use crate::workbook::ingest::Retain;
 use crate::workbook::Status;
@@ -35,9 +37,9 @@ pub struct ReportArgs {
     pub out: PathBuf,
     #[command(flatten)]
     pub common: IngestArgs,
-    /// Report language.
-    #[arg(long, default_value = "en", value_parser = ["en", "km"])]
-    pub lang: String,
+    /// Report language: en or km.
+    #[arg(long, default_value = "en")]
+    pub lang: Lang,
     /// The cycle to report on (default: the latest among the inputs).
     #[arg(long, value_name = "CYCLE")]
     pub cycle: Option<String>,
@@ -55,13 +57,16 @@ struct ReportConfig {
     out: PathBuf,
     ingest: IngestConfig,
     typst: Typst,
-    options: ReportOptions,
+    assets: Assets,
+    build: BuildOptions,
+    compile: CompileOptions,
 }
 
 impl ReportConfig {
     fn new(args: ReportArgs) -> Result<Self, ConfigError> {
         // First, so that a missing typst is reported before anything is read or written.
-        let typst = Typst::locate()?;
+        let typst = locate_typst()?;
+        let assets = load_report_assets(args.templates.as_deref())?;
         let ingest = IngestConfig::new(&args.common)?;
         if args.out.exists() && !args.out.is_dir() {
             return Err(ConfigError(format!(
@@ -74,12 +79,14 @@ impl ReportConfig {
             out: args.out,
             ingest,
             typst,
-            options: ReportOptions {
+            assets,
+            build: BuildOptions {
                 lang: args.lang,
                 cycle: args.cycle,
-                templates: args.templates,
+            },
+            compile: CompileOptions {
                 keep_build: args.keep_build,
-                ..ReportOptions::default()
+                ..CompileOptions::default()
             },
         })
     }
@@ -94,7 +101,7 @@ pub fn run(args: ReportArgs) -> CmdResult {
     let national = aggregate(framework, &scores, &submissions, registry);
     let doc = export::build_document(framework, registry, &submissions, &scores, &national);
     config
-        .options
+        .compile
         .extra_files
         .push(("scores.json".into(), export::to_json(&doc)));
 
@@ -105,8 +112,15 @@ pub fn run(args: ReportArgs) -> CmdResult {
         scores: &scores,
         national: &national,
     };
-    let outcome = report::render_with(&config.typst, &input, &config.out, &config.options)
-        .map_err(|e| ConfigError(e.to_string()))?;
+    let outcome = report::render(
+        &input,
+        &config.assets,
+        &config.typst,
+        &config.out,
+        &config.build,
+        &config.compile,
+    )
+    .map_err(|e| ConfigError(e.to_string()))?;
 
     print_rejects(&submissions);
     for (document, reason) in &outcome.failed {

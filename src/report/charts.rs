@@ -1,13 +1,12 @@
-//! The charts of each report, drawn once per run with [`crate::chart`] into the build
-//! folder's `charts/` and referenced from the templates by root-relative path
+//! The charts of each report, drawn once per run with [`crate::chart`], in memory, as the
+//! build's `charts/` files, and referenced from the templates by root-relative path
 //! (`/charts/<name>.svg`). National charts are shared by the national report and the brief;
 //! each agency gets its own radar. Long charts (heat map, ranking) come in page-sized parts,
 //! so a role maps to a list of files.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
-use crate::chart::{self, ChartError, Series, SeriesRole, Words};
+use crate::chart::{self, ChartError, Series, SeriesRole, Style};
 
 use super::context::{Charts, Prepared};
 
@@ -38,7 +37,7 @@ impl ChartFiles {
                 format!("{name}-{}.svg", i + 1)
             };
             paths.push(format!("/charts/{file}"));
-            self.svgs.push((file, flatten_opacity(&svg)));
+            self.svgs.push((file, svg));
         }
         let target = match charts {
             None => &mut self.national,
@@ -48,22 +47,16 @@ impl ChartFiles {
     }
 }
 
-fn words(lang: &str) -> Words {
-    match lang {
-        "km" => Words::km(),
-        _ => Words::en(),
-    }
-}
-
 /// Draw every chart of the run (in memory).
 pub fn build(
     p: &Prepared,
     stems: &BTreeMap<String, String>,
     csf_names: &BTreeMap<String, String>,
+    style: &Style,
 ) -> Result<ChartFiles, ChartError> {
     let fw = p.input.framework;
     let max = f64::from(fw.max_level());
-    let w = words(&p.lang);
+    let w = &style.words;
     let mut files = ChartFiles::default();
     let domains = p.domains();
     let domain_names: Vec<String> = domains.iter().map(|d| d.name.clone()).collect();
@@ -77,7 +70,7 @@ pub fn build(
         None,
         "profile",
         "national-profile",
-        vec![chart::bars(&profile, max, target, &w)?],
+        vec![chart::bars(&profile, max, target, style)?],
     );
 
     let groups: Vec<(String, Vec<f64>)> = fw
@@ -97,7 +90,7 @@ pub fn build(
         None,
         "distribution",
         "national-distribution",
-        vec![chart::distribution(&groups, max, target, &w)?],
+        vec![chart::distribution(&groups, max, target, style)?],
     );
 
     let ranking = p.ranking();
@@ -120,7 +113,7 @@ pub fn build(
         None,
         "heatmap",
         "national-heatmap",
-        chart::heatmap_pages(&rows, &domain_names, &values, max, ROWS_PER_PAGE, &w)?,
+        chart::heatmap_pages(&rows, &domain_names, &values, max, ROWS_PER_PAGE, style)?,
     );
 
     let items: Vec<chart::TargetBar> = ranking
@@ -138,7 +131,7 @@ pub fn build(
         None,
         "ranking",
         "national-ranking",
-        chart::ranking_pages(&items, max, ROWS_PER_PAGE, &w)?,
+        chart::ranking_pages(&items, max, ROWS_PER_PAGE, style)?,
     );
 
     let sectors = p.sectors();
@@ -159,16 +152,16 @@ pub fn build(
         None,
         "sectors",
         "national-sectors",
-        vec![chart::grouped_bars(&sector_names, &series, max, &w)?],
+        vec![chart::grouped_bars(&sector_names, &series, max, style)?],
     );
 
     if let Some(trend) = p.trend() {
-        let items = trend_items(p, &trend);
+        let items = trend_items(p, &trend, &w.national);
         files.add(
             None,
             "trend",
             "national-trend",
-            vec![chart::slope(&items, &trend.from, &p.cycle, max, &w)?],
+            vec![chart::slope(&items, &trend.from, &p.cycle, max, style)?],
         );
     } else {
         files.national.insert("trend".into(), Vec::new());
@@ -186,7 +179,7 @@ pub fn build(
             None,
             "csf",
             "national-csf",
-            vec![chart::bars(&csf, max, None, &w)?],
+            vec![chart::bars(&csf, max, None, style)?],
         );
     }
 
@@ -213,7 +206,7 @@ pub fn build(
             None,
             "threats",
             "national-threats",
-            vec![chart::threat_bars(&items, max, heading.as_deref(), &w)?],
+            vec![chart::threat_bars(&items, max, heading.as_deref(), style)?],
         );
     }
 
@@ -238,7 +231,7 @@ pub fn build(
                 role: SeriesRole::Target,
             },
             Series {
-                name: national_median_label(&p.lang),
+                name: w.national_median.clone(),
                 values: medians.clone(),
                 role: SeriesRole::Reference,
             },
@@ -247,22 +240,19 @@ pub fn build(
             Some(&s.agency_id),
             "radar",
             &format!("agency-{stem}-radar"),
-            vec![chart::radar(&domain_names, &series, max, &w)?],
+            vec![chart::radar(&domain_names, &series, max, style)?],
         );
     }
     files.svgs.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(files)
 }
 
-fn national_median_label(lang: &str) -> String {
-    match lang {
-        "km" => "មេដ្យានជាតិ".into(),
-        _ => "National median".into(),
-    }
-}
-
 /// Agencies when few enough to read, else the sectors' means and the nation's.
-fn trend_items(p: &Prepared, trend: &super::context::TrendView) -> Vec<chart::SlopeItem> {
+fn trend_items(
+    p: &Prepared,
+    trend: &super::context::TrendView,
+    national: &str,
+) -> Vec<chart::SlopeItem> {
     if trend.agencies.len() <= SLOPE_AGENCIES {
         return trend
             .agencies
@@ -287,10 +277,7 @@ fn trend_items(p: &Prepared, trend: &super::context::TrendView) -> Vec<chart::Sl
     sums.into_iter()
         .map(|(sector, (from, to, n))| {
             let name = if sector.is_empty() {
-                match p.lang.as_str() {
-                    "km" => "ជាតិ".to_string(),
-                    _ => "National".to_string(),
-                }
+                national.to_string()
             } else {
                 p.sector_names
                     .get(sector)
@@ -308,86 +295,5 @@ fn slope_item(label: String, from: f64, to: f64) -> chart::SlopeItem {
         from,
         to,
         change: crate::score::Change::of(to - from),
-    }
-}
-
-/// Write the drawn charts into `dir`.
-pub fn write(files: &ChartFiles, dir: &Path) -> std::io::Result<()> {
-    for (name, svg) in &files.svgs {
-        std::fs::write(dir.join(name), svg)?;
-    }
-    Ok(())
-}
-
-/// Replace translucency with the same colour blended over white.
-///
-/// typst 0.13.1 turns every translucent SVG element into its own PDF form XObject and lists
-/// them in a resource dictionary in hash-map order (typst issue #6783, svg2pdf), so a chart
-/// with several translucent shapes gives different PDF bytes on every run. Over the white
-/// page the blended colour looks the same, except that a shape no longer shows what lies
-/// under it (the grid inside a radar polygon, overlapping dots).
-pub fn flatten_opacity(svg: &str) -> String {
-    let mut out = String::with_capacity(svg.len());
-    for (i, part) in svg.split('<').enumerate() {
-        if i > 0 {
-            out.push('<');
-        }
-        let (tag, rest) = match part.find('>') {
-            Some(end) => part.split_at(end),
-            None => (part, ""),
-        };
-        let alpha = attr(tag, "opacity").and_then(|v| v.parse::<f64>().ok());
-        match alpha {
-            Some(a) if (0.0..1.0).contains(&a) => {
-                let mut t = tag.replace(
-                    &format!(" opacity=\"{}\"", attr(tag, "opacity").unwrap_or_default()),
-                    " opacity=\"1\"",
-                );
-                for name in ["fill", "stroke"] {
-                    if let Some(colour) = attr(&t, name).and_then(|c| blend(&c, a)) {
-                        let old = format!(" {name}=\"{}\"", attr(&t, name).unwrap_or_default());
-                        t = t.replacen(&old, &format!(" {name}=\"{colour}\""), 1);
-                    }
-                }
-                out.push_str(&t);
-            }
-            _ => out.push_str(tag),
-        }
-        out.push_str(rest);
-    }
-    out
-}
-
-/// The value of attribute `name` in one tag's text.
-fn attr(tag: &str, name: &str) -> Option<String> {
-    let key = format!(" {name}=\"");
-    let start = tag.find(&key)? + key.len();
-    let len = tag[start..].find('"')?;
-    Some(tag[start..start + len].to_string())
-}
-
-/// `#rrggbb` at `alpha` over white, as `#rrggbb`.
-fn blend(colour: &str, alpha: f64) -> Option<String> {
-    let hex = colour.strip_prefix('#').filter(|h| h.len() == 6)?;
-    let mut out = String::from("#");
-    for k in 0..3 {
-        let c = u8::from_str_radix(&hex[2 * k..2 * k + 2], 16).ok()?;
-        let v = (f64::from(c) * alpha + 255.0 * (1.0 - alpha)).round() as u8;
-        out.push_str(&format!("{v:02X}"));
-    }
-    Some(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn translucent_shapes_become_solid_blends_over_white() {
-        let svg = r##"<svg><circle cx="1" opacity="0.6" fill="#0072B2" stroke="none"/><text x="1" opacity="1">a &lt; b</text></svg>"##;
-        assert_eq!(
-            flatten_opacity(svg),
-            r##"<svg><circle cx="1" opacity="1" fill="#66AAD1" stroke="none"/><text x="1" opacity="1">a &lt; b</text></svg>"##
-        );
     }
 }

@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::aggregate::{CycleSummary, Stats};
 use crate::framework::Framework;
+use crate::lang::Lang;
 use crate::score::{is_above, reaches, tier_of, AgencyScore, Change, RefIndex, THREAT_SCHEME};
 use crate::workbook::{Answer, Status, Submission};
 
@@ -74,7 +75,7 @@ pub struct Provenance {
 /// What every report shares.
 #[derive(Clone, Debug, Serialize)]
 pub struct Common {
-    pub lang: String,
+    pub lang: Lang,
     pub tool: Tool,
     pub framework: FrameworkInfo,
     pub scale: Vec<ScaleEntry>,
@@ -362,7 +363,7 @@ pub struct BriefContext {
 /// Everything computed once per run and shared by the three kinds of report.
 pub struct Prepared<'a> {
     pub input: &'a ReportInput<'a>,
-    pub lang: String,
+    pub lang: Lang,
     pub common: Common,
     pub cycle: String,
     pub summary: Option<&'a CycleSummary>,
@@ -394,7 +395,7 @@ fn sector_name(sectors: &BTreeMap<String, String>, id: &str) -> String {
 impl<'a> Prepared<'a> {
     pub fn new(
         input: &'a ReportInput<'a>,
-        lang: &str,
+        lang: Lang,
         cycle: String,
         sector_names: BTreeMap<String, String>,
         threat_words: ThreatWords,
@@ -443,7 +444,7 @@ impl<'a> Prepared<'a> {
             .map(|i| format!("{}  {}\n", i.sha256, i.file))
             .collect();
         let common = Common {
-            lang: lang.to_string(),
+            lang,
             tool: Tool {
                 name: "posture",
                 version: crate::VERSION,
@@ -452,7 +453,7 @@ impl<'a> Prepared<'a> {
                 id: fw.id.clone(),
                 version: fw.version.clone(),
                 sha256: fw.sha256.clone(),
-                title: fw.title.get(lang).to_string(),
+                title: fw.title.get(lang.code()).to_string(),
                 source: fw.source.to_string(),
                 max_level: fw.max_level(),
                 default_target: fw.default_target,
@@ -465,8 +466,11 @@ impl<'a> Prepared<'a> {
                 .iter()
                 .map(|s| ScaleEntry {
                     level: s.level,
-                    label: s.label.get(lang).to_string(),
-                    description: s.description.as_ref().map(|d| d.get(lang).to_string()),
+                    label: s.label.get(lang.code()).to_string(),
+                    description: s
+                        .description
+                        .as_ref()
+                        .map(|d| d.get(lang.code()).to_string()),
                 })
                 .collect(),
             cycle: cycle.clone(),
@@ -479,7 +483,7 @@ impl<'a> Prepared<'a> {
         };
         Prepared {
             input,
-            lang: lang.to_string(),
+            lang,
             common,
             summary: input.national.cycles.get(&cycle),
             cycle,
@@ -498,14 +502,14 @@ impl<'a> Prepared<'a> {
     /// The agency's display name: the registry's in the report language, else the Profile's.
     pub fn agency_name(&self, id: &str, fallback: &str) -> String {
         match self.input.registry.and_then(|r| r.get(id)) {
-            Some(a) => a.name(&self.lang).to_string(),
+            Some(a) => a.name(self.lang.code()).to_string(),
             None if fallback.is_empty() => id.to_string(),
             None => fallback.to_string(),
         }
     }
 
     fn tier_label(&self, tier: Option<u8>) -> Option<String> {
-        tier.map(|t| self.fw().level_label(t, &self.lang).to_string())
+        tier.map(|t| self.fw().level_label(t, self.lang.code()).to_string())
     }
 
     pub fn summary(&self) -> Summary {
@@ -573,7 +577,7 @@ impl<'a> Prepared<'a> {
                     .unwrap_or_default();
                 DomainRow {
                     id: d.id.clone(),
-                    name: d.name.get(&self.lang).to_string(),
+                    name: d.name.get(self.lang.code()).to_string(),
                     mean: st.mean,
                     median: st.median,
                     p25: st.p25,
@@ -679,10 +683,10 @@ impl<'a> Prepared<'a> {
         let q = &self.fw().questions[qi];
         QuestionRow {
             id: q.id.clone(),
-            text: q.text.get(&self.lang).to_string(),
+            text: q.text.get(self.lang.code()).to_string(),
             domain: self.fw().domains[q.domain_index]
                 .name
-                .get(&self.lang)
+                .get(self.lang.code())
                 .to_string(),
             mean: st.mean,
             median: st.median,
@@ -906,7 +910,7 @@ impl<'a> Prepared<'a> {
 
     pub fn agency(&self, s: &AgencyScore, charts: Charts) -> AgencyContext {
         let fw = self.fw();
-        let lang = self.lang.as_str();
+        let lang = self.lang.code();
         let target = f64::from(s.target);
         let prev = self.previous.get(&s.agency_id);
         let same_sector: Vec<&&AgencyScore> = self

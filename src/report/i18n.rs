@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::lang::Lang;
+
 /// One language's strings after falling back to English.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Strings {
@@ -68,7 +70,8 @@ fn read_table(table: &toml::Table, lang: &str) -> Result<Strings, String> {
 }
 
 /// Parse the strings file and return `lang`'s strings with English filling the gaps.
-pub fn load(source: &str, lang: &str) -> Result<Strings, String> {
+pub fn load(source: &str, lang: Lang) -> Result<Strings, String> {
+    let lang = lang.code();
     let table: toml::Table = source.parse().map_err(|e: toml::de::Error| e.to_string())?;
     if !table.contains_key("en") {
         return Err("the `[en]` table is missing".into());
@@ -91,7 +94,7 @@ mod tests {
     #[test]
     fn khmer_falls_back_to_english_per_key() {
         let src = "[en]\na = \"A\"\nb = \"B\"\n[en.sector]\nx = \"X\"\n[km]\na = \"ក\"\n";
-        let km = load(src, "km").unwrap();
+        let km = load(src, Lang::Km).unwrap();
         assert_eq!(km.labels["a"], "ក");
         assert_eq!(km.labels["b"], "B");
         assert_eq!(km.section("sector")["x"], "X");

@@ -2,13 +2,15 @@
 //! one gap analysis per scored agency, rendered from minijinja templates into Typst and
 //! compiled by the `typst` CLI.
 //!
-//! One run works in a build folder inside `--out`: the shared `styles.typ`, the chart SVGs
-//! and every generated `.typ` file are written there, the documents are compiled in parallel
-//! with `--root` confined to that folder, and each finished file is then renamed into place,
-//! so a reader never sees a half-written PDF and nothing is written outside `--out`.
-//! typst is located and version-checked before anything is written at all.
+//! Two steps, as typst's own `World` model: [`build`] is pure (scored data + [`Assets`] +
+//! options → the files of a Typst project, in memory: sources and chart SVGs), and
+//! [`compile`] is the only code that writes files or runs typst. The CLI loads the assets
+//! and locates typst before either runs.
 
+pub mod assets;
+pub mod build;
 mod charts;
+pub mod compile;
 pub mod context;
 pub mod escape;
 pub mod i18n;
@@ -21,14 +23,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
 use crate::aggregate::National;
 use crate::framework::Framework;
+use crate::lang::Lang;
 use crate::registry::Registry;
 use crate::score::AgencyScore;
 use crate::workbook::Submission;
 
+pub use assets::{Assets, Fonts};
+pub use build::{build, Build, Document};
+pub use compile::compile;
 pub use context::cycle_cmp;
 pub use typst::{Typst, TypstError, TYPST_VERSION};
 
@@ -41,78 +45,78 @@ pub struct ReportInput<'a> {
     pub national: &'a National,
 }
 
-#[derive(Clone, Debug)]
-pub struct ReportOptions {
-    /// `en` or `km`.
-    pub lang: String,
+/// What to build.
+#[derive(Clone, Debug, Default)]
+pub struct BuildOptions {
+    pub lang: Lang,
     /// The cycle to report on; the latest among the inputs when `None`.
     pub cycle: Option<String>,
-    /// A folder whose files replace the embedded templates of the same name.
-    pub templates: Option<PathBuf>,
-    /// Extra files to place in `--out` with the reports (e.g. `scores.json`), written
-    /// atomically together with them.
+}
+
+/// How to write a build out.
+#[derive(Clone, Debug, Default)]
+pub struct CompileOptions {
+    /// Extra files to place in `--out` with the reports (e.g. `scores.json`), moved into
+    /// place together with them.
     pub extra_files: Vec<(String, Vec<u8>)>,
-    /// The typst binary to use; when `None`, env `POSTURE_TYPST`, then PATH, then cargo's bin.
-    pub typst: Option<PathBuf>,
     /// Keep the build folder (generated `.typ` files, charts) inside `--out` for debugging.
     pub keep_build: bool,
 }
 
-impl Default for ReportOptions {
-    fn default() -> Self {
-        ReportOptions {
-            lang: "en".into(),
-            cycle: None,
-            templates: None,
-            extra_files: Vec::new(),
-            typst: None,
-            keep_build: false,
-        }
-    }
-}
-
-/// The languages the shipped strings cover.
-pub const LANGUAGES: [&str; 2] = ["en", "km"];
-
 #[derive(Debug)]
 pub enum ReportError {
-    /// typst missing or the wrong version: nothing was written.
-    Typst(TypstError),
     /// Bad options or templates: nothing was written.
     Config(String),
-    /// The output folder could not be written.
+    /// A file could not be written. `written` lists what is already in `--out` (relative
+    /// paths) and `not_written` what is not; both are empty when the failure came before
+    /// anything was moved into `--out`.
     Io {
         path: PathBuf,
         source: std::io::Error,
+        written: Vec<String>,
+        not_written: Vec<String>,
     },
+}
+
+/// At most `max` names, then how many more.
+fn name_list(names: &[String], max: usize) -> String {
+    let mut out = names.iter().take(max).cloned().collect::<Vec<_>>().join(", ");
+    if names.len() > max {
+        out.push_str(&format!(" and {} more", names.len() - max));
+    }
+    out
 }
 
 impl fmt::Display for ReportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ReportError::Typst(e) => write!(f, "{e}"),
             ReportError::Config(m) => write!(f, "{m}"),
-            ReportError::Io { path, source } => {
-                write!(f, "failed to write {} ({source})", path.display())
+            ReportError::Io {
+                path,
+                source,
+                written,
+                not_written,
+            } => {
+                write!(f, "failed to write {} ({source})", path.display())?;
+                if !written.is_empty() || !not_written.is_empty() {
+                    write!(
+                        f,
+                        "; already written: {}; not written: {}",
+                        if written.is_empty() {
+                            "nothing".to_string()
+                        } else {
+                            name_list(written, 10)
+                        },
+                        name_list(not_written, 10)
+                    )?;
+                }
+                Ok(())
             }
         }
     }
 }
 
 impl std::error::Error for ReportError {}
-
-impl From<TypstError> for ReportError {
-    fn from(e: TypstError) -> Self {
-        ReportError::Typst(e)
-    }
-}
-
-fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> ReportError + '_ {
-    move |source| ReportError::Io {
-        path: path.to_path_buf(),
-        source,
-    }
-}
 
 /// What one run produced.
 #[derive(Debug, Default)]
@@ -189,290 +193,17 @@ pub fn creation_timestamp(cycle: &str) -> i64 {
     }
 }
 
-fn threat_words(strings: &i18n::Strings) -> context::ThreatWords {
-    context::ThreatWords {
-        names: strings.section("threat_names"),
-        change_since: strings
-            .labels
-            .get("change_since_cycle")
-            .cloned()
-            .unwrap_or_default(),
-    }
-}
-
-struct Job {
-    /// Document name for messages, e.g. `agencies/MOH.pdf`.
-    name: String,
-    source: PathBuf,
-    text: String,
-}
-
-/// Render every report into `out`. typst and the templates are checked before anything is
-/// written; a document that fails is reported in [`ReportOutcome::failed`] and the others
-/// are still produced.
-pub fn render_reports(
+/// [`build`] then [`compile`]: the reports of `input` into `out`.
+pub fn render(
     input: &ReportInput,
-    out: &Path,
-    options: &ReportOptions,
-) -> Result<ReportOutcome, ReportError> {
-    let typst = match &options.typst {
-        Some(path) => Typst::locate_with(Some(path.clone()))?,
-        None => Typst::locate()?,
-    };
-    render_with(&typst, input, out, options)
-}
-
-/// [`render_reports`] with an already located typst.
-pub fn render_with(
+    assets: &Assets,
     typst: &Typst,
-    input: &ReportInput,
     out: &Path,
-    options: &ReportOptions,
+    build_options: &BuildOptions,
+    compile_options: &CompileOptions,
 ) -> Result<ReportOutcome, ReportError> {
-    let lang = options.lang.as_str();
-    if !LANGUAGES.contains(&lang) {
-        return Err(ReportError::Config(format!(
-            "failed to choose the report language (`{lang}` is not one of {})",
-            LANGUAGES.join(", ")
-        )));
-    }
-    let set =
-        templates::TemplateSet::load(options.templates.as_deref()).map_err(ReportError::Config)?;
-    let strings = i18n::load(set.get("strings.toml"), lang)
-        .map_err(|e| ReportError::Config(format!("failed to read strings.toml ({e})")))?;
-    let levels = input
-        .framework
-        .scale
-        .iter()
-        .map(|s| s.label.get(lang).to_string())
-        .collect();
-    let env = templates::environment(&set, levels).map_err(ReportError::Config)?;
-    let cycle = match &options.cycle {
-        Some(c) => {
-            let known = input.scores.iter().any(|s| &s.cycle == c)
-                || input
-                    .submissions
-                    .iter()
-                    .any(|s| s.cycle() == Some(c.as_str()));
-            if !known {
-                return Err(ReportError::Config(format!(
-                    "failed to select cycle `{c}` (no input belongs to it)"
-                )));
-            }
-            c.clone()
-        }
-        None => context::latest_cycle(input).unwrap_or_else(|| "–".to_string()),
-    };
-    let prepared = context::Prepared::new(
-        input,
-        lang,
-        cycle.clone(),
-        strings.section("sector_names"),
-        threat_words(&strings),
-    );
-    let t = strings.to_value();
-
-    let stems = agency_file_stems(prepared.scores.iter().map(|s| s.agency_id.as_str()));
-    let csf_names = strings.section("csf_names");
-    let chart_files = match charts::build(&prepared, &stems, &csf_names) {
-        Ok(files) => files,
-        Err(e) => return Err(ReportError::Config(e.to_string())),
-    };
-    // Everything above can fail without touching the disk; from here on we write.
-    std::fs::create_dir_all(out).map_err(io_err(out))?;
-    let build = tempfile::Builder::new()
-        .prefix(".posture-build-")
-        .tempdir_in(out)
-        .map_err(io_err(out))?;
-    let root = build.path();
-    for dir in ["charts", "agencies", "pdf", "pdf/agencies"] {
-        let p = root.join(dir);
-        std::fs::create_dir_all(&p).map_err(io_err(&p))?;
-    }
-    let typst = typst.with_report_fonts(root).map_err(io_err(root))?;
-    let styles = root.join("styles.typ");
-    std::fs::write(&styles, set.get("styles.typ")).map_err(io_err(&styles))?;
-
-    let mut outcome = ReportOutcome {
-        cycle: cycle.clone(),
-        ..ReportOutcome::default()
-    };
-    let charts_dir = root.join("charts");
-    charts::write(&chart_files, &charts_dir).map_err(io_err(&charts_dir))?;
-
-    let mut jobs: Vec<Job> = Vec::new();
-    let national = prepared.national(&csf_names, chart_files.national.clone());
-    let brief = prepared.brief(chart_files.national.clone());
-    let mut push = |name: String, source: &str, template: &str, ctx: minijinja::Value| {
-        let ctx = minijinja::context! { t => t.clone(), ..ctx };
-        match templates::render(&env, template, ctx) {
-            Ok(text) => jobs.push(Job {
-                name,
-                source: PathBuf::from(source),
-                text,
-            }),
-            Err(e) => outcome.failed.push((name, e)),
-        }
-    };
-    push(
-        "national-report.pdf".into(),
-        "national.typ",
-        "national.typ.j2",
-        minijinja::Value::from(minijinja::value::Serde(&national)),
-    );
-    push(
-        "brief.pdf".into(),
-        "brief.typ",
-        "brief.typ.j2",
-        minijinja::Value::from(minijinja::value::Serde(&brief)),
-    );
-    for (stem, ctx) in agency_contexts(&prepared, &stems, &chart_files) {
-        push(
-            format!("agencies/{stem}.pdf"),
-            &format!("agencies/{stem}.typ"),
-            "agency.typ.j2",
-            ctx,
-        );
-    }
-
-    for job in &jobs {
-        let path = root.join(&job.source);
-        std::fs::write(&path, &job.text).map_err(io_err(&path))?;
-    }
-    let timestamp = creation_timestamp(&cycle);
-    let results: Vec<(String, Result<(), TypstError>, f64)> = jobs
-        .par_iter()
-        .map(|job| {
-            let pdf = root.join("pdf").join(&job.name);
-            let start = std::time::Instant::now();
-            let result = typst.compile(root, &job.source, &pdf, timestamp);
-            (job.name.clone(), result, start.elapsed().as_secs_f64())
-        })
-        .collect();
-
-    // Move the finished files into place: charts, PDFs, extra files.
-    let mut moves: Vec<(PathBuf, String)> = Vec::new();
-    for (name, _) in &chart_files.svgs {
-        moves.push((charts_dir.join(name), format!("charts/{name}")));
-    }
-    for (name, result, seconds) in results {
-        outcome.compile_seconds.insert(name.clone(), seconds);
-        match result {
-            Ok(()) => moves.push((root.join("pdf").join(&name), name)),
-            Err(e) => outcome.failed.push((name, e.to_string())),
-        }
-    }
-    for (name, bytes) in &options.extra_files {
-        let safe = sanitise_id(name);
-        let p = root.join(&safe);
-        std::fs::write(&p, bytes).map_err(io_err(&p))?;
-        moves.push((p, safe));
-    }
-    for (from, to) in moves {
-        let dest = out.join(&to);
-        if let Some(parent) = dest.parent() {
-            std::fs::create_dir_all(parent).map_err(io_err(parent))?;
-        }
-        std::fs::rename(&from, &dest).map_err(io_err(&dest))?;
-        outcome.written.push(to);
-    }
-    outcome.written.sort();
-    outcome.failed.sort();
-    if options.keep_build {
-        outcome.build_dir = Some(build.keep());
-    } else {
-        build.close().map_err(io_err(out))?;
-    }
-    Ok(outcome)
-}
-
-/// Render the Typst sources only (no typst needed): file name -> source text. Used by the
-/// golden tests and by `--keep-typst`-style debugging.
-pub fn typst_sources(
-    input: &ReportInput,
-    options: &ReportOptions,
-) -> Result<BTreeMap<String, String>, ReportError> {
-    let lang = options.lang.as_str();
-    let set =
-        templates::TemplateSet::load(options.templates.as_deref()).map_err(ReportError::Config)?;
-    let strings = i18n::load(set.get("strings.toml"), lang).map_err(ReportError::Config)?;
-    let levels = input
-        .framework
-        .scale
-        .iter()
-        .map(|s| s.label.get(lang).to_string())
-        .collect();
-    let env = templates::environment(&set, levels).map_err(ReportError::Config)?;
-    let cycle = options
-        .cycle
-        .clone()
-        .or_else(|| context::latest_cycle(input))
-        .unwrap_or_else(|| "–".to_string());
-    let prepared = context::Prepared::new(
-        input,
-        lang,
-        cycle,
-        strings.section("sector_names"),
-        threat_words(&strings),
-    );
-    let stems = agency_file_stems(prepared.scores.iter().map(|s| s.agency_id.as_str()));
-    let csf_names = strings.section("csf_names");
-    let names = charts::build(&prepared, &stems, &csf_names)
-        .map_err(|e| ReportError::Config(e.to_string()))?;
-    let t = strings.to_value();
-    let mut out = BTreeMap::new();
-    let render = |template: &str, ctx: minijinja::Value| {
-        templates::render(
-            &env,
-            template,
-            minijinja::context! { t => t.clone(), ..ctx },
-        )
-        .map_err(ReportError::Config)
-    };
-    let national = prepared.national(&csf_names, names.national.clone());
-    out.insert(
-        "national.typ".to_string(),
-        render(
-            "national.typ.j2",
-            minijinja::Value::from(minijinja::value::Serde(&national)),
-        )?,
-    );
-    let brief = prepared.brief(names.national.clone());
-    out.insert(
-        "brief.typ".to_string(),
-        render(
-            "brief.typ.j2",
-            minijinja::Value::from(minijinja::value::Serde(&brief)),
-        )?,
-    );
-    for (stem, ctx) in agency_contexts(&prepared, &stems, &names) {
-        out.insert(
-            format!("agencies/{stem}.typ"),
-            render("agency.typ.j2", ctx)?,
-        );
-    }
-    Ok(out)
-}
-
-/// Each scored agency's file stem and template context, in score order: the PDF build and
-/// [`typst_sources`] must render exactly the same agency reports.
-fn agency_contexts<'a>(
-    prepared: &'a context::Prepared<'a>,
-    stems: &'a BTreeMap<String, String>,
-    charts: &'a charts::ChartFiles,
-) -> impl Iterator<Item = (&'a str, minijinja::Value)> + 'a {
-    prepared.scores.iter().map(move |s| {
-        let agency_charts = charts
-            .agencies
-            .get(&s.agency_id)
-            .cloned()
-            .unwrap_or_default();
-        let ctx = prepared.agency(s, agency_charts);
-        (
-            stems[&s.agency_id].as_str(),
-            minijinja::Value::from(minijinja::value::Serde(&ctx)),
-        )
-    })
+    let built = build(input, assets, build_options)?;
+    compile(&built, typst, &assets.fonts, out, compile_options)
 }
 
 #[cfg(test)]

@@ -9,7 +9,6 @@
 //! for code positions (see [`super::escape`]).
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use minijinja::value::Value;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
@@ -52,25 +51,26 @@ pub struct TemplateSet {
 }
 
 impl TemplateSet {
-    pub fn load(dir: Option<&Path>) -> Result<TemplateSet, String> {
-        let mut files = BTreeMap::new();
-        if let Some(dir) = dir {
-            if !dir.is_dir() {
-                return Err(format!(
-                    "failed to read templates folder {} (not a folder)",
-                    dir.display()
-                ));
-            }
+    /// The templates built into the binary.
+    pub fn embedded() -> TemplateSet {
+        TemplateSet {
+            files: EMBEDDED
+                .iter()
+                .map(|(name, text)| (*name, text.to_string()))
+                .collect(),
         }
-        for (name, content) in EMBEDDED {
-            let text = match dir.map(|d| d.join(name)).filter(|p| p.is_file()) {
-                Some(path) => std::fs::read_to_string(&path)
-                    .map_err(|e| format!("failed to read template {} ({e})", path.display()))?,
-                None => content.to_string(),
-            };
-            files.insert(name, text);
-        }
-        Ok(TemplateSet { files })
+    }
+
+    /// Replaces the template `name` (one of [`EMBEDDED`]) with `text`; the CLI does this for
+    /// each same-named file of a `--templates` folder. An unknown name is refused, so that a
+    /// misspelt file cannot be ignored silently.
+    pub fn replace(&mut self, name: &str, text: String) -> Result<(), String> {
+        let (known, _) = EMBEDDED
+            .iter()
+            .find(|(n, _)| *n == name)
+            .ok_or_else(|| format!("`{name}` is not a report template"))?;
+        self.files.insert(known, text);
+        Ok(())
     }
 
     pub fn get(&self, name: &str) -> &str {
@@ -189,8 +189,8 @@ mod tests {
     use super::*;
 
     fn env_with(src: &str) -> Environment<'static> {
-        let mut set = TemplateSet::load(None).unwrap();
-        set.files.insert("brief.typ.j2", src.to_string());
+        let mut set = TemplateSet::embedded();
+        set.replace("brief.typ.j2", src.to_string()).unwrap();
         environment(&set, vec!["Not performed".into(), "Initial".into()]).unwrap()
     }
 
@@ -240,12 +240,11 @@ mod tests {
     }
 
     #[test]
-    fn a_file_in_the_templates_folder_replaces_the_embedded_one() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("brief.typ.j2"), "custom").unwrap();
-        let set = TemplateSet::load(Some(dir.path())).unwrap();
+    fn a_replaced_template_is_used_and_unknown_names_are_refused() {
+        let mut set = TemplateSet::embedded();
+        set.replace("brief.typ.j2", "custom".into()).unwrap();
         assert_eq!(set.get("brief.typ.j2"), "custom");
         assert_eq!(set.get("styles.typ"), EMBEDDED[0].1);
-        assert!(TemplateSet::load(Some(&dir.path().join("nope"))).is_err());
+        assert!(set.replace("brief.typ", "x".into()).is_err());
     }
 }

@@ -1,6 +1,7 @@
-//! The `typst` CLI: finding it, checking its pinned version, and compiling one document
-//! deterministically as tagged PDF/A-2a and PDF/UA-1 (fixed creation timestamp, only the fonts posture ships
-//! with, the project root confined to the build folder).
+//! The `typst` CLI: checking its pinned version, and compiling one document deterministically
+//! as tagged PDF/A-2a and PDF/UA-1 (fixed creation timestamp, only the fonts of the run, the
+//! project root confined to the build folder). Where to look for the binary is the CLI's
+//! business ([`candidates`] takes the environment as arguments).
 //!
 //! posture drives the CLI rather than linking the compiler: the CLI is one well-tested
 //! binary that `scripts/setup.sh` installs, and keeping it out of the crate keeps builds
@@ -16,14 +17,6 @@ pub const TYPST_VERSION: &str = "0.15.1";
 
 /// How to install the pinned version; shown in every "typst not usable" error.
 pub const INSTALL_HINT: &str = "hint: install it with `cargo install typst-cli --version 0.15.1 --locked` (or run `scripts/setup.sh`), or point POSTURE_TYPST at the binary";
-
-/// Font folders installed by `scripts/setup.sh` (Debian packages fonts-noto-core,
-/// fonts-khmeros, fonts-dejavu-core); only those that exist are passed to typst.
-pub const SYSTEM_FONT_DIRS: [&str; 3] = [
-    "/usr/share/fonts/truetype/noto",
-    "/usr/share/fonts/truetype/khmeros",
-    "/usr/share/fonts/truetype/dejavu",
-];
 
 #[derive(Debug)]
 pub enum TypstError {
@@ -64,94 +57,32 @@ impl fmt::Display for TypstError {
 
 impl std::error::Error for TypstError {}
 
-/// File-name prefixes of the fonts the templates and charts use (Noto Sans, Noto Sans
-/// Khmer, Khmer OS System, DejaVu Sans and Sans Mono).
-const REPORT_FONTS: [&str; 4] = ["NotoSans-", "NotoSansKhmer-", "KhmerOSsys", "DejaVuSans"];
-
-/// A located, version-checked typst binary plus the fonts it may use.
+/// A located, version-checked typst binary.
 #[derive(Clone, Debug)]
 pub struct Typst {
     pub path: PathBuf,
-    /// Folders passed to `--font-path`.
-    pub font_dirs: Vec<PathBuf>,
 }
 
 impl Typst {
-    /// Find typst (env `POSTURE_TYPST`, then `typst` on PATH, then `$CARGO_HOME/bin/typst`,
-    /// then `~/.cargo/bin/typst`) and check that it is the pinned version.
-    pub fn locate() -> Result<Typst, TypstError> {
-        Typst::locate_with(std::env::var_os("POSTURE_TYPST").map(PathBuf::from))
-    }
-
-    /// [`Typst::locate`] with an explicit choice in place of `POSTURE_TYPST`: when given, it
-    /// is the only candidate (silently using another binary would hide the mistake).
-    pub fn locate_with(explicit: Option<PathBuf>) -> Result<Typst, TypstError> {
-        let path = find_binary(explicit.filter(|p| !p.as_os_str().is_empty()))?;
-        check_version(&path)?;
-        Ok(Typst {
-            path,
-            font_dirs: font_dirs(),
-        })
-    }
-
-    /// Narrow the system font folders to the fonts the reports use, linked into
-    /// `root/fonts`. typst reads every font in every `--font-path` folder on each start, and
-    /// Debian's Noto folder alone holds hundreds of files: narrowing it takes about 40% off
-    /// each compile. Folders from `POSTURE_FONT_PATH` are kept whole; when a report font is
-    /// not found in the system folders they are all kept whole too.
-    pub fn with_report_fonts(&self, root: &Path) -> std::io::Result<Typst> {
-        let system: Vec<&PathBuf> = self
-            .font_dirs
-            .iter()
-            .filter(|d| SYSTEM_FONT_DIRS.iter().any(|s| Path::new(s) == d.as_path()))
-            .collect();
-        let mut picked: Vec<PathBuf> = Vec::new();
-        for dir in &system {
-            for entry in std::fs::read_dir(dir)? {
-                let path = entry?.path();
-                let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-                if REPORT_FONTS.iter().any(|p| name.starts_with(p)) {
-                    picked.push(path);
-                }
-            }
-        }
-        picked.sort();
-        let found = |prefix: &str| {
-            picked.iter().any(|p| {
-                p.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| n.starts_with(prefix))
-            })
+    /// The first of `candidates` that exists, checked to be the pinned version. An explicit
+    /// choice (`POSTURE_TYPST`) should be the only candidate: silently using another binary
+    /// would hide the mistake.
+    pub fn find(candidates: Vec<PathBuf>) -> Result<Typst, TypstError> {
+        let path = match candidates.iter().find(|p| p.is_file()) {
+            Some(p) => p.clone(),
+            None => return Err(TypstError::NotFound { tried: candidates }),
         };
-        if !REPORT_FONTS.iter().all(|p| found(p)) {
-            return Ok(self.clone());
-        }
-        let fonts = root.join("fonts");
-        std::fs::create_dir_all(&fonts)?;
-        for path in &picked {
-            let Some(name) = path.file_name() else {
-                continue;
-            };
-            link_or_copy(path, &fonts.join(name))?;
-        }
-        let mut font_dirs = vec![fonts];
-        font_dirs.extend(
-            self.font_dirs
-                .iter()
-                .filter(|d| !system.contains(d))
-                .cloned(),
-        );
-        Ok(Typst {
-            path: self.path.clone(),
-            font_dirs,
-        })
+        check_version(&path)?;
+        Ok(Typst { path })
     }
 
     /// Compile `input` (relative to `root`) into `output`. `root` confines what the document
-    /// may read; `timestamp` (seconds since 1970) is written as the creation date.
+    /// may read, `fonts` is the only font folder; `timestamp` (seconds since 1970) is written
+    /// as the creation date.
     pub fn compile(
         &self,
         root: &Path,
+        fonts: &Path,
         input: &Path,
         output: &Path,
         timestamp: i64,
@@ -171,9 +102,7 @@ impl Typst {
             // and refuses a document that breaks them, an image without `alt` for one.
             .arg("--pdf-standard")
             .arg("a-2a,ua-1");
-        for dir in &self.font_dirs {
-            cmd.arg("--font-path").arg(dir);
-        }
+        cmd.arg("--font-path").arg(fonts);
         // Keep the child's environment from changing the bytes.
         cmd.env_remove("SOURCE_DATE_EPOCH")
             .env_remove("TYPST_FONT_PATHS")
@@ -196,30 +125,28 @@ impl Typst {
     }
 }
 
-#[cfg(unix)]
-fn link_or_copy(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::os::unix::fs::symlink(from, to)
-}
-
-#[cfg(not(unix))]
-fn link_or_copy(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::copy(from, to).map(|_| ())
-}
-
-fn candidates(explicit: Option<PathBuf>) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    if let Some(p) = explicit {
+/// Where to look for typst, in order: `explicit` (`POSTURE_TYPST`) alone when given, else
+/// `typst` in each folder of `path_var` (`PATH`), then `$CARGO_HOME/bin`, then
+/// `~/.cargo/bin` (where `scripts/setup.sh` installs it).
+pub fn candidates(
+    explicit: Option<PathBuf>,
+    path_var: Option<OsString>,
+    cargo_home: Option<OsString>,
+    home: Option<OsString>,
+) -> Vec<PathBuf> {
+    if let Some(p) = explicit.filter(|p| !p.as_os_str().is_empty()) {
         return vec![p];
     }
-    if let Some(path) = std::env::var_os("PATH") {
+    let mut out = Vec::new();
+    if let Some(path) = path_var {
         for dir in std::env::split_paths(&path) {
             out.push(dir.join(exe("typst")));
         }
     }
-    if let Some(home) = std::env::var_os("CARGO_HOME").filter(|p| !p.is_empty()) {
+    if let Some(home) = cargo_home.filter(|p| !p.is_empty()) {
         out.push(PathBuf::from(home).join("bin").join(exe("typst")));
     }
-    if let Some(home) = std::env::var_os("HOME").filter(|p| !p.is_empty()) {
+    if let Some(home) = home.filter(|p| !p.is_empty()) {
         out.push(
             PathBuf::from(home)
                 .join(".cargo")
@@ -234,14 +161,6 @@ fn exe(name: &str) -> OsString {
     let mut s = OsString::from(name);
     s.push(std::env::consts::EXE_SUFFIX);
     s
-}
-
-fn find_binary(explicit: Option<PathBuf>) -> Result<PathBuf, TypstError> {
-    let tried = candidates(explicit);
-    match tried.iter().find(|p| p.is_file()) {
-        Some(p) => Ok(p.clone()),
-        None => Err(TypstError::NotFound { tried }),
-    }
 }
 
 fn check_version(path: &Path) -> Result<(), TypstError> {
@@ -272,19 +191,6 @@ fn parse_version(text: &str) -> Option<&str> {
     rest.split_whitespace().next()
 }
 
-/// The Debian font folders that exist, then every folder in `POSTURE_FONT_PATH`.
-fn font_dirs() -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = SYSTEM_FONT_DIRS
-        .iter()
-        .map(PathBuf::from)
-        .filter(|p| p.is_dir())
-        .collect();
-    if let Some(extra) = std::env::var_os("POSTURE_FONT_PATH") {
-        dirs.extend(std::env::split_paths(&extra).filter(|p| !p.as_os_str().is_empty()));
-    }
-    dirs
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -301,10 +207,22 @@ mod tests {
 
     #[test]
     fn an_explicit_binary_is_the_only_candidate() {
-        let e = Typst::locate_with(Some(PathBuf::from("/nonexistent/typst"))).unwrap_err();
+        let tried = candidates(
+            Some(PathBuf::from("/nonexistent/typst")),
+            Some("/usr/bin".into()),
+            None,
+            Some("/home/me".into()),
+        );
+        assert_eq!(tried, vec![PathBuf::from("/nonexistent/typst")]);
+        let e = Typst::find(tried).unwrap_err();
         assert!(
             matches!(&e, TypstError::NotFound { tried } if tried.len() == 1),
             "{e}"
+        );
+        let tried = candidates(None, Some("/a:/b".into()), Some("".into()), Some("/h".into()));
+        assert_eq!(
+            tried,
+            ["/a/typst", "/b/typst", "/h/.cargo/bin/typst"].map(PathBuf::from)
         );
     }
 

@@ -1,50 +1,59 @@
-//! Chart text as glyph outlines, shaped with rustybuzz from the chart font file.
+//! The chart font: text is shaped with rustybuzz and written as glyph outlines.
 //!
 //! Typst renders `<text>` inside an SVG image through its own SVG text layout, which (checked
 //! again on typst 0.15.1; docs/reports.md has the smallest reproduction) mangles the Khmer
 //! cluster that follows a pre-base vowel: "ប្រសើរ" comes out as "ប្រសី", "កម្រិត" as "កម្រិ".
-//! Typst's own body text shapes Khmer
-//! correctly, and so does rustybuzz, the same shaper. So when the chart font file can be
-//! found, labels are shaped here and written as `<path>` outlines (with the text kept in a
-//! `<title>` for accessibility and tests); the widths used for layout are then exact too.
-//! Without the file, the charts fall back to `<text>` elements and estimated widths.
+//! Typst's own body text shapes Khmer correctly, and so does rustybuzz, the same shaper. So
+//! every label is shaped here and written as `<path>` outlines (with the text kept in a
+//! `<title>` for accessibility and tests), and the widths used for layout are exact.
 //!
-//! The file `KhmerOSsys.ttf` is looked up in the directories of `POSTURE_FONT_PATH`
-//! (colon-separated, as for the report's Typst fonts), then in the Debian `fonts-khmeros`
-//! locations.
+//! The font file is an asset: the CLI finds it by the same rule as the report fonts typst
+//! embeds (`report::assets`), reads it once and passes its bytes down, so a chart is
+//! measured with the very file the PDF uses, and the same inputs give the same SVG.
 
 use std::fmt::Write;
-use std::path::PathBuf;
-use std::sync::OnceLock;
 
 use rustybuzz::ttf_parser::{GlyphId, OutlineBuilder};
 use rustybuzz::{Face, UnicodeBuffer};
 
-const FILE: &str = "KhmerOSsys.ttf";
-const DIRS: [&str; 3] = [
-    "/usr/share/fonts/truetype/khmeros",
-    "/usr/share/fonts/truetype/khmeros-core",
-    "/usr/share/fonts/khmeros",
-];
+use super::ChartError;
 
-fn font_bytes() -> Option<&'static [u8]> {
-    static BYTES: OnceLock<Option<Vec<u8>>> = OnceLock::new();
-    BYTES
-        .get_or_init(|| {
-            let mut dirs: Vec<PathBuf> = std::env::var_os("POSTURE_FONT_PATH")
-                .map(|v| std::env::split_paths(&v).collect())
-                .unwrap_or_default();
-            dirs.extend(DIRS.iter().map(PathBuf::from));
-            dirs.iter().find_map(|d| std::fs::read(d.join(FILE)).ok())
-        })
-        .as_deref()
+/// A parsed chart font, borrowing the font file's bytes.
+pub struct Font<'a> {
+    face: Face<'a>,
 }
 
-/// The chart font, parsed once; `None` when the file is missing or unreadable.
-pub(crate) fn face() -> Option<&'static Face<'static>> {
-    static FACE: OnceLock<Option<Face<'static>>> = OnceLock::new();
-    FACE.get_or_init(|| Face::from_slice(font_bytes()?, 0))
-        .as_ref()
+impl<'a> Font<'a> {
+    /// Parses the first face of a TrueType or OpenType file.
+    pub fn parse(bytes: &'a [u8]) -> Result<Font<'a>, ChartError> {
+        Face::from_slice(bytes, 0)
+            .map(|face| Font { face })
+            .ok_or_else(|| ChartError::Font("not a TrueType or OpenType font".to_string()))
+    }
+
+    /// Width of `text` at `size` (in any unit; the result is in the same unit).
+    pub(crate) fn width(&self, text: &str, size: f64) -> f64 {
+        let shaped = shape(&self.face, text);
+        f64::from(shaped.advance) * size / f64::from(self.face.units_per_em())
+    }
+
+    /// The outline of `text` as SVG path data, pen starting at (`x`, `baseline`), in the
+    /// units of the caller (`size` is the em size in those units).
+    pub(crate) fn outline(&self, text: &str, x: f64, baseline: f64, size: f64) -> String {
+        let shaped = shape(&self.face, text);
+        let k = size / f64::from(self.face.units_per_em());
+        let mut d = String::new();
+        for (glyph, dx, dy) in shaped.glyphs {
+            let mut w = PathWriter {
+                d: &mut d,
+                x: x + f64::from(dx) * k,
+                y: baseline - f64::from(dy) * k,
+                k,
+            };
+            self.face.outline_glyph(GlyphId(glyph), &mut w);
+        }
+        d
+    }
 }
 
 struct Shaped {
@@ -71,13 +80,6 @@ fn shape(face: &Face, text: &str) -> Shaped {
         glyphs,
         advance: pen,
     }
-}
-
-/// Width of `text` at `size` points, if the font is available.
-pub(crate) fn width(text: &str, size: f64) -> Option<f64> {
-    let face = face()?;
-    let shaped = shape(face, text);
-    Some(f64::from(shaped.advance) * size / f64::from(face.units_per_em()))
 }
 
 struct PathWriter<'a> {
@@ -136,35 +138,14 @@ impl OutlineBuilder for PathWriter<'_> {
     }
 }
 
-/// The outline of `text` as SVG path data, pen starting at (`x`, `baseline`), in the
-/// units of the caller (`size` is the em size in those units); `None` without the font.
-pub(crate) fn outline(text: &str, x: f64, baseline: f64, size: f64) -> Option<(String, f64)> {
-    let face = face()?;
-    let shaped = shape(face, text);
-    let k = size / f64::from(face.units_per_em());
-    let mut d = String::new();
-    for (glyph, dx, dy) in shaped.glyphs {
-        let mut w = PathWriter {
-            d: &mut d,
-            x: x + f64::from(dx) * k,
-            y: baseline - f64::from(dy) * k,
-            k,
-        };
-        face.outline_glyph(GlyphId(glyph), &mut w);
-    }
-    Some((d, f64::from(shaped.advance) * k))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn shaping_keeps_every_khmer_cluster() {
-        let Some(face) = face() else {
-            // Without fonts-khmeros the charts use <text>; nothing to check here.
-            return;
-        };
+        let font = crate::chart::testutil::font();
+        let face = &font.face;
         // The word that Typst's SVG text drops a cluster of: ប្រសើរ has five visible
         // parts (ប, subscript រ, the split vowel's two halves, ស, រ), so at least 5 glyphs.
         let shaped = shape(face, "ប្រសើរ");
@@ -173,7 +154,7 @@ mod tests {
             shaped.glyphs.iter().all(|g| g.0 != 0),
             "a glyph is missing from the font"
         );
-        let (d, w) = outline("ប្រសើរ", 0.0, 10.0, 10.0).unwrap_or_default();
-        assert!(d.starts_with('M') && w > 0.0);
+        let d = font.outline("ប្រសើរ", 0.0, 10.0, 10.0);
+        assert!(d.starts_with('M') && font.width("ប្រសើរ", 10.0) > 0.0);
     }
 }

@@ -1,0 +1,159 @@
+//! The pure half of the reports: (scored data, assets, options) → the files of a Typst
+//! project, in memory. Nothing here touches the file system or runs a program; the golden
+//! tests compare its output, and [`super::compile`] is the only step that writes files and
+//! runs typst.
+
+use std::collections::BTreeMap;
+
+use super::assets::Assets;
+use super::context::{self, Prepared};
+use super::{agency_file_stems, charts, creation_timestamp, i18n, templates, ReportError};
+use super::{BuildOptions, ReportInput};
+use crate::chart::{self, Font};
+
+/// One PDF to produce.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Document {
+    /// Where the PDF goes, relative to `--out` (`agencies/MOH.pdf`); also its name in messages.
+    pub pdf: String,
+    /// Its Typst source in [`Build::files`] (`agencies/MOH.typ`).
+    pub source: String,
+}
+
+/// Everything [`super::compile`] needs: a Typst project and the documents to compile in it.
+#[derive(Clone, Debug, Default)]
+pub struct Build {
+    /// The cycle the reports cover.
+    pub cycle: String,
+    /// The project's files by path relative to its root: `styles.typ`, every document's
+    /// `.typ` source and the `charts/*.svg` they include.
+    pub files: BTreeMap<String, String>,
+    pub documents: Vec<Document>,
+    /// Documents whose template failed to render: (PDF name, reason). The others build.
+    pub failed: Vec<(String, String)>,
+    /// The creation date written into every PDF (seconds since 1970), from the cycle.
+    pub timestamp: i64,
+}
+
+impl Build {
+    /// The path of every chart, for copying the SVGs next to the reports.
+    pub fn charts(&self) -> impl Iterator<Item = &str> {
+        self.files
+            .keys()
+            .map(String::as_str)
+            .filter(|p| p.starts_with("charts/"))
+    }
+}
+
+/// Build every report of `options.cycle` (or the latest cycle) in `options.lang`. Fails
+/// without a partial result when the options or the templates are unusable.
+pub fn build(
+    input: &ReportInput,
+    assets: &Assets,
+    options: &BuildOptions,
+) -> Result<Build, ReportError> {
+    let lang = options.lang;
+    let set = &assets.templates;
+    let strings = i18n::load(set.get("strings.toml"), lang)
+        .map_err(|e| ReportError::Config(format!("failed to read strings.toml ({e})")))?;
+    let levels = input
+        .framework
+        .scale
+        .iter()
+        .map(|s| s.label.get(lang.code()).to_string())
+        .collect();
+    let env = templates::environment(set, levels).map_err(ReportError::Config)?;
+    let cycle = match &options.cycle {
+        Some(c) => {
+            let known = input.scores.iter().any(|s| &s.cycle == c)
+                || input
+                    .submissions
+                    .iter()
+                    .any(|s| s.cycle() == Some(c.as_str()));
+            if !known {
+                return Err(ReportError::Config(format!(
+                    "failed to select cycle `{c}` (no input belongs to it)"
+                )));
+            }
+            c.clone()
+        }
+        None => context::latest_cycle(input).unwrap_or_else(|| "–".to_string()),
+    };
+    let prepared = Prepared::new(
+        input,
+        lang,
+        cycle.clone(),
+        strings.section("sector_names"),
+        context::ThreatWords {
+            names: strings.section("threat_names"),
+            change_since: strings
+                .labels
+                .get("change_since_cycle")
+                .cloned()
+                .unwrap_or_default(),
+        },
+    );
+    let font = Font::parse(&assets.fonts.chart).map_err(|e| ReportError::Config(e.to_string()))?;
+    let style = chart::Style {
+        font: &font,
+        words: chart::Words::for_lang(lang),
+    };
+    let stems = agency_file_stems(prepared.scores.iter().map(|s| s.agency_id.as_str()));
+    let csf_names = strings.section("csf_names");
+    let chart_files = charts::build(&prepared, &stems, &csf_names, &style)
+        .map_err(|e| ReportError::Config(e.to_string()))?;
+
+    let mut out = Build {
+        timestamp: creation_timestamp(&cycle),
+        cycle,
+        ..Build::default()
+    };
+    out.files
+        .insert("styles.typ".to_string(), set.get("styles.typ").to_string());
+    for (name, svg) in &chart_files.svgs {
+        out.files.insert(format!("charts/{name}"), svg.clone());
+    }
+    let t = strings.to_value();
+    let mut add = |pdf: String, source: String, template: &str, ctx: minijinja::Value| {
+        let ctx = minijinja::context! { t => t.clone(), ..ctx };
+        match templates::render(&env, template, ctx) {
+            Ok(text) => {
+                out.files.insert(source.clone(), text);
+                out.documents.push(Document { pdf, source });
+            }
+            Err(e) => out.failed.push((pdf, e)),
+        }
+    };
+    add(
+        "national-report.pdf".into(),
+        "national.typ".into(),
+        "national.typ.j2",
+        value(&prepared.national(&csf_names, chart_files.national.clone())),
+    );
+    add(
+        "brief.pdf".into(),
+        "brief.typ".into(),
+        "brief.typ.j2",
+        value(&prepared.brief(chart_files.national.clone())),
+    );
+    for s in &prepared.scores {
+        let charts = chart_files
+            .agencies
+            .get(&s.agency_id)
+            .cloned()
+            .unwrap_or_default();
+        let stem = &stems[&s.agency_id];
+        add(
+            format!("agencies/{stem}.pdf"),
+            format!("agencies/{stem}.typ"),
+            "agency.typ.j2",
+            value(&prepared.agency(s, charts)),
+        );
+    }
+    Ok(out)
+}
+
+/// A template context from one of the context structs.
+fn value<T: serde::Serialize>(context: &T) -> minijinja::Value {
+    minijinja::Value::from(minijinja::value::Serde(context))
+}
