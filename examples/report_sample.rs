@@ -3,7 +3,8 @@
 
 use std::time::Instant;
 
-use posture::report::{render_reports, sample, ReportOptions};
+use posture::cli::assets::{load_report_assets, locate_typst};
+use posture::report::{render, sample, BuildOptions, CompileOptions};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -12,7 +13,10 @@ fn main() {
         .get(2)
         .cloned()
         .unwrap_or_else(|| "/tmp/posture-sample".into());
-    let lang = args.get(3).cloned().unwrap_or_else(|| "en".into());
+    let lang = args
+        .get(3)
+        .map_or(Ok(posture::lang::Lang::En), |l| l.parse())
+        .unwrap_or_else(|e| panic!("{e}"));
     let fw = posture::framework::builtin("kh-ncmf")
         .expect("built-in framework")
         .expect("valid framework");
@@ -24,14 +28,22 @@ fn main() {
     ];
     let s = sample::synthetic(&fw, n, &["2025", "2026"], &names);
     let input = s.input(&fw);
-    let options = ReportOptions {
-        lang,
+    let assets = load_report_assets(None).unwrap_or_else(|e| panic!("{}", e.0));
+    let typst = locate_typst().unwrap_or_else(|e| panic!("{}", e.0));
+    let compile = CompileOptions {
         keep_build: std::env::var_os("KEEP").is_some(),
-        ..ReportOptions::default()
+        ..CompileOptions::default()
     };
     let start = Instant::now();
-    let outcome = render_reports(&input, std::path::Path::new(&out), &options)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let outcome = render(
+        &input,
+        &assets,
+        &typst,
+        std::path::Path::new(&out),
+        &BuildOptions { lang, cycle: None },
+        &compile,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     println!(
         "{} files in {:.2}s, {} failed",
         outcome.written.len(),

@@ -465,7 +465,7 @@ mod tests {
     #[test]
     fn ranking_draws_one_bar_and_one_target_tick_per_agency() {
         let items = agencies(40);
-        let svg = ranking(&items, 5.0, &Words::en()).unwrap();
+        let svg = ranking(&items, 5.0, &en()).unwrap();
         assert_svg(&svg);
         let t = texts(&svg);
         for item in &items {
@@ -485,7 +485,7 @@ mod tests {
     #[test]
     fn ranking_colours_bars_by_target() {
         let items = vec![bar("Above", 4.0, 3.0), bar("Below", 2.0, 3.0)];
-        let svg = ranking(&items, 5.0, &Words::en()).unwrap();
+        let svg = ranking(&items, 5.0, &en()).unwrap();
         // One blue and one orange bar, plus one legend box each.
         assert_eq!(count(&svg, "fill=\"#0072B2\""), 2);
         assert_eq!(count(&svg, "fill=\"#E69F00\""), 2);
@@ -493,7 +493,7 @@ mod tests {
 
     #[test]
     fn ranking_pages_split_long_lists() {
-        let pages = ranking_pages(&agencies(200), 5.0, 50, &Words::en()).unwrap();
+        let pages = ranking_pages(&agencies(200), 5.0, 50, &en()).unwrap();
         assert_eq!(pages.len(), 4);
         assert!(texts(&pages[3]).contains(&"Agency 199".to_string()));
     }
@@ -501,7 +501,7 @@ mod tests {
     #[test]
     fn long_names_are_shortened() {
         let long = "Ministry of Posts and Telecommunications, General Department of ICT, National Cybersecurity Operations Centre".to_string();
-        let svg = ranking(&[bar(&long, 2.0, 3.0)], 5.0, &Words::en()).unwrap();
+        let svg = ranking(&[bar(&long, 2.0, 3.0)], 5.0, &en()).unwrap();
         let t = texts(&svg);
         assert!(!t.contains(&long));
         assert!(
@@ -520,7 +520,7 @@ mod tests {
         .enumerate()
         .map(|(i, n)| (n.to_string(), 1.0 + i as f64 * 0.5))
         .collect();
-        let svg = bars(&items, 5.0, Some(3.0), &Words::en()).unwrap();
+        let svg = bars(&items, 5.0, Some(3.0), &en()).unwrap();
         assert_svg(&svg);
         let t = texts(&svg);
         assert!(
@@ -555,7 +555,7 @@ mod tests {
                 role: SeriesRole::Target,
             },
         ];
-        let svg = grouped_bars(&groups, &series, 5.0, &Words::en()).unwrap();
+        let svg = grouped_bars(&groups, &series, 5.0, &en()).unwrap();
         assert_svg(&svg);
         // 5 blue/orange bars + legend boxes.
         assert_eq!(count(&svg, "fill=\"#0072B2\""), 2 + 1);
@@ -580,7 +580,7 @@ mod tests {
                 ..bar("Insider", 0.0, 3.0)
             },
         ];
-        let svg = threat_bars(&items, 5.0, Some("Change since 2025"), &Words::en()).unwrap();
+        let svg = threat_bars(&items, 5.0, Some("Change since 2025"), &en()).unwrap();
         assert_svg(&svg);
         let t = texts(&svg);
         for want in [
@@ -601,17 +601,17 @@ mod tests {
         // A target tick per row, and one in the legend.
         assert_eq!(count(&svg, "stroke=\"#D55E00\""), items.len() + 1);
         // Without a previous cycle: no change column.
-        let svg = threat_bars(&items, 5.0, None, &Words::en()).unwrap();
+        let svg = threat_bars(&items, 5.0, None, &en()).unwrap();
         assert!(!texts(&svg).contains(&"+0.26".to_string()));
     }
 
     #[test]
     fn empty_inputs_say_no_data() {
         for svg in [
-            ranking(&[], 5.0, &Words::en()).unwrap(),
-            bars(&[], 5.0, None, &Words::en()).unwrap(),
-            grouped_bars(&[], &[], 5.0, &Words::en()).unwrap(),
-            threat_bars(&[], 5.0, None, &Words::en()).unwrap(),
+            ranking(&[], 5.0, &en()).unwrap(),
+            bars(&[], 5.0, None, &en()).unwrap(),
+            grouped_bars(&[], &[], 5.0, &en()).unwrap(),
+            threat_bars(&[], 5.0, None, &en()).unwrap(),
         ] {
             assert_svg(&svg);
             assert!(texts(&svg).contains(&"No data".to_string()));

@@ -186,7 +186,7 @@ mod tests {
     #[test]
     fn one_dot_per_agency_per_domain() {
         let g = groups(40);
-        let svg = distribution(&g, 5.0, Some(3.0), &Words::en()).unwrap();
+        let svg = distribution(&g, 5.0, Some(3.0), &en()).unwrap();
         assert_svg(&svg);
         // One dot per value, plus the legend's marker (a white outline and a fill).
         assert_eq!(count(&svg, "<circle"), 4 * 40 + 2);
@@ -200,10 +200,10 @@ mod tests {
     fn distribution_is_deterministic_and_handles_empty_groups() {
         let mut g = groups(200);
         g.push(("Empty".to_string(), vec![f64::NAN]));
-        let a = distribution(&g, 5.0, None, &Words::en()).unwrap();
-        assert_eq!(a, distribution(&g, 5.0, None, &Words::en()).unwrap());
+        let a = distribution(&g, 5.0, None, &en()).unwrap();
+        assert_eq!(a, distribution(&g, 5.0, None, &en()).unwrap());
         assert!(texts(&a).contains(&"No data".to_string()));
-        let none = distribution(&[], 5.0, None, &Words::en()).unwrap();
+        let none = distribution(&[], 5.0, None, &en()).unwrap();
         assert!(texts(&none).contains(&"No data".to_string()));
     }
 }

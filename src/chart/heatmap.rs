@@ -227,7 +227,7 @@ mod tests {
     #[test]
     fn every_cell_is_drawn_and_labelled() {
         let (rows, cols, values) = data(40);
-        let svg = heatmap(&rows, &cols, &values, 5.0, &Words::en()).unwrap();
+        let svg = heatmap(&rows, &cols, &values, 5.0, &en()).unwrap();
         assert_svg(&svg);
         let t = texts(&svg);
         let present = values.iter().flatten().filter(|v| v.is_some()).count();
@@ -255,11 +255,11 @@ mod tests {
     #[test]
     fn pages_split_200_rows() {
         let (rows, cols, values) = data(200);
-        let pages = heatmap_pages(&rows, &cols, &values, 5.0, 50, &Words::en()).unwrap();
+        let pages = heatmap_pages(&rows, &cols, &values, 5.0, 50, &en()).unwrap();
         assert_eq!(pages.len(), 4);
         assert!(texts(&pages[0]).contains(&"Agency 000".to_string()));
         assert!(!texts(&pages[0]).contains(&"Agency 050".to_string()));
-        let single = heatmap(&rows, &cols, &values, 5.0, &Words::en()).unwrap();
+        let single = heatmap(&rows, &cols, &values, 5.0, &en()).unwrap();
         assert!(texts(&single).contains(&"Agency 199".to_string()));
     }
 
@@ -268,10 +268,10 @@ mod tests {
         let (rows, cols, mut values) = data(3);
         values[1].pop();
         assert!(matches!(
-            heatmap(&rows, &cols, &values, 5.0, &Words::en()),
+            heatmap(&rows, &cols, &values, 5.0, &en()),
             Err(ChartError::Shape(_))
         ));
-        let svg = heatmap(&[], &cols, &[], 5.0, &Words::en()).unwrap();
+        let svg = heatmap(&[], &cols, &[], 5.0, &en()).unwrap();
         assert!(texts(&svg).contains(&"No data".to_string()));
     }
 }

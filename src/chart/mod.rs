@@ -547,7 +547,41 @@ fn no_data(style: &Style) -> Result<String, ChartError> {
 
 #[cfg(test)]
 pub(crate) mod testutil {
-    //! Minimal checks on generated SVG.
+    //! The chart font and styles for tests, and minimal checks on generated SVG.
+
+    use super::{Font, Style, Words};
+
+    /// Where `scripts/setup.sh` installs the chart font (Debian fonts-khmeros).
+    const CHART_FONT_FILE: &str = "/usr/share/fonts/truetype/khmeros/KhmerOSsys.ttf";
+
+    /// The chart font, read once per test process. The tests need it: without it they
+    /// fail here, instead of passing without checking what they check.
+    pub fn font() -> Font<'static> {
+        static BYTES: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+        let bytes = BYTES.get_or_init(|| {
+            std::fs::read(CHART_FONT_FILE).unwrap_or_else(|e| {
+                panic!("the chart tests need {CHART_FONT_FILE} ({e}); run scripts/setup.sh")
+            })
+        });
+        Font::parse(bytes).expect("the chart font parses")
+    }
+
+    fn style(words: Words) -> Style<'static> {
+        Style {
+            font: Box::leak(Box::new(font())),
+            words,
+        }
+    }
+
+    /// English chart words with the chart font.
+    pub fn en() -> Style<'static> {
+        style(Words::en())
+    }
+
+    /// Khmer chart words with the chart font.
+    pub fn km() -> Style<'static> {
+        style(Words::km())
+    }
 
     /// Asserts the document is one `<svg>` element whose tags are balanced.
     pub fn assert_svg(svg: &str) {
@@ -631,7 +665,7 @@ mod tests {
 
     #[test]
     fn no_data_chart_says_so() {
-        let svg = no_data(&Words::km()).unwrap();
+        let svg = no_data(&km()).unwrap();
         assert_svg(&svg);
         assert!(texts(&svg).contains(&"គ្មានទិន្នន័យ".to_string()));
     }
@@ -658,7 +692,6 @@ mod tests {
     }
 
     fn every_chart(name: &str, style: &Style) -> Vec<String> {
-        let (font, words) = (style.font, &style.words);
         let labels = vec![name.to_string(), "Other".to_string(), "Third".to_string()];
         let series = vec![Series {
             name: name.to_string(),
@@ -703,7 +736,7 @@ mod tests {
     #[test]
     fn agency_text_stays_literal() {
         let evil = "<b>&\"x\"</script>";
-        for svg in every_chart(evil, &Words::en()) {
+        for svg in every_chart(evil, &en()) {
             assert_svg(&svg);
             assert!(
                 !svg.contains("<b>") && !svg.contains("</script>"),
@@ -723,7 +756,7 @@ mod tests {
 
     #[test]
     fn control_characters_never_reach_the_svg() {
-        for svg in every_chart("bad\u{1}\u{8}name\nhere", &Words::en()) {
+        for svg in every_chart("bad\u{1}\u{8}name\nhere", &en()) {
             assert!(
                 !svg.chars().any(|c| c.is_control() && c != '\n'),
                 "control character in SVG"
@@ -738,7 +771,7 @@ mod tests {
 
     #[test]
     fn every_chart_is_deterministic_in_both_languages() {
-        for words in [Words::en(), Words::km()] {
+        for style in [en(), km()] {
             assert_eq!(
                 every_chart("ក្រសួងសុខាភិបាល", &style),
                 every_chart("ក្រសួងសុខាភិបាល", &style)

@@ -196,7 +196,7 @@ mod tests {
 
     #[test]
     fn radar_has_labels_legend_and_markers() {
-        let svg = radar(&domains(), &series(), 5.0, &Words::en()).unwrap();
+        let svg = radar(&domains(), &series(), 5.0, &en()).unwrap();
         assert_svg(&svg);
         let t = texts(&svg);
         for label in [
@@ -221,8 +221,8 @@ mod tests {
 
     #[test]
     fn radar_is_deterministic() {
-        let a = radar(&domains(), &series(), 5.0, &Words::en()).unwrap();
-        let b = radar(&domains(), &series(), 5.0, &Words::en()).unwrap();
+        let a = radar(&domains(), &series(), 5.0, &en()).unwrap();
+        let b = radar(&domains(), &series(), 5.0, &en()).unwrap();
         assert_eq!(a, b);
     }
 
@@ -231,18 +231,18 @@ mod tests {
         let mut s = series();
         s[0].values.pop();
         assert!(matches!(
-            radar(&domains(), &s, 5.0, &Words::en()),
+            radar(&domains(), &s, 5.0, &en()),
             Err(ChartError::Shape(_))
         ));
         assert!(matches!(
-            radar(&domains(), &series(), f64::NAN, &Words::en()),
+            radar(&domains(), &series(), f64::NAN, &en()),
             Err(ChartError::BadScale(_))
         ));
     }
 
     #[test]
     fn radar_without_values_says_no_data() {
-        let svg = radar(&[], &[], 5.0, &Words::en()).unwrap();
+        let svg = radar(&[], &[], 5.0, &en()).unwrap();
         assert!(texts(&svg).contains(&"No data".to_string()));
     }
 
@@ -254,7 +254,7 @@ mod tests {
             values: vec![Some(1.0), Some(2.0)],
             role: SeriesRole::Primary,
         }];
-        let svg = radar(&axes, &s, 5.0, &Words::en()).unwrap();
+        let svg = radar(&axes, &s, 5.0, &en()).unwrap();
         assert_svg(&svg);
         assert!(texts(&svg).contains(&"A".to_string()));
     }

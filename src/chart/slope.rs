@@ -235,7 +235,7 @@ mod tests {
                 }
             })
             .collect();
-        let svg = slope(&items, "2025", "2026", 5.0, &Words::en()).unwrap();
+        let svg = slope(&items, "2025", "2026", 5.0, &en()).unwrap();
         assert_svg(&svg);
         let t = texts(&svg);
         assert!(t.contains(&"Agency 7 0.5".to_string()), "{t:?}");
@@ -274,7 +274,7 @@ mod tests {
             change: Change::of(to - from),
         })
         .collect::<Vec<_>>();
-        let svg = slope(&items, "2025", "2026", 5.0, &Words::en()).unwrap();
+        let svg = slope(&items, "2025", "2026", 5.0, &en()).unwrap();
         let t = texts(&svg);
         assert!(t.contains(&"2.0 +1.00 Up".to_string()), "{t:?}");
         assert!(t.contains(&"2.0 -1.00 Down".to_string()), "{t:?}");
@@ -293,7 +293,7 @@ mod tests {
             to: 1.0,
             change: Change::Unchanged,
         };
-        let svg = slope(&[item], "a", "b", 5.0, &Words::en()).unwrap();
+        let svg = slope(&[item], "a", "b", 5.0, &en()).unwrap();
         assert!(texts(&svg).contains(&"No data".to_string()));
     }
 }

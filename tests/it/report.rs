@@ -5,11 +5,14 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::process::Command;
 
 use posture::framework::{self, Framework};
+use posture::cli::assets::{load_report_assets, locate_typst};
+use posture::lang::Lang;
 use posture::report::{
-    render_reports, sample, typst_sources, ReportError, ReportInput, ReportOptions,
+    build, sample, Assets, BuildOptions, CompileOptions, ReportInput, Typst,
 };
 use posture::workbook::{Diagnostic, Profile, Status, Submission};
 
@@ -41,24 +44,47 @@ fn squash(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The report assets and typst, found as the CLI finds them.
+fn assets() -> &'static (Assets, Typst) {
+    static ASSETS: OnceLock<(Assets, Typst)> = OnceLock::new();
+    ASSETS.get_or_init(|| {
+        let assets = load_report_assets(None).unwrap_or_else(|e| panic!("{}", e.0));
+        let typst = locate_typst().unwrap_or_else(|e| panic!("{}", e.0));
+        (assets, typst)
+    })
+}
+
+fn options(lang: Lang) -> BuildOptions {
+    BuildOptions { lang, cycle: None }
+}
+
+/// The Typst project of a build, in memory: sources and charts by path.
+fn sources(input: &ReportInput, lang: Lang) -> BTreeMap<String, String> {
+    build(input, &assets().0, &options(lang))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .files
+}
+
+fn render_input(input: &ReportInput, out: &Path, lang: Lang) -> posture::report::ReportOutcome {
+    let (assets, typst) = assets();
+    posture::report::render(
+        input,
+        assets,
+        typst,
+        out,
+        &options(lang),
+        &CompileOptions::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
 fn render(
     fw: &Framework,
     s: &sample::Sample,
     out: &Path,
-    lang: &str,
+    lang: Lang,
 ) -> posture::report::ReportOutcome {
-    let input = ReportInput {
-        framework: fw,
-        registry: Some(&s.registry),
-        submissions: &s.submissions,
-        scores: &s.scores,
-        national: &s.national,
-    };
-    let options = ReportOptions {
-        lang: lang.into(),
-        ..ReportOptions::default()
-    };
-    render_reports(&input, out, &options).unwrap_or_else(|e| panic!("{e}"))
+    render_input(&s.input(fw), out, lang)
 }
 
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -80,7 +106,7 @@ fn reports_show_names_and_numbers_and_injected_markup_literally() {
     let fw = kh_ncmf();
     let s = sample::synthetic(&fw, 3, &["2025", "2026"], &[EVIL, "Ministry of Health"]);
     let dir = tempfile::tempdir().unwrap();
-    let outcome = render(&fw, &s, dir.path(), "en");
+    let outcome = render(&fw, &s, dir.path(), Lang::En);
     assert!(outcome.failed.is_empty(), "{:?}", outcome.failed);
     for f in [
         "national-report.pdf",
@@ -152,8 +178,8 @@ fn the_same_inputs_give_the_same_bytes() {
     let s = sample::synthetic(&fw, 2, &["2025", "2026"], &["ក្រសួងសុខាភិបាល", EVIL]);
     let a = tempfile::tempdir().unwrap();
     let b = tempfile::tempdir().unwrap();
-    render(&fw, &s, a.path(), "km");
-    render(&fw, &s, b.path(), "km");
+    render(&fw, &s, a.path(), Lang::Km);
+    render(&fw, &s, b.path(), Lang::Km);
     let (fa, fb) = (files(a.path()), files(b.path()));
     assert_eq!(fa.keys().collect::<Vec<_>>(), fb.keys().collect::<Vec<_>>());
     for (name, bytes) in &fa {
@@ -166,19 +192,15 @@ fn khmer_reports_use_khmer_labels_and_fonts() {
     let fw = kh_ncmf();
     let s = sample::synthetic(&fw, 2, &["2026"], &["Agency"]);
     let input = s.input(&fw);
-    let options = ReportOptions {
-        lang: "km".into(),
-        ..ReportOptions::default()
-    };
     // pdftotext cannot give Khmer clusters back reliably, so check the Typst source for
     // the words and the PDF for the Khmer font.
-    let sources = typst_sources(&input, &options).unwrap();
+    let sources = sources(&input, Lang::Km);
     let national = &sources["national.typ"];
     assert!(national.contains("វិធីសាស្ត្រ"), "Khmer heading missing");
     assert!(national.contains("មនុស្ស"), "Khmer domain name missing");
     assert!(national.contains("ស្ថាប័នលេខ 1"), "registry name_km missing");
     let dir = tempfile::tempdir().unwrap();
-    render_reports(&input, dir.path(), &options).unwrap();
+    render_input(&input, dir.path(), Lang::Km);
     let fonts = Command::new("pdffonts")
         .arg(dir.path().join("national-report.pdf"))
         .output()
@@ -188,26 +210,15 @@ fn khmer_reports_use_khmer_labels_and_fonts() {
 }
 
 #[test]
-fn a_missing_typst_is_a_clear_error_and_nothing_is_written() {
-    let fw = kh_ncmf();
-    let s = sample::synthetic(&fw, 1, &["2026"], &["A"]);
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
-    let input = s.input(&fw);
-    let options = ReportOptions {
-        typst: Some(PathBuf::from("/nonexistent/typst")),
-        ..ReportOptions::default()
-    };
-    let err = render_reports(&input, &out, &options).unwrap_err();
-    assert!(matches!(err, ReportError::Typst(_)), "{err}");
+fn a_missing_typst_is_a_clear_error() {
+    // That nothing is written then is the CLI's order of work, checked by
+    // `cli_without_typst_exits_2_and_writes_nothing`.
+    let err = Typst::find(vec![PathBuf::from("/nonexistent/typst")]).unwrap_err();
     let msg = err.to_string();
+    assert!(msg.contains("/nonexistent/typst"), "{msg}");
     assert!(
         msg.contains("cargo install typst-cli --version 0.15.1 --locked"),
         "{msg}"
-    );
-    assert!(
-        !out.exists(),
-        "nothing may be written when typst is missing"
     );
 }
 
@@ -238,7 +249,7 @@ fn one_agency_in_a_baseline_cycle_with_rejects() {
         warnings: Vec::new(),
     });
     let dir = tempfile::tempdir().unwrap();
-    let outcome = render(&fw, &s, dir.path(), "en");
+    let outcome = render(&fw, &s, dir.path(), Lang::En);
     assert!(outcome.failed.is_empty(), "{:?}", outcome.failed);
     assert!(dir.path().join("agencies/AG001.pdf").is_file());
     let national = squash(&pdftotext(&dir.path().join("national-report.pdf")));
@@ -252,15 +263,18 @@ fn one_agency_in_a_baseline_cycle_with_rejects() {
     assert!(agency.contains("no score in a previous cycle"), "{agency}");
 }
 
-/// The generated Typst for a tiny input, compared with tests/ref/report/; set
+/// The generated Typst and chart SVGs for a tiny input, compared with tests/ref/report/; set
 /// POSTURE_UPDATE_REFS=1 to rewrite the references after an intended change.
 #[test]
-fn generated_typst_matches_the_references() {
+fn generated_typst_and_charts_match_the_references() {
     let fw = framework::load_file(&root().join("tests/frameworks/small-valid.toml")).unwrap();
     let s = sample::synthetic(&fw, 2, &["2025", "2026"], &[EVIL, "Beta Office"]);
     let input = s.input(&fw);
-    let sources = typst_sources(&input, &ReportOptions::default()).unwrap();
+    let mut sources = sources(&input, Lang::En);
+    // The stylesheet is the template file itself.
+    sources.remove("styles.typ");
     assert!(sources.contains_key("national.typ") && sources.contains_key("agencies/AG002.typ"));
+    assert!(sources.contains_key("charts/national-trend.svg"));
     let ref_dir = root().join("tests/ref/report");
     let update = std::env::var_os("POSTURE_UPDATE_REFS").is_some_and(|v| v == "1");
     for (name, text) in &sources {
@@ -371,17 +385,13 @@ fn brief_with_threats_stays_two_pages_in_both_languages() {
         &["Ministry of Health", "ក្រសួងសុខាភិបាល"],
     );
     assert!(s.national.crosswalk.contains_key("THREAT"));
-    for lang in ["en", "km"] {
+    for lang in Lang::ALL {
         let input = s.input(&fw);
-        let options = ReportOptions {
-            lang: lang.into(),
-            ..ReportOptions::default()
-        };
-        let sources = typst_sources(&input, &options).unwrap();
+        let sources = sources(&input, lang);
         let brief = &sources["brief.typ"];
         let (heading, sentence_mark) = match lang {
-            "km" => ("ការត្រៀមខ្លួនតាមការគំរាមកំហែង", "សំណួរខ្សោយបំផុត៖"),
-            _ => ("Readiness by threat", "weakest:"),
+            Lang::Km => ("ការត្រៀមខ្លួនតាមការគំរាមកំហែង", "សំណួរខ្សោយបំផុត៖"),
+            Lang::En => ("Readiness by threat", "weakest:"),
         };
         assert!(brief.contains(heading), "{lang}: threat heading missing");
         assert!(brief.contains("/charts/national-threats.svg"));
