@@ -574,6 +574,30 @@ text.en = "q6"
             .expect("golden framework loads")
     }
 
+    /// A framework and a submission whose weighted overall is 2.9999999999999996 in f64:
+    /// A = (0.1·3 + 0.3·3)/(0.1 + 0.3), every other question N/A. Its tier is 3.
+    pub(crate) fn hair_under_three() -> (Framework, Submission) {
+        let fw = load_str(
+            &GOLDEN
+                .replace(
+                    "weight = 3.0\nallow_na = true\ntext.en = \"q2\"",
+                    "weight = 0.3\nallow_na = true\ntext.en = \"q2\"",
+                )
+                .replace(
+                    "id = \"D1.A-01\"\ncategory = \"D1.A\"",
+                    "id = \"D1.A-01\"\ncategory = \"D1.A\"\nweight = 0.1",
+                ),
+            crate::framework::Source::File("g2.toml".into()),
+        )
+        .unwrap();
+        let s = submission("AG", "ministry", "2026", &[L(3), L(3), NA, NA, NA, NA]);
+        assert_eq!(
+            score_submission(&fw, &s, None).unwrap().overall,
+            Some(2.9999999999999996)
+        );
+        (fw, s)
+    }
+
     pub(crate) fn submission(
         agency: &str,
         sector: &str,
@@ -742,22 +766,8 @@ text.en = "q6"
         assert_eq!(Change::of(1e-12), Change::Unchanged);
         assert_eq!(Change::of(-1e-6), Change::Declined);
         assert!(!is_above(3.0, 3.0 - 1e-12) && is_above(3.0, 3.0 - 1e-6));
-        // A real score that lands a hair under a whole number: 0.1*3 weights.
-        let fw2 = load_str(
-            &GOLDEN
-                .replace(
-                    "weight = 3.0\nallow_na = true\ntext.en = \"q2\"",
-                    "weight = 0.3\nallow_na = true\ntext.en = \"q2\"",
-                )
-                .replace(
-                    "id = \"D1.A-01\"\ncategory = \"D1.A\"",
-                    "id = \"D1.A-01\"\ncategory = \"D1.A\"\nweight = 0.1",
-                ),
-            crate::framework::Source::File("g2.toml".into()),
-        )
-        .unwrap();
-        // A = (0.1*3 + 0.3*3)/(0.1 + 0.3) = 2.9999999999999996 in f64.
-        let s = submission("AG", "ministry", "2026", &[L(3), L(3), NA, NA, NA, NA]);
+        // A real score that lands a hair under a whole number.
+        let (fw2, s) = hair_under_three();
         let r = score_submission(&fw2, &s, None).unwrap();
         assert!(r.overall.unwrap() < 3.0, "{:?}", r.overall);
         assert_eq!(r.tier, Some(3));

@@ -372,7 +372,13 @@ pub fn grouped_bars(
         .collect();
 
     let cols = Columns::new(
-        font,groups.iter().map(String::as_str), 3, &legend, PLOT_H, max);
+        font,
+        groups.iter().map(String::as_str),
+        3,
+        &legend,
+        PLOT_H,
+        max,
+    );
     let (left, group_w, base) = (cols.left, cols.group_w, cols.base);
     let n_bars = primary.len().max(1) as f64;
     let bar_w = ((group_w * 0.78) / n_bars).min(26.0);

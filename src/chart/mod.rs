@@ -359,11 +359,7 @@ const LEGEND_ROW: f64 = 13.0;
 
 /// Places legend entries left to right, wrapping to new rows within `width`; returns each
 /// entry's (x, row) and the number of rows.
-fn legend_layout(
-    font: &Font,
-    entries: &[(Key, String)],
-    width: f64,
-) -> (Vec<(f64, usize)>, usize) {
+fn legend_layout(font: &Font, entries: &[(Key, String)], width: f64) -> (Vec<(f64, usize)>, usize) {
     let mut out = Vec::new();
     let (mut x, mut row) = (0.0, 0);
     for (_, label) in entries {
@@ -395,7 +391,9 @@ fn draw_legend(
     for row in 0..rows {
         let in_row: Vec<usize> = (0..entries.len()).filter(|&i| pos[i].1 == row).collect();
         let Some(&last) = in_row.last() else { continue };
-        let label_w = font.width(&entries[last].1, LEGEND).min(width - KEY_W - 4.0);
+        let label_w = font
+            .width(&entries[last].1, LEGEND)
+            .min(width - KEY_W - 4.0);
         let row_w = pos[last].0 + KEY_W + 4.0 + label_w;
         let shift = x0 + ((width - row_w) / 2.0).max(0.0);
         for &i in &in_row {

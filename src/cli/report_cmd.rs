@@ -7,11 +7,11 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use super::assets::{load_report_assets, locate_typst};
 use super::inputs::{print_rejects, read_inputs, IngestArgs, IngestConfig};
 use super::{CmdResult, ConfigError, Exit};
 use crate::aggregate::aggregate;
 use crate::export;
-use super::assets::{load_report_assets, locate_typst};
 use crate::lang::Lang;
 use crate::report::{self, Assets, BuildOptions, CompileOptions, ReportInput, Typst};
 use crate::score::score_all;

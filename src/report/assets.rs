@@ -123,10 +123,18 @@ mod tests {
     #[test]
     fn each_family_comes_whole_from_the_first_folder_that_has_it() {
         let folders = [
-            folder("/mine", &["KhmerOSsys.ttf", "Custom.otf", "notes.txt"], true),
+            folder(
+                "/mine",
+                &["KhmerOSsys.ttf", "Custom.otf", "notes.txt"],
+                true,
+            ),
             folder(
                 "/noto",
-                &["NotoSans-Bold.ttf", "NotoSans-Regular.ttf", "NotoSansKhmer-Regular.ttf"],
+                &[
+                    "NotoSans-Bold.ttf",
+                    "NotoSans-Regular.ttf",
+                    "NotoSansKhmer-Regular.ttf",
+                ],
                 false,
             ),
             folder("/khmeros", &["KhmerOSsys.ttf", "KhmerOS.ttf"], false),

@@ -157,3 +157,45 @@ pub fn build(
 fn value<T: serde::Serialize>(context: &T) -> minijinja::Value {
     minijinja::Value::from(minijinja::value::Serde(context))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aggregate::aggregate;
+    use crate::score::score_all;
+
+    /// Issue 12: an overall of 2.9999999999999996 is tier 3 in scores.json and in every
+    /// report (the agency PDF used to floor it to tier 2).
+    #[test]
+    fn an_overall_a_hair_under_a_whole_level_has_that_tier_everywhere() {
+        let (fw, mut submission) = crate::score::tests::hair_under_three();
+        submission.status = crate::workbook::Status::Scored;
+        let submissions = vec![submission];
+        let scores = score_all(&fw, &submissions, None);
+        assert_eq!(scores[0].overall, Some(2.9999999999999996));
+        let national = aggregate(&fw, &scores, &submissions, None);
+        let doc = crate::export::build_document(&fw, None, &submissions, &scores, &national);
+        let json: serde_json::Value =
+            serde_json::from_slice(&crate::export::to_json(&doc)).unwrap();
+        assert_eq!(json["agencies"][0]["tier"], 3, "{json}");
+
+        let assets =
+            crate::cli::assets::load_report_assets(None).unwrap_or_else(|e| panic!("{}", e.0));
+        let input = ReportInput {
+            framework: &fw,
+            registry: None,
+            submissions: &submissions,
+            scores: &scores,
+            national: &national,
+        };
+        let built = build(&input, &assets, &BuildOptions::default()).unwrap();
+        let agency = &built.files["agencies/AG.typ"];
+        assert!(
+            agency.contains(r#"kpi([#"3 – L3";], [#"Tier";])"#),
+            "{agency}"
+        );
+        for doc in ["national.typ", "brief.typ"] {
+            assert!(built.files[doc].contains(r#"#"3 – L3";"#), "{doc}");
+        }
+    }
+}

@@ -95,7 +95,9 @@ pub fn compile(
     for (i, (from, to)) in moves.iter().enumerate() {
         let dest = out.join(to);
         let moved = match dest.parent() {
-            Some(parent) => std::fs::create_dir_all(parent).and_then(|()| std::fs::rename(from, &dest)),
+            Some(parent) => {
+                std::fs::create_dir_all(parent).and_then(|()| std::fs::rename(from, &dest))
+            }
             None => std::fs::rename(from, &dest),
         };
         if let Err(source) = moved {

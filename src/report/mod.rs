@@ -80,7 +80,12 @@ pub enum ReportError {
 
 /// At most `max` names, then how many more.
 fn name_list(names: &[String], max: usize) -> String {
-    let mut out = names.iter().take(max).cloned().collect::<Vec<_>>().join(", ");
+    let mut out = names
+        .iter()
+        .take(max)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
     if names.len() > max {
         out.push_str(&format!(" and {} more", names.len() - max));
     }

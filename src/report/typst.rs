@@ -219,7 +219,12 @@ mod tests {
             matches!(&e, TypstError::NotFound { tried } if tried.len() == 1),
             "{e}"
         );
-        let tried = candidates(None, Some("/a:/b".into()), Some("".into()), Some("/h".into()));
+        let tried = candidates(
+            None,
+            Some("/a:/b".into()),
+            Some("".into()),
+            Some("/h".into()),
+        );
         assert_eq!(
             tried,
             ["/a/typst", "/b/typst", "/h/.cargo/bin/typst"].map(PathBuf::from)

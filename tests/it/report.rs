@@ -5,15 +5,13 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 use std::process::Command;
+use std::sync::OnceLock;
 
-use posture::framework::{self, Framework};
 use posture::cli::assets::{load_report_assets, locate_typst};
+use posture::framework::{self, Framework};
 use posture::lang::Lang;
-use posture::report::{
-    build, sample, Assets, BuildOptions, CompileOptions, ReportInput, Typst,
-};
+use posture::report::{build, sample, Assets, BuildOptions, CompileOptions, ReportInput, Typst};
 use posture::workbook::{Diagnostic, Profile, Status, Submission};
 
 use super::util::root;
