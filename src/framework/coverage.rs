@@ -44,6 +44,17 @@ impl TextKind {
         }
     }
 
+    /// The kind of the description that goes with a title, label or name.
+    pub fn description(self) -> TextKind {
+        match self {
+            TextKind::Title => TextKind::Description,
+            TextKind::ScaleLabel => TextKind::ScaleDescription,
+            TextKind::DomainName => TextKind::DomainDescription,
+            TextKind::CategoryName => TextKind::CategoryDescription,
+            other => other,
+        }
+    }
+
     /// The TOML key that holds a text of this kind (`name` as in `name.km`).
     pub fn key(self) -> &'static str {
         match self {

@@ -225,6 +225,24 @@ impl Checker<'_> {
         Text(out)
     }
 
+    /// An entry's title, label or name (`kind`) and its optional description, as
+    /// "`owner` name" and "`owner` description".
+    fn described(
+        &mut self,
+        name: &RawText,
+        description: &Option<RawText>,
+        owner: Range<usize>,
+        kind: TextKind,
+        what: &str,
+    ) -> (Text, Option<Text>) {
+        let name = self.text(name, owner.clone(), kind, &format!("{what} {}", kind.key()));
+        let description = description.as_ref().map(|d| {
+            let what = format!("{what} description");
+            self.text(d, owner, kind.description(), &what)
+        });
+        (name, description)
+    }
+
     /// One site per level of a question's guidance: each entry is a text of its own.
     fn guidance_sites(
         &mut self,
@@ -378,20 +396,13 @@ fn build(raw: &RawFile, check: &mut Checker<'_>, source_text: &str, source: Sour
             format!("framework version `{version}` is not semver (expected MAJOR.MINOR.PATCH, e.g. `1.0.0`)"),
         );
     }
-    let title = check.text(
+    let (title, description) = check.described(
         &header.title,
+        &header.description,
         raw.framework.span(),
         TextKind::Title,
-        "framework title",
+        "framework",
     );
-    let description = header.description.as_ref().map(|d| {
-        check.text(
-            d,
-            raw.framework.span(),
-            TextKind::Description,
-            "framework description",
-        )
-    });
 
     // The scale: contiguous from 0, in order.
     let mut scale = Vec::new();
@@ -415,22 +426,17 @@ fn build(raw: &RawFile, check: &mut Checker<'_>, source_text: &str, source: Sour
                 ),
             );
         }
+        let (label, description) = check.described(
+            &l.label,
+            &l.description,
+            l.level.span(),
+            TextKind::ScaleLabel,
+            &format!("scale level {value}"),
+        );
         scale.push(ScaleLevel {
             level: position.min(u8::MAX as usize) as u8,
-            label: check.text(
-                &l.label,
-                l.level.span(),
-                TextKind::ScaleLabel,
-                &format!("scale level {value} label"),
-            ),
-            description: l.description.as_ref().map(|d| {
-                check.text(
-                    d,
-                    l.level.span(),
-                    TextKind::ScaleDescription,
-                    &format!("scale level {value} description"),
-                )
-            }),
+            label,
+            description,
         });
     }
     let levels = scale.len();
@@ -463,23 +469,19 @@ fn build(raw: &RawFile, check: &mut Checker<'_>, source_text: &str, source: Sour
     for d in &raw.domains {
         let d = d.get_ref();
         check.id(&d.id, "domain", &mut seen);
+        let what = format!("domain `{}`", d.id.get_ref());
+        let (name, description) = check.described(
+            &d.name,
+            &d.description,
+            d.id.span(),
+            TextKind::DomainName,
+            &what,
+        );
         domains.push(Domain {
             id: d.id.get_ref().clone(),
-            weight: check.weight(&d.weight, &format!("domain `{}`", d.id.get_ref())),
-            name: check.text(
-                &d.name,
-                d.id.span(),
-                TextKind::DomainName,
-                &format!("domain `{}` name", d.id.get_ref()),
-            ),
-            description: d.description.as_ref().map(|t| {
-                check.text(
-                    t,
-                    d.id.span(),
-                    TextKind::DomainDescription,
-                    &format!("domain `{}` description", d.id.get_ref()),
-                )
-            }),
+            weight: check.weight(&d.weight, &what),
+            name,
+            description,
             categories: Vec::new(),
         });
     }
@@ -511,25 +513,21 @@ fn build(raw: &RawFile, check: &mut Checker<'_>, source_text: &str, source: Sour
         if parent != usize::MAX {
             domains[parent].categories.push(categories.len());
         }
+        let what = format!("category `{cid}`");
+        let (name, description) = check.described(
+            &c.name,
+            &c.description,
+            c.id.span(),
+            TextKind::CategoryName,
+            &what,
+        );
         categories.push(Category {
             id: cid.clone(),
             domain: c.domain.get_ref().clone(),
             domain_index: parent,
-            weight: check.weight(&c.weight, &format!("category `{cid}`")),
-            name: check.text(
-                &c.name,
-                c.id.span(),
-                TextKind::CategoryName,
-                &format!("category `{cid}` name"),
-            ),
-            description: c.description.as_ref().map(|t| {
-                check.text(
-                    t,
-                    c.id.span(),
-                    TextKind::CategoryDescription,
-                    &format!("category `{cid}` description"),
-                )
-            }),
+            weight: check.weight(&c.weight, &what),
+            name,
+            description,
             questions: Vec::new(),
         });
     }
