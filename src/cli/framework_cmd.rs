@@ -1,4 +1,6 @@
-//! `posture frameworks`, `posture framework check FILE`, `posture framework show ID|FILE`.
+//! `posture frameworks`, `posture framework check FILE [--require-lang LANG]`,
+//! `posture framework show ID|FILE`. The translation coverage is computed in
+//! `framework::coverage`; this module only prints it.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -6,15 +8,24 @@ use std::path::PathBuf;
 use clap::{Subcommand, ValueEnum};
 
 use super::{CmdResult, ConfigError, Exit};
-use crate::framework::{self, Framework};
+use crate::framework::{self, Framework, LangCoverage, Source};
+
+/// How many missing texts `framework check` lists per language before it says "and N more".
+const MISSING_SHOWN: usize = 10;
 
 #[derive(Subcommand, Debug)]
 pub enum FrameworkCommand {
-    /// Check a framework file and report every problem with file:line:column.
-    #[command(after_help = "Example:\n  posture framework check frameworks/my-sector.toml")]
+    /// Check a framework file and report every problem with file:line:column, then the
+    /// translation coverage of every language it has texts in.
+    #[command(
+        after_help = "Examples:\n  posture framework check frameworks/my-sector.toml\n  posture framework check frameworks/my-sector.toml --require-lang km"
+    )]
     Check {
         /// The framework file (TOML).
         file: PathBuf,
+        /// Make a missing translation into this language an error (exit 2); repeatable.
+        #[arg(long = "require-lang", value_name = "LANG")]
+        require_lang: Vec<String>,
     },
     /// Print a framework as an outline, or as JSON for other tools.
     #[command(
@@ -55,8 +66,9 @@ pub fn list() -> CmdResult {
 
 pub fn run(cmd: FrameworkCommand) -> CmdResult {
     match cmd {
-        FrameworkCommand::Check { file } => {
-            let f = framework::load_file(&file)?;
+        FrameworkCommand::Check { file, require_lang } => {
+            let text = framework::read_file(&file)?;
+            let (f, coverage) = framework::load_with_coverage(&text, Source::File(file.clone()))?;
             println!(
                 "{}: ok: framework {} {} with {} domains, {} categories, {} questions, scale 0-{}",
                 file.display(),
@@ -67,7 +79,44 @@ pub fn run(cmd: FrameworkCommand) -> CmdResult {
                 f.questions.len(),
                 f.max_level()
             );
-            Ok(Exit::Success)
+            let mut langs = coverage.languages();
+            for lang in &require_lang {
+                if !langs.contains(lang) && lang != "en" {
+                    langs.push(lang.clone());
+                }
+            }
+            let mut out = std::io::stdout().lock();
+            let mut incomplete = Vec::new();
+            for lang in &langs {
+                let c = coverage.of(lang);
+                write_coverage(&mut out, &coverage.file, &c)?;
+                if require_lang.contains(lang) && !c.is_complete() {
+                    incomplete.push(c);
+                }
+            }
+            out.flush()?;
+            match incomplete.first() {
+                None => Ok(Exit::Success),
+                Some(_) => Err(ConfigError(
+                    incomplete
+                        .iter()
+                        .map(|c| {
+                            let first = &c.missing[0];
+                            let total = c.total();
+                            format!(
+                                "{}:{}:{}: the {lang} translation is incomplete: {} of {} texts are missing (--require-lang {lang}; the first ones are listed above)",
+                                coverage.file,
+                                first.line,
+                                first.column,
+                                total.total - total.translated,
+                                total.total,
+                                lang = c.lang,
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                )),
+            }
         }
         FrameworkCommand::Show {
             framework,
@@ -85,6 +134,69 @@ pub fn run(cmd: FrameworkCommand) -> CmdResult {
             }
             Ok(Exit::Success)
         }
+    }
+}
+
+/// `km: 830 of 830 texts (100%), not yet reviewed`, the counts per kind of text, then the
+/// first missing texts with file:line:column.
+fn write_coverage(out: &mut impl Write, file: &str, c: &LangCoverage) -> std::io::Result<()> {
+    let total = c.total();
+    let review = match &c.status {
+        None => String::new(),
+        Some(s) if !s.reviewed => ", not yet reviewed".to_string(),
+        Some(s) => {
+            let mut said = ", reviewed".to_string();
+            if let Some(by) = &s.by {
+                said.push_str(&format!(" by {by}"));
+            }
+            if let Some(on) = &s.on {
+                said.push_str(&format!(" on {on}"));
+            }
+            said
+        }
+    };
+    writeln!(
+        out,
+        "{}: translation {}: {} of {} texts ({}){review}",
+        file,
+        c.lang,
+        total.translated,
+        total.total,
+        percent(total.translated, total.total)
+    )?;
+    for (kind, count) in &c.counts {
+        writeln!(
+            out,
+            "  {:<24} {:>4} of {}",
+            kind.label(),
+            count.translated,
+            count.total
+        )?;
+    }
+    for p in c.missing.iter().take(MISSING_SHOWN) {
+        writeln!(out, "  {file}:{}:{}: {}", p.line, p.column, p.message)?;
+    }
+    if c.missing.len() > MISSING_SHOWN {
+        writeln!(
+            out,
+            "  ... and {} more missing {} texts",
+            c.missing.len() - MISSING_SHOWN,
+            c.lang
+        )?;
+    }
+    Ok(())
+}
+
+/// A share rounded down, so that "100%" is only said of a complete translation.
+fn percent(part: usize, whole: usize) -> String {
+    if whole == 0 {
+        return "100%".into();
+    }
+    let tenths = part * 1000 / whole;
+    if tenths.is_multiple_of(10) {
+        format!("{}%", tenths / 10)
+    } else {
+        format!("{}.{}%", tenths / 10, tenths % 10)
     }
 }
 

@@ -8,6 +8,7 @@ use std::path::Path;
 use serde::Deserialize;
 use serde_spanned::Spanned;
 
+use super::coverage::{TextKind, TextSite};
 use super::{Category, Domain, Framework, Question, ScaleLevel, Source, Text};
 
 /// One thing wrong with a framework file, located by line and column (1-based).
@@ -41,6 +42,13 @@ impl std::error::Error for LoadError {}
 
 /// Load a framework from a file path.
 pub fn load_file(path: &Path) -> Result<Framework, LoadError> {
+    let text = read_file(path)?;
+    load_str(&text, Source::File(path.to_path_buf()))
+}
+
+/// The text of a framework file; a file that cannot be read or is not UTF-8 is refused
+/// with its location, as a broken framework is.
+pub fn read_file(path: &Path) -> Result<String, LoadError> {
     let file = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| LoadError {
         file: file.clone(),
@@ -50,18 +58,17 @@ pub fn load_file(path: &Path) -> Result<Framework, LoadError> {
             message: format!("failed to read framework file ({e})"),
         }],
     })?;
-    let text = String::from_utf8(bytes).map_err(|e| {
+    String::from_utf8(bytes).map_err(|e| {
         let (line, column) = line_col_bytes(e.as_bytes(), e.utf8_error().valid_up_to());
         LoadError {
-            file: file.clone(),
+            file,
             problems: vec![Problem {
                 line,
                 column,
                 message: "framework file is not valid UTF-8".into(),
             }],
         }
-    })?;
-    load_str(&text, Source::File(path.to_path_buf()))
+    })
 }
 
 /// Resolve `--framework`: an existing file path, or else a built-in id.
@@ -167,15 +174,17 @@ struct RawQuestion {
     #[serde(default)]
     allow_na: bool,
     text: RawText,
-    guidance: Option<BTreeMap<String, Spanned<Vec<String>>>>,
+    guidance: Option<BTreeMap<String, Spanned<Vec<Spanned<String>>>>>,
     #[serde(default)]
     refs: Vec<Spanned<String>>,
 }
 
-/// Collects problems with their byte spans, then turns them into lines and columns.
+/// Collects problems with their byte spans, then turns them into lines and columns; and
+/// notes where every translatable text stands, for the translation coverage.
 struct Checker<'a> {
     source: &'a str,
     problems: Vec<(usize, String)>,
+    sites: Vec<TextSite>,
 }
 
 impl Checker<'_> {
@@ -183,7 +192,16 @@ impl Checker<'_> {
         self.problems.push((span.start, message.into()));
     }
 
-    fn text(&mut self, raw: &RawText, owner: Range<usize>, what: &str) -> Text {
+    fn text(&mut self, raw: &RawText, owner: Range<usize>, kind: TextKind, what: &str) -> Text {
+        self.sites.push(TextSite {
+            kind,
+            what: what.to_string(),
+            english: raw.get("en").map_or(owner.start, |en| en.span().start),
+            langs: raw
+                .iter()
+                .map(|(lang, value)| (lang.clone(), site_of(value)))
+                .collect(),
+        });
         let mut out = BTreeMap::new();
         for (lang, value) in raw {
             if !is_lang_tag(lang) {
@@ -205,6 +223,47 @@ impl Checker<'_> {
             Some(_) => {}
         }
         Text(out)
+    }
+
+    /// An entry's title, label or name (`kind`) and its optional description, as
+    /// "`owner` name" and "`owner` description".
+    fn described(
+        &mut self,
+        name: &RawText,
+        description: &Option<RawText>,
+        owner: Range<usize>,
+        kind: TextKind,
+        what: &str,
+    ) -> (Text, Option<Text>) {
+        let name = self.text(name, owner.clone(), kind, &format!("{what} {}", kind.key()));
+        let description = description.as_ref().map(|d| {
+            let what = format!("{what} description");
+            self.text(d, owner, kind.description(), &what)
+        });
+        (name, description)
+    }
+
+    /// One site per level of a question's guidance: each entry is a text of its own.
+    fn guidance_sites(
+        &mut self,
+        qid: &str,
+        english: &[Spanned<String>],
+        all: &BTreeMap<String, Spanned<Vec<Spanned<String>>>>,
+    ) {
+        for (level, en) in english.iter().enumerate() {
+            self.sites.push(TextSite {
+                kind: TextKind::Guidance,
+                what: format!("question `{qid}` guidance for level {level}"),
+                english: en.span().start,
+                langs: all
+                    .iter()
+                    .filter_map(|(lang, entries)| {
+                        let entry = entries.get_ref().get(level)?;
+                        Some((lang.clone(), site_of(entry)))
+                    })
+                    .collect(),
+            });
+        }
     }
 
     fn weight(&mut self, raw: &Option<Spanned<f64>>, what: &str) -> f64 {
@@ -246,7 +305,12 @@ impl Checker<'_> {
     }
 }
 
-fn is_lang_tag(tag: &str) -> bool {
+/// Where a text stands, and whether it says anything.
+fn site_of(value: &Spanned<String>) -> (usize, bool) {
+    (value.span().start, !value.get_ref().trim().is_empty())
+}
+
+pub(super) fn is_lang_tag(tag: &str) -> bool {
     !tag.is_empty() && tag.len() <= 12 && tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }
 
@@ -261,6 +325,14 @@ fn is_semver(version: &str) -> bool {
 
 /// Parse and check a framework from its text.
 pub fn load_str(source_text: &str, source: Source) -> Result<Framework, LoadError> {
+    load_with_sites(source_text, source).map(|(framework, _)| framework)
+}
+
+/// [`load_str`], also returning where every translatable text of the file stands.
+pub(super) fn load_with_sites(
+    source_text: &str,
+    source: Source,
+) -> Result<(Framework, Vec<TextSite>), LoadError> {
     let file = source.to_string();
     let fail = |problems: Vec<Problem>| LoadError {
         file: file.clone(),
@@ -279,10 +351,11 @@ pub fn load_str(source_text: &str, source: Source) -> Result<Framework, LoadErro
     let mut check = Checker {
         source: source_text,
         problems: Vec::new(),
+        sites: Vec::new(),
     };
     let framework = build(&raw, &mut check, source_text, source);
     if check.problems.is_empty() {
-        Ok(framework)
+        Ok((framework, check.sites))
     } else {
         let mut problems: Vec<Problem> = check
             .problems
@@ -323,11 +396,13 @@ fn build(raw: &RawFile, check: &mut Checker<'_>, source_text: &str, source: Sour
             format!("framework version `{version}` is not semver (expected MAJOR.MINOR.PATCH, e.g. `1.0.0`)"),
         );
     }
-    let title = check.text(&header.title, raw.framework.span(), "framework title");
-    let description = header
-        .description
-        .as_ref()
-        .map(|d| check.text(d, raw.framework.span(), "framework description"));
+    let (title, description) = check.described(
+        &header.title,
+        &header.description,
+        raw.framework.span(),
+        TextKind::Title,
+        "framework",
+    );
 
     // The scale: contiguous from 0, in order.
     let mut scale = Vec::new();
@@ -351,20 +426,17 @@ fn build(raw: &RawFile, check: &mut Checker<'_>, source_text: &str, source: Sour
                 ),
             );
         }
+        let (label, description) = check.described(
+            &l.label,
+            &l.description,
+            l.level.span(),
+            TextKind::ScaleLabel,
+            &format!("scale level {value}"),
+        );
         scale.push(ScaleLevel {
             level: position.min(u8::MAX as usize) as u8,
-            label: check.text(
-                &l.label,
-                l.level.span(),
-                &format!("scale level {value} label"),
-            ),
-            description: l.description.as_ref().map(|d| {
-                check.text(
-                    d,
-                    l.level.span(),
-                    &format!("scale level {value} description"),
-                )
-            }),
+            label,
+            description,
         });
     }
     let levels = scale.len();
@@ -397,21 +469,19 @@ fn build(raw: &RawFile, check: &mut Checker<'_>, source_text: &str, source: Sour
     for d in &raw.domains {
         let d = d.get_ref();
         check.id(&d.id, "domain", &mut seen);
+        let what = format!("domain `{}`", d.id.get_ref());
+        let (name, description) = check.described(
+            &d.name,
+            &d.description,
+            d.id.span(),
+            TextKind::DomainName,
+            &what,
+        );
         domains.push(Domain {
             id: d.id.get_ref().clone(),
-            weight: check.weight(&d.weight, &format!("domain `{}`", d.id.get_ref())),
-            name: check.text(
-                &d.name,
-                d.id.span(),
-                &format!("domain `{}` name", d.id.get_ref()),
-            ),
-            description: d.description.as_ref().map(|t| {
-                check.text(
-                    t,
-                    d.id.span(),
-                    &format!("domain `{}` description", d.id.get_ref()),
-                )
-            }),
+            weight: check.weight(&d.weight, &what),
+            name,
+            description,
             categories: Vec::new(),
         });
     }
@@ -443,16 +513,21 @@ fn build(raw: &RawFile, check: &mut Checker<'_>, source_text: &str, source: Sour
         if parent != usize::MAX {
             domains[parent].categories.push(categories.len());
         }
+        let what = format!("category `{cid}`");
+        let (name, description) = check.described(
+            &c.name,
+            &c.description,
+            c.id.span(),
+            TextKind::CategoryName,
+            &what,
+        );
         categories.push(Category {
             id: cid.clone(),
             domain: c.domain.get_ref().clone(),
             domain_index: parent,
-            weight: check.weight(&c.weight, &format!("category `{cid}`")),
-            name: check.text(&c.name, c.id.span(), &format!("category `{cid}` name")),
-            description: c
-                .description
-                .as_ref()
-                .map(|t| check.text(t, c.id.span(), &format!("category `{cid}` description"))),
+            weight: check.weight(&c.weight, &what),
+            name,
+            description,
             questions: Vec::new(),
         });
     }
@@ -492,13 +567,15 @@ fn build(raw: &RawFile, check: &mut Checker<'_>, source_text: &str, source: Sour
                         ),
                     );
                 }
-                guidance.insert(lang.clone(), entries.get_ref().clone());
+                let texts = entries.get_ref().iter().map(|e| e.get_ref().clone());
+                guidance.insert(lang.clone(), texts.collect());
             }
-            if !g.contains_key("en") {
-                check.at(
+            match g.get("en") {
+                None => check.at(
                     q.id.span(),
                     format!("question `{qid}` has guidance without English (`guidance.en`)"),
-                );
+                ),
+                Some(en) => check.guidance_sites(&qid, en.get_ref(), g),
             }
         }
         let mut refs = Vec::new();
@@ -534,7 +611,12 @@ fn build(raw: &RawFile, check: &mut Checker<'_>, source_text: &str, source: Sour
             domain_index,
             weight: check.weight(&q.weight, &format!("question `{qid}`")),
             allow_na: q.allow_na,
-            text: check.text(&q.text, q.id.span(), &format!("question `{qid}` text")),
+            text: check.text(
+                &q.text,
+                q.id.span(),
+                TextKind::QuestionText,
+                &format!("question `{qid}` text"),
+            ),
             guidance,
             refs,
         });
@@ -646,7 +728,9 @@ fn error_offset(text: &str, e: &toml::de::Error) -> usize {
     span.start
 }
 
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
+/// The 1-based line and column (in characters) of a byte offset: the one way posture
+/// locates a place in a framework file.
+pub(super) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     line_col_bytes(text.as_bytes(), offset)
 }
 

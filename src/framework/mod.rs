@@ -1,12 +1,13 @@
 //! Frameworks as data: the model every later stage reads, the TOML loader that refuses
 //! a broken file with `file:line:column`, and the built-in frameworks compiled into the
-//! binary.
+//! binary, and the translation coverage of a framework file (`coverage`).
 //!
 //! A framework never contains code. Its questions, weights, scale and sector targets are
 //! all that scoring needs, and its crosswalk tags (`CSF:PR.AA-01`, `GCI:technical`) are
 //! all that the crosswalk views need.
 
 mod builtin;
+pub mod coverage;
 mod load;
 
 use std::collections::{BTreeMap, HashMap};
@@ -15,7 +16,8 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 pub use builtin::{builtin, builtin_ids, BUILTINS};
-pub use load::{load_file, load_str, resolve, LoadError, Problem};
+pub use coverage::{load_with_coverage, Coverage, LangCoverage};
+pub use load::{load_file, load_str, read_file, resolve, LoadError, Problem};
 
 /// A human text in several languages. `en` is always present (the loader checks it).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]

@@ -539,7 +539,7 @@ fn write_instructions(ws: &mut Worksheet, f: &Framework, s: &Styles) -> Result<(
     let steps = [
         (
             "Profile sheet: check the agency details that are already filled in. Fill in the cycle if it is empty, your name, position, e-mail and phone (submitted_by) and the date (submitted_on). Do not change framework_id or framework_version.".to_string(),
-            "សន្លឹក Profile៖ សូមពិនិត្យព័ត៌មានស្ថាប័នដែលបានបំពេញរួចជាស្រេច។ សូមបំពេញវដ្ដវាយតម្លៃ (cycle) ប្រសិនបើនៅទទេ ឈ្មោះ តួនាទី អ៊ីមែល និងលេខទូរស័ព្ទរបស់អ្នក (submitted_by) និងកាលបរិច្ឆេទ (submitted_on)។ សូមកុំកែប្រែ framework_id ឬ framework_version។".to_string(),
+            "សន្លឹក Profile៖ សូមពិនិត្យព័ត៌មានស្ថាប័នដែលបានបំពេញរួចជាស្រេច។ សូមបំពេញវដ្តវាយតម្លៃ (cycle) ប្រសិនបើនៅទទេ ឈ្មោះ តួនាទី អ៊ីមែល និងលេខទូរស័ព្ទរបស់អ្នក (submitted_by) និងកាលបរិច្ឆេទ (submitted_on)។ សូមកុំកែប្រែ framework_id ឬ framework_version។".to_string(),
         ),
         (
             format!("Assessment sheet: for every question, choose a level from 0 to {max} in the dropdown of the yellow “level” column. Read the guidance columns on the right and choose the highest level whose description is fully true for your whole organisation today."),
@@ -572,7 +572,7 @@ fn write_instructions(ws: &mut Worksheet, f: &Framework, s: &Styles) -> Result<(
     put(
         ws,
         "",
-        "Maturity scale · មាត្រដ្ឋានកម្រិតភាពចាស់ទុំ",
+        "Maturity scale · មាត្រដ្ឋានភាពចាស់ទុំ",
         &s.text,
         &s.heading,
     )?;
@@ -656,7 +656,7 @@ fn write_instructions(ws: &mut Worksheet, f: &Framework, s: &Styles) -> Result<(
         "",
         &bilingual(
             "Send the completed workbook, still as .xlsx, to the GDICT / CamCERT assessment team at the address and by the date given in the letter that came with it. Send one workbook per agency and cycle; if you correct it, send the whole corrected workbook again.",
-            Some("សូមផ្ញើឯកសារដែលបានបំពេញរួច (រក្សាទម្រង់ .xlsx) ទៅក្រុមវាយតម្លៃរបស់ GDICT / CamCERT តាមអាសយដ្ឋាន និងកាលបរិច្ឆេទកំណត់ ដែលមានចែងក្នុងលិខិតអមជាមួយឯកសារនេះ។ ស្ថាប័នមួយផ្ញើឯកសារតែមួយក្នុងមួយវដ្ដ។ ប្រសិនបើអ្នកកែតម្រូវ សូមផ្ញើឯកសារដែលបានកែតម្រូវទាំងមូលម្ដងទៀត។"),
+            Some("សូមផ្ញើឯកសារដែលបានបំពេញរួច (រក្សាទម្រង់ .xlsx) ទៅក្រុមវាយតម្លៃរបស់ GDICT / CamCERT តាមអាសយដ្ឋាន និងកាលបរិច្ឆេទកំណត់ ដែលមានចែងក្នុងលិខិតអមជាមួយឯកសារនេះ។ ស្ថាប័នមួយផ្ញើឯកសារតែមួយក្នុងមួយវដ្ត។ ប្រសិនបើអ្នកកែតម្រូវ សូមផ្ញើឯកសារដែលបានកែតម្រូវទាំងមូលម្ដងទៀត។"),
         ),
         &s.text,
         &s.text,
@@ -671,7 +671,7 @@ fn profile_hint(field: &str) -> &'static str {
         "agency_id" => "Agency code in the national registry, as given by GDICT. Do not change it.\nលេខកូដស្ថាប័នក្នុងបញ្ជីជាតិ ដែល GDICT បានផ្ដល់ជូន។ សូមកុំកែប្រែ។",
         "agency_name" => "Full name of the agency (English or Khmer).\nឈ្មោះពេញរបស់ស្ថាប័ន (ភាសាអង់គ្លេស ឬខ្មែរ)។",
         "sector" => "Sector id from the registry (for example ministry, province, energy). The registry's sector sets your target level.\nលេខសម្គាល់វិស័យតាមបញ្ជីជាតិ (ឧទាហរណ៍ ministry, province, energy)។ វិស័យក្នុងបញ្ជីជាតិកំណត់កម្រិតគោលដៅរបស់អ្នក។",
-        "cycle" => "Assessment cycle, usually the year, for example 2026.\nវដ្ដវាយតម្លៃ ជាធម្មតាជាឆ្នាំ ឧទាហរណ៍ 2026។",
+        "cycle" => "Assessment cycle, usually the year, for example 2026.\nវដ្តវាយតម្លៃ ជាធម្មតាជាឆ្នាំ ឧទាហរណ៍ 2026។",
         "framework_id" | "framework_version" => "Filled in by the tool. Do not change it.\nបំពេញដោយកម្មវិធី។ សូមកុំកែប្រែ។",
         "submitted_by" => "Name, position, e-mail and phone of the person who filled in this workbook.\nឈ្មោះ តួនាទី អ៊ីមែល និងលេខទូរស័ព្ទរបស់អ្នកបំពេញឯកសារនេះ។",
         "submitted_on" => "Date of submission, as YYYY-MM-DD.\nកាលបរិច្ឆេទដាក់ស្នើ តាមទម្រង់ YYYY-MM-DD។",

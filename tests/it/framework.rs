@@ -97,3 +97,66 @@ fn unknown_framework_is_a_configuration_error() {
         stderr(&o)
     );
 }
+
+/// Issue 17: `framework check` reports the coverage of every language found, with the
+/// first missing texts located; `--require-lang` turns a gap into an error (exit 2).
+#[test]
+fn require_lang_fails_on_missing_khmer_and_passes_when_complete() {
+    let path = "tests/frameworks/small-valid.toml";
+    let o = run(&["framework", "check", path]);
+    assert_exit(&o, 0);
+    let out = stdout(&o);
+    assert!(
+        out.contains(&format!("{path}: translation km: 1 of 16 texts (6.2%)")),
+        "{out}"
+    );
+    let located: Vec<&str> = out
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix(&format!("{path}:")))
+        .filter(|l| !l.starts_with(" ok:") && !l.starts_with(" translation"))
+        .collect();
+    assert_eq!(located.len(), 10, "the first ten only:\n{out}");
+    assert_eq!(
+        located[0],
+        "14:12: scale level 0 label has no `label.km` (the English text is here)"
+    );
+    assert_eq!(
+        located[9],
+        "52:16: question `A.1-01` guidance for level 0 has no `guidance.km` (the English text is here)"
+    );
+    assert!(out.contains("... and 5 more missing km texts"), "{out}");
+
+    let o = run(&["framework", "check", path, "--require-lang", "km"]);
+    assert_exit(&o, 2);
+    assert!(
+        stderr(&o).contains(&format!(
+            "error: {path}:14:12: the km translation is incomplete: 15 of 16 texts are missing (--require-lang km"
+        )),
+        "{}",
+        stderr(&o)
+    );
+
+    for file in ["frameworks/kh-ncmf.toml", "frameworks/nist-csf-2.0.toml"] {
+        let o = run(&["framework", "check", file, "--require-lang", "km"]);
+        assert_exit(&o, 0);
+        assert!(
+            stdout(&o).contains("(100%), not yet reviewed"),
+            "{}",
+            stdout(&o)
+        );
+        // Repeatable: a language the file has no text in is entirely missing.
+        let o = run(&[
+            "framework",
+            "check",
+            file,
+            "--require-lang",
+            "km",
+            "--require-lang",
+            "fr",
+        ]);
+        assert_exit(&o, 2);
+        let err = stderr(&o);
+        assert!(err.contains("the fr translation is incomplete"), "{err}");
+        assert!(!err.contains("the km translation"), "{err}");
+    }
+}

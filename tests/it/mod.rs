@@ -2,6 +2,7 @@ mod batch;
 mod books;
 mod demo;
 mod framework;
+mod glossary;
 mod ingest;
 mod libreoffice;
 mod report;
