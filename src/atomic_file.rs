@@ -40,6 +40,36 @@ pub fn write_with(
     Ok(())
 }
 
+/// What a run that wrote several files and then failed had already written, for its error
+/// message: `; already written: a, b; not written: c` (at most 10 names each, then a count).
+/// Empty when nothing was written and nothing else was pending, so a plain failure reads
+/// as before.
+pub fn partial_note(written: &[String], not_written: &[String]) -> String {
+    if written.is_empty() {
+        return String::new();
+    }
+    let list = |names: &[String]| {
+        let mut out = names
+            .iter()
+            .take(10)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        if names.len() > 10 {
+            out.push_str(&format!(" and {} more", names.len() - 10));
+        }
+        if out.is_empty() {
+            out.push_str("nothing");
+        }
+        out
+    };
+    format!(
+        "; already written: {}; not written: {}",
+        list(written),
+        list(not_written)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,5 +111,16 @@ mod tests {
         write(&path, b"{}").unwrap();
         let mode = std::fs::metadata(&path).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o644);
+    }
+
+    #[test]
+    fn a_partial_write_names_both_sides() {
+        assert_eq!(partial_note(&[], &["a".into()]), "");
+        let written: Vec<String> = (1..=12).map(|i| format!("f{i}")).collect();
+        let note = partial_note(&written, &["g".into()]);
+        assert_eq!(
+            note,
+            "; already written: f1, f2, f3, f4, f5, f6, f7, f8, f9, f10 and 2 more; not written: g"
+        );
     }
 }

@@ -230,15 +230,22 @@ pub fn build_document(
 pub struct ExportError {
     pub path: PathBuf,
     pub message: String,
+    /// Files already written when a multi-file export failed, and those not written.
+    pub written: Vec<PathBuf>,
+    pub not_written: Vec<PathBuf>,
 }
 
 impl fmt::Display for ExportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names = |paths: &[PathBuf]| -> Vec<String> {
+            paths.iter().map(|p| p.display().to_string()).collect()
+        };
         write!(
             f,
-            "failed to write {} ({})",
+            "failed to write {} ({}){}",
             self.path.display(),
-            self.message
+            self.message,
+            crate::atomic_file::partial_note(&names(&self.written), &names(&self.not_written))
         )
     }
 }
@@ -249,6 +256,8 @@ fn export_err(path: &Path, e: impl fmt::Display) -> ExportError {
     ExportError {
         path: path.to_path_buf(),
         message: e.to_string(),
+        written: Vec::new(),
+        not_written: Vec::new(),
     }
 }
 
@@ -562,14 +571,24 @@ pub fn write(
                     .or_default()
                     .push(r.clone());
             }
+            let parts: Vec<(PathBuf, Vec<LongRow>)> = by_cycle
+                .into_iter()
+                .map(|(cycle, part)| (out.join(partition_dir(cycle)).join("part-0.parquet"), part))
+                .collect();
             let mut written = Vec::new();
-            for (cycle, part) in by_cycle {
-                let path = out.join(partition_dir(cycle)).join("part-0.parquet");
-                let bytes = long_frame(framework, &part, false)
+            for (i, (path, part)) in parts.iter().enumerate() {
+                let result = long_frame(framework, part, false)
                     .and_then(parquet_bytes)
-                    .map_err(|e| export_err(&path, e))?;
-                write_atomic(&path, &bytes)?;
-                written.push(path);
+                    .map_err(|e| export_err(path, e))
+                    .and_then(|bytes| write_atomic(path, &bytes));
+                if let Err(e) = result {
+                    return Err(ExportError {
+                        written,
+                        not_written: parts[i..].iter().map(|(p, _)| p.clone()).collect(),
+                        ..e
+                    });
+                }
+                written.push(path.clone());
             }
             if written.is_empty() {
                 std::fs::create_dir_all(out).map_err(|e| export_err(out, e))?;
@@ -846,6 +865,22 @@ mod tests {
         assert_eq!(written, [folder.join("cycle=2026/part-0.parquet")]);
         assert!(!folder.join("cycle=2025/part-0.parquet").exists());
         assert!(folder.join("cycle=2025/notes.txt").exists());
+
+        // A partition that cannot be written: the error says which files are there already
+        // and which are not.
+        let blocked = dir.path().join("blocked");
+        std::fs::create_dir_all(&blocked).unwrap();
+        std::fs::write(blocked.join("cycle=2026"), "a file where a folder must go").unwrap();
+        let doc = document(&fw, &subs);
+        let err = write(&fw, &doc, Format::ParquetFolder, &blocked).unwrap_err();
+        assert_eq!(err.written, [blocked.join("cycle=2025/part-0.parquet")]);
+        assert_eq!(err.not_written, [blocked.join("cycle=2026/part-0.parquet")]);
+        let msg = err.to_string();
+        assert!(
+            msg.contains("already written: ")
+                && msg.contains("cycle=2025/part-0.parquet; not written: "),
+            "{msg}"
+        );
     }
 
     #[test]

@@ -68,28 +68,14 @@ pub enum ReportError {
     /// Bad options or templates: nothing was written.
     Config(String),
     /// A file could not be written. `written` lists what is already in `--out` (relative
-    /// paths) and `not_written` what is not; both are empty when the failure came before
-    /// anything was moved into `--out`.
+    /// paths) and `not_written` what is not; `written` is empty when the failure came
+    /// before anything was moved into `--out`.
     Io {
         path: PathBuf,
         source: std::io::Error,
         written: Vec<String>,
         not_written: Vec<String>,
     },
-}
-
-/// At most `max` names, then how many more.
-fn name_list(names: &[String], max: usize) -> String {
-    let mut out = names
-        .iter()
-        .take(max)
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(", ");
-    if names.len() > max {
-        out.push_str(&format!(" and {} more", names.len() - max));
-    }
-    out
 }
 
 impl fmt::Display for ReportError {
@@ -102,20 +88,12 @@ impl fmt::Display for ReportError {
                 written,
                 not_written,
             } => {
-                write!(f, "failed to write {} ({source})", path.display())?;
-                if !written.is_empty() || !not_written.is_empty() {
-                    write!(
-                        f,
-                        "; already written: {}; not written: {}",
-                        if written.is_empty() {
-                            "nothing".to_string()
-                        } else {
-                            name_list(written, 10)
-                        },
-                        name_list(not_written, 10)
-                    )?;
-                }
-                Ok(())
+                write!(
+                    f,
+                    "failed to write {} ({source}){}",
+                    path.display(),
+                    crate::atomic_file::partial_note(written, not_written)
+                )
             }
         }
     }

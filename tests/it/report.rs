@@ -415,3 +415,38 @@ fn brief_with_threats_stays_two_pages_in_both_languages() {
         );
     }
 }
+
+/// Issue 12: an I/O error after some outputs were moved into `--out` names what is there
+/// and what is not.
+#[test]
+fn a_write_error_after_some_outputs_names_both_sides() {
+    let fw = kh_ncmf();
+    let s = sample::synthetic(&fw, 2, &["2026"], &["Agency"]);
+    let dir = tempfile::tempdir().unwrap();
+    // A folder (with something in it) where the brief must go: renaming onto it fails.
+    std::fs::create_dir_all(dir.path().join("brief.pdf/keep")).unwrap();
+    let (assets, typst) = assets();
+    let err = posture::report::render(
+        &s.input(&fw),
+        assets,
+        typst,
+        dir.path(),
+        &options(Lang::En),
+        &CompileOptions::default(),
+    )
+    .unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.starts_with("failed to write "), "{msg}");
+    assert!(msg.contains("brief.pdf ("), "{msg}");
+    let (written, not_written) = msg
+        .split_once("; not written: ")
+        .unwrap_or_else(|| panic!("{msg}"));
+    assert!(written.contains("already written: charts/"), "{msg}");
+    assert!(written.contains("national-report.pdf"), "{msg}");
+    assert!(
+        not_written.starts_with("brief.pdf, agencies/AG001.pdf"),
+        "{msg}"
+    );
+    assert!(dir.path().join("national-report.pdf").is_file());
+    assert!(!dir.path().join("agencies/AG001.pdf").exists());
+}
