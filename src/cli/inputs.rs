@@ -10,7 +10,7 @@ use super::ConfigError;
 use crate::framework::{self, Framework};
 use crate::registry::{self, Registry};
 use crate::workbook::ingest::{self, IngestOptions, Retain};
-use crate::workbook::{Limits, Status, Submission};
+use crate::workbook::{Lang, Limits, Status, Submission};
 
 /// The flags every command that reads workbooks shares.
 #[derive(Args, Debug)]
@@ -109,10 +109,7 @@ pub fn print_rejects(submissions: &[Submission]) {
     for s in submissions.iter().filter(|s| s.status == Status::Rejected) {
         eprintln!("rejected: {}", s.file);
         for e in &s.errors {
-            match e.location().as_str() {
-                "" => eprintln!("  {}", e.message),
-                at => eprintln!("  {at}: {}", e.message),
-            }
+            eprintln!("  {}", e.line(Lang::En));
         }
     }
 }

@@ -12,7 +12,7 @@ use super::inputs::{read_inputs, IngestArgs, IngestConfig};
 use super::{CmdResult, Exit};
 use crate::framework::Framework;
 use crate::workbook::ingest::Retain;
-use crate::workbook::{Diagnostic, Status, Submission};
+use crate::workbook::{diagnostic, Diagnostic, Lang, Status, Submission};
 
 #[derive(Args, Debug)]
 #[command(
@@ -63,15 +63,6 @@ fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
-fn line_for(d: &Diagnostic) -> String {
-    let loc = d.location();
-    if loc.is_empty() {
-        d.message.clone()
-    } else {
-        format!("{loc}: {}", d.message)
-    }
-}
-
 /// The text report. `out` strips colour itself when it is not a terminal.
 pub fn write_text(
     out: &mut impl Write,
@@ -106,10 +97,10 @@ pub fn write_text(
         };
         writeln!(out, "{bold}{}{bold:#}: {head}", s.file)?;
         for e in &s.errors {
-            writeln!(out, "  {red}error{red:#}: {}", line_for(e))?;
+            writeln!(out, "  {red}error{red:#}: {}", e.line(Lang::En))?;
         }
         for w in &s.warnings {
-            writeln!(out, "  {yellow}warning{yellow:#}: {}", line_for(w))?;
+            writeln!(out, "  {yellow}warning{yellow:#}: {}", w.line(Lang::En))?;
         }
     }
     let count = |st: Status| subs.iter().filter(|s| s.status == st).count();
@@ -125,7 +116,9 @@ pub fn write_text(
 
 /// The JSON report: the `submissions` entries of SPEC section 6, plus counts.
 pub fn to_json(subs: &[Submission], framework: &Framework) -> serde_json::Value {
-    let diag = |d: &Diagnostic| json!({"sheet": d.sheet, "cell": d.cell, "message": d.message});
+    fn diag(d: &Diagnostic) -> diagnostic::Json<'_> {
+        d.json(Lang::En)
+    }
     let submissions: Vec<serde_json::Value> = subs
         .iter()
         .map(|s| {

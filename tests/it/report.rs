@@ -12,7 +12,7 @@ use posture::cli::assets::{load_report_assets, locate_typst};
 use posture::framework::{self, Framework};
 use posture::lang::Lang;
 use posture::report::{build, sample, Assets, BuildOptions, CompileOptions, ReportInput, Typst};
-use posture::workbook::{Diagnostic, Profile, Status, Submission};
+use posture::workbook::{CellKind, Diagnostic, Kind, Profile, Status, Submission};
 
 use super::util::root;
 
@@ -237,12 +237,15 @@ fn one_agency_in_a_baseline_cycle_with_rejects() {
         answers: Vec::new(),
         answered: 0,
         errors: vec![
-            Diagnostic::error(
-                Some("Assessment"),
-                Some("D17".into()),
-                "found \"2.5\", expected a whole level from 0 to 5",
-            ),
-            Diagnostic::error(None, None, "not a spreadsheet (zip signature missing)"),
+            Diagnostic::error(Kind::BadLevel {
+                value: CellKind::Number,
+                max: 5,
+                allow_na: true,
+            })
+            .in_sheet("Assessment")
+            .at(16, 3)
+            .with_found("2.5"),
+            Diagnostic::error(Kind::NotASpreadsheet { what: None }),
         ],
         warnings: Vec::new(),
     });
@@ -254,8 +257,8 @@ fn one_agency_in_a_baseline_cycle_with_rejects() {
     assert!(national.contains("Baseline cycle"), "{national}");
     assert!(national.contains("in/bad <b>.xlsx"));
     assert!(national.contains("Assessment!D17"));
-    assert!(national.contains("found \"2.5\", expected a whole level from 0 to 5"));
-    assert!(national.contains("not a spreadsheet (zip signature missing)"));
+    assert!(national.contains("found \"2.5\"; expected a whole level 0–5"));
+    assert!(national.contains("not a spreadsheet (not an .xlsx"));
     let agency = squash(&pdftotext(&dir.path().join("agencies/AG001.pdf")));
     assert!(agency.contains("Solo Agency"));
     assert!(agency.contains("no score in a previous cycle"), "{agency}");
