@@ -69,7 +69,7 @@ pub fn run(args: DemoArgs) -> CmdResult {
         let code = super::run_args(std::iter::once("posture".to_string()).chain(argv));
         // The sample rejects a few workbooks on purpose; exit 1 means "produced, with rejects".
         if code != Exit::Success as i32 && code != Exit::SomeRejected as i32 {
-            return Err(ConfigError(format!(
+            return Err(ConfigError::new(format!(
                 "demo step `{what}` failed (exit {code})"
             )));
         }
@@ -126,15 +126,16 @@ fn extract_sample(dir: &Path) -> Result<(), ConfigError> {
             .components()
             .all(|c| matches!(c, Component::Normal(_)))
         {
-            return Err(ConfigError(format!(
+            return Err(ConfigError::new(format!(
                 "bad sample path {}",
                 relative.display()
             )));
         }
         let target = dir.join(relative);
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| ConfigError(format!("failed to create {} ({e})", parent.display())))?;
+            std::fs::create_dir_all(parent).map_err(|e| {
+                ConfigError::new(format!("failed to create {} ({e})", parent.display()))
+            })?;
         }
         write_atomic(&target, bytes)?;
     }

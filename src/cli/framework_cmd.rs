@@ -97,7 +97,7 @@ pub fn run(cmd: FrameworkCommand) -> CmdResult {
             out.flush()?;
             match incomplete.first() {
                 None => Ok(Exit::Success),
-                Some(_) => Err(ConfigError(
+                Some(_) => Err(ConfigError::new(
                     incomplete
                         .iter()
                         .map(|c| {

@@ -15,6 +15,8 @@ use std::io::Write;
 
 use clap::{Parser, Subcommand};
 
+use crate::report::TypstError;
+
 /// Process exit status (SPEC section 7).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Exit {
@@ -23,13 +25,55 @@ pub enum Exit {
     Config = 2,
 }
 
-/// A usage or configuration problem: printed as `error: ...`, exit 2.
+/// A usage or configuration problem: printed as `error: ...` (each line of `message`),
+/// then `hint: ...` when there is a hint; exit 2.
 #[derive(Debug)]
-pub struct ConfigError(pub String);
+pub struct ConfigError {
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl ConfigError {
+    pub fn new(message: impl Into<String>) -> Self {
+        ConfigError {
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// typst missing or unusable, with how to install it.
+    pub fn typst(e: TypstError) -> Self {
+        let hint = e.hint();
+        ConfigError {
+            message: e.to_string(),
+            hint: hint.map(str::to_string),
+        }
+    }
+
+    /// `error: ` before each line of the message, then `hint: ...`.
+    fn lines(&self) -> Vec<String> {
+        let errors = self.message.lines().map(|line| format!("error: {line}"));
+        let hint = self.hint.iter().map(|hint| format!("hint: {hint}"));
+        errors.chain(hint).collect()
+    }
+
+    /// Print to stderr, after whatever stdout holds.
+    fn print(&self) {
+        let _ = std::io::stdout().flush();
+        for line in self.lines() {
+            eprintln!("{line}");
+        }
+    }
+}
 
 impl<E: std::fmt::Display> From<E> for ConfigError {
     fn from(e: E) -> Self {
-        ConfigError(e.to_string())
+        ConfigError::new(e.to_string())
     }
 }
 
@@ -102,16 +146,33 @@ where
     };
     match result {
         Ok(exit) => exit as i32,
-        Err(ConfigError(message)) => {
-            let _ = std::io::stdout().flush();
-            for line in message.lines() {
-                if line.trim_start().starts_with("hint:") {
-                    eprintln!("{line}");
-                } else {
-                    eprintln!("error: {line}");
-                }
-            }
+        Err(e) => {
+            e.print();
             Exit::Config as i32
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hint_prints_after_every_line_of_the_error() {
+        let e = ConfigError::new("a.toml:1:1: bad\na.toml:2:1: worse").with_hint("fix it");
+        assert_eq!(
+            e.lines(),
+            [
+                "error: a.toml:1:1: bad",
+                "error: a.toml:2:1: worse",
+                "hint: fix it"
+            ]
+        );
+        let typst = ConfigError::typst(TypstError::NotFound { tried: Vec::new() });
+        assert_eq!(typst.lines().len(), 2);
+        assert!(typst.lines()[1].starts_with("hint: install it with `cargo install typst-cli"));
+        // A message that happens to hold "hint:" is not taken apart any more.
+        let e = ConfigError::new("value `hint: x` is odd");
+        assert_eq!(e.lines(), ["error: value `hint: x` is odd"]);
     }
 }

@@ -46,8 +46,8 @@ fn squash(s: &str) -> String {
 fn assets() -> &'static (Assets, Typst) {
     static ASSETS: OnceLock<(Assets, Typst)> = OnceLock::new();
     ASSETS.get_or_init(|| {
-        let assets = load_report_assets(None).unwrap_or_else(|e| panic!("{}", e.0));
-        let typst = locate_typst().unwrap_or_else(|e| panic!("{}", e.0));
+        let assets = load_report_assets(None).unwrap_or_else(|e| panic!("{}", e.message));
+        let typst = locate_typst().unwrap_or_else(|e| panic!("{}", e.message));
         (assets, typst)
     })
 }
