@@ -2,11 +2,12 @@
 //! would run it by hand. The sample (registry and two cycles of workbooks) is embedded in
 //! the binary by `build.rs`, so the command works from any directory.
 
+use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
 use clap::Args;
 
-use super::{CmdResult, ConfigError, Exit};
+use super::{write_out, CmdResult, ConfigError, Exit};
 use crate::workbook::template::write_atomic;
 
 include!(concat!(env!("OUT_DIR"), "/sample_data.rs"));
@@ -75,10 +76,7 @@ pub fn run(args: DemoArgs) -> CmdResult {
         }
     }
 
-    println!();
-    println!("posture demo: done. The sample's deliberate mistakes are listed above and in the reports' annex.");
-    println!("  inputs            {}", path(&data));
-    for (label, file) in [
+    let outputs = [
         ("national report", out.join("national-report.pdf")),
         ("policymaker brief", out.join("brief.pdf")),
         ("agency reports", out.join("agencies")),
@@ -87,9 +85,16 @@ pub fn run(args: DemoArgs) -> CmdResult {
         ("scores (CSV)", out.join("scores.csv")),
         ("scores (Parquet)", out.join("scores.parquet")),
         ("Khmer reports", out.join("km")),
-    ] {
-        println!("  {label:<17} {}", path(&file));
-    }
+    ];
+    write_out(std::io::stdout().lock(), |stdout| {
+        writeln!(stdout)?;
+        writeln!(stdout, "posture demo: done. The sample's deliberate mistakes are listed above and in the reports' annex.")?;
+        writeln!(stdout, "  inputs            {}", path(&data))?;
+        for (label, file) in outputs {
+            writeln!(stdout, "  {label:<17} {}", path(&file))?;
+        }
+        Ok(())
+    })?;
     Ok(Exit::Success)
 }
 

@@ -79,6 +79,21 @@ impl<E: std::fmt::Display> From<E> for ConfigError {
 
 pub type CmdResult = Result<Exit, ConfigError>;
 
+/// Write a command's output to `out` (standard output, locked once) and flush it. A reader
+/// that has gone away (`posture validate dir/ | head -1`) ends the output quietly, as in
+/// ripgrep: a broken pipe is not an error, and nothing panics. Other write errors are
+/// configuration errors like any other.
+pub fn write_out<W: Write>(
+    mut out: W,
+    write: impl FnOnce(&mut W) -> std::io::Result<()>,
+) -> Result<(), ConfigError> {
+    match write(&mut out).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        result => result
+            .map_err(|e| ConfigError::new(format!("failed to write to standard output ({e})"))),
+    }
+}
+
 #[derive(Parser, Debug)]
 #[command(
     name = "posture",
@@ -156,6 +171,47 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A reader that went away after `room` bytes.
+    struct Pipe {
+        room: usize,
+    }
+
+    impl Write for Pipe {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.room == 0 {
+                return Err(std::io::ErrorKind::BrokenPipe.into());
+            }
+            let n = buf.len().min(self.room);
+            self.room -= n;
+            Ok(n)
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_broken_pipe_ends_the_output_quietly() {
+        let mut lines = 0;
+        let result = write_out(Pipe { room: 10 }, |out| {
+            for _ in 0..100 {
+                writeln!(out, "line")?;
+                lines += 1;
+            }
+            Ok(())
+        });
+        assert!(result.is_ok());
+        assert_eq!(lines, 2, "writing stops at the broken pipe");
+        let full = write_out(Pipe { room: 10 }, |_| {
+            Err(std::io::Error::other("disk on fire"))
+        });
+        assert_eq!(
+            full.unwrap_err().message,
+            "failed to write to standard output (disk on fire)"
+        );
+    }
 
     #[test]
     fn a_hint_prints_after_every_line_of_the_error() {

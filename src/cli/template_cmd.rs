@@ -1,11 +1,12 @@
 //! `posture template`: blank self-assessment workbooks, one for a named agency, one per
 //! registry agency (`--all`), or one with an empty Profile for anyone.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::{CmdResult, ConfigError, Exit};
+use super::{write_out, CmdResult, ConfigError, Exit};
 use crate::framework::{self, Framework};
 use crate::registry::{self, Agency, Registry};
 use crate::workbook::template::{sanitize_file_stem, template_profile, write_template};
@@ -63,7 +64,9 @@ pub fn run(args: TemplateArgs) -> CmdResult {
     match plan(&args)? {
         Plan::One { agency, file } => {
             write_one(&framework, agency.as_ref(), cycle, &file)?;
-            println!("wrote {}", file.display());
+            write_out(std::io::stdout().lock(), |out| {
+                writeln!(out, "wrote {}", file.display())
+            })?;
         }
         Plan::All { agencies, dir } => {
             std::fs::create_dir_all(&dir).map_err(|e| {
@@ -72,7 +75,14 @@ pub fn run(args: TemplateArgs) -> CmdResult {
             for (agency, file) in file_names(&agencies, &dir) {
                 write_one(&framework, Some(agency), cycle, &file)?;
             }
-            println!("wrote {} workbooks into {}", agencies.len(), dir.display());
+            write_out(std::io::stdout().lock(), |out| {
+                writeln!(
+                    out,
+                    "wrote {} workbooks into {}",
+                    agencies.len(),
+                    dir.display()
+                )
+            })?;
         }
     }
     Ok(Exit::Success)

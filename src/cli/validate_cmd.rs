@@ -9,7 +9,7 @@ use clap::{Args, ValueEnum};
 use serde_json::json;
 
 use super::inputs::{read_inputs, IngestArgs, IngestConfig};
-use super::{CmdResult, Exit};
+use super::{write_out, CmdResult, Exit};
 use crate::framework::Framework;
 use crate::workbook::ingest::Retain;
 use crate::workbook::{diagnostic, Diagnostic, Lang, Status, Submission};
@@ -37,16 +37,14 @@ pub enum Format {
 pub fn run(args: ValidateArgs) -> CmdResult {
     let config = IngestConfig::new(&args.common)?;
     let subs = read_inputs(&args.inputs, &config, Retain::Diagnostics)?;
-    let mut out = anstream::stdout().lock();
-    match args.format {
-        Format::Text => write_text(&mut out, &subs, &config.framework)?,
+    // The verdict stands even when the reader stops early (`| head`).
+    write_out(anstream::stdout().lock(), |out| match args.format {
+        Format::Text => write_text(out, &subs, &config.framework),
         Format::Json => {
-            let doc = to_json(&subs, &config.framework);
-            serde_json::to_writer_pretty(&mut out, &doc)?;
-            writeln!(out)?;
+            serde_json::to_writer_pretty(&mut *out, &to_json(&subs, &config.framework))?;
+            writeln!(out)
         }
-    }
-    out.flush()?;
+    })?;
     Ok(exit_for(&subs))
 }
 

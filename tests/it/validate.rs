@@ -224,3 +224,36 @@ fn registry_rejects_unknown_agencies_and_sets_the_sector() {
     assert!(out.contains("./edc.xlsx: rejected (1 error, 0 warnings)\n  error: Profile!B2: agency_id \"EDC\" is not in the registry"), "{out}");
     assert!(out.contains("./moh.xlsx: ok (scored: MOH 2026, 3/3 answered)\n  warning: Profile!B4: sector \"ministry\" differs from the registry's \"health\""), "{out}");
 }
+
+/// Issue 12: `posture validate dir/ | head -1` ends quietly, as in ripgrep. The reader takes
+/// one line and goes away while posture still has far more than a pipe buffer (64 KiB on
+/// Linux) to write, so posture's next write fails with a broken pipe.
+#[test]
+fn issue_12_a_broken_pipe_ends_quietly() {
+    use std::io::BufRead;
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let name = "a-rather-long-file-name-so-that-each-diagnostic-takes-room";
+    for i in 0..1500 {
+        std::fs::write(dir.path().join(format!("{name}-{i:04}.xlsx")), b"junk").unwrap();
+    }
+    let mut child = posture()
+        .arg("validate")
+        .arg(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("failed to start posture");
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.contains(name), "{first}");
+    // The reader is dropped here, closing the pipe.
+    let out = child.wait_with_output().unwrap();
+    let err = stderr(&out);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(!err.contains("error:"), "{err}");
+    // Every file is rejected: the verdict stands, whatever the reader took of it.
+    assert_exit(&out, 1);
+}
