@@ -12,11 +12,11 @@ use super::inputs::{read_inputs, IngestArgs, IngestConfig};
 use super::{write_out, CmdResult, Exit};
 use crate::framework::Framework;
 use crate::workbook::ingest::Retain;
-use crate::workbook::{diagnostic, Diagnostic, Lang, Status, Submission};
+use crate::workbook::{Diagnostic, Lang, Status, Submission};
 
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Examples:\n  posture validate returned/\n  posture validate moh-2026.xlsx --registry data/agencies.csv --format json"
+    after_help = "Examples:\n  posture validate returned/\n  posture validate moh-2026.xlsx --registry data/agencies.csv --format json\n  posture validate returned/ --lang km"
 )]
 pub struct ValidateArgs {
     /// Workbooks, or folders searched recursively for .xlsx, .xls and .ods.
@@ -26,6 +26,16 @@ pub struct ValidateArgs {
     pub common: IngestArgs,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Language of the diagnostics: en or km.
+    #[arg(long, default_value = "en", value_parser = parse_lang)]
+    pub lang: Lang,
+}
+
+fn parse_lang(code: &str) -> Result<Lang, String> {
+    Lang::from_code(code).ok_or_else(|| {
+        let known: Vec<&str> = Lang::ALL.iter().map(|l| l.code()).collect();
+        format!("expected one of {}", known.join(", "))
+    })
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -39,9 +49,10 @@ pub fn run(args: ValidateArgs) -> CmdResult {
     let subs = read_inputs(&args.inputs, &config, Retain::Diagnostics)?;
     // The verdict stands even when the reader stops early (`| head`).
     write_out(anstream::stdout().lock(), |out| match args.format {
-        Format::Text => write_text(out, &subs, &config.framework),
+        Format::Text => write_text(out, &subs, &config.framework, args.lang),
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, &to_json(&subs, &config.framework))?;
+            let doc = to_json(&subs, &config.framework, args.lang);
+            serde_json::to_writer_pretty(&mut *out, &doc)?;
             writeln!(out)
         }
     })?;
@@ -66,6 +77,7 @@ pub fn write_text(
     out: &mut impl Write,
     subs: &[Submission],
     framework: &Framework,
+    lang: Lang,
 ) -> std::io::Result<()> {
     let bold = Style::new().bold();
     let red = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
@@ -95,10 +107,10 @@ pub fn write_text(
         };
         writeln!(out, "{bold}{}{bold:#}: {head}", s.file)?;
         for e in &s.errors {
-            writeln!(out, "  {red}error{red:#}: {}", e.line(Lang::En))?;
+            writeln!(out, "  {red}error{red:#}: {}", e.line(lang))?;
         }
         for w in &s.warnings {
-            writeln!(out, "  {yellow}warning{yellow:#}: {}", w.line(Lang::En))?;
+            writeln!(out, "  {yellow}warning{yellow:#}: {}", w.line(lang))?;
         }
     }
     let count = |st: Status| subs.iter().filter(|s| s.status == st).count();
@@ -113,10 +125,8 @@ pub fn write_text(
 }
 
 /// The JSON report: the `submissions` entries of SPEC section 6, plus counts.
-pub fn to_json(subs: &[Submission], framework: &Framework) -> serde_json::Value {
-    fn diag(d: &Diagnostic) -> diagnostic::Json<'_> {
-        d.json(Lang::En)
-    }
+pub fn to_json(subs: &[Submission], framework: &Framework, lang: Lang) -> serde_json::Value {
+    let diag = |d| Diagnostic::json(d, lang);
     let submissions: Vec<serde_json::Value> = subs
         .iter()
         .map(|s| {

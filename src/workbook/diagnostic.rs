@@ -745,6 +745,44 @@ pub(crate) mod tests {
         }
     }
 
+    /// Every kind's terminal line and JSON in every language, against
+    /// `tests/ref/diagnostics/<lang>.txt`; POSTURE_UPDATE_REFS=1 rewrites them after an
+    /// intended change, and the diff is the review.
+    #[test]
+    fn every_kind_renders_as_the_references_say() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ref/diagnostics");
+        let update = std::env::var_os("POSTURE_UPDATE_REFS").is_some_and(|v| v == "1");
+        for lang in Lang::ALL {
+            let mut text = String::new();
+            for d in one_of_each() {
+                let json = serde_json::to_string(&d.json(lang)).unwrap();
+                text.push_str(&format!(
+                    "{}\n  {}\n  {json}\n",
+                    d.kind.code(),
+                    d.line(lang)
+                ));
+            }
+            let path = dir.join(format!("{}.txt", lang.code()));
+            if update {
+                std::fs::create_dir_all(&dir).unwrap();
+                std::fs::write(&path, &text).unwrap();
+                continue;
+            }
+            let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+                panic!("missing {}; run with POSTURE_UPDATE_REFS=1", path.display())
+            });
+            for (i, (want, got)) in expected.lines().zip(text.lines()).enumerate() {
+                assert_eq!(want, got, "{} line {}", path.display(), i + 1);
+            }
+            assert_eq!(
+                expected.lines().count(),
+                text.lines().count(),
+                "{}",
+                path.display()
+            );
+        }
+    }
+
     #[test]
     fn found_is_one_clipped_line() {
         let long = format!("line one\nline two {}", "x".repeat(200));

@@ -257,3 +257,51 @@ fn issue_12_a_broken_pipe_ends_quietly() {
     // Every file is rejected: the verdict stands, whatever the reader took of it.
     assert_exit(&out, 1);
 }
+
+/// Issue 17: `--lang km` gives every diagnostic in Khmer, on the terminal and in JSON; the
+/// locations, values and kinds are the same in every language.
+#[test]
+fn diagnostics_in_khmer() {
+    let dir = tempfile::tempdir().unwrap();
+    batch(dir.path());
+    let fw = framework_arg();
+    let o = run_in(
+        dir.path(),
+        &["validate", "in", "--framework", &fw, "--lang", "km"],
+    );
+    assert_exit(&o, 1);
+    let out = stdout(&o);
+    assert!(
+        out.contains("  error: Assessment!B2: បានរកឃើញ \"2.5\"។ ត្រូវការកម្រិតជាចំនួនគត់ 0–3"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  warning: ស្ទួននឹង in/a-moh.xlsx (បៃដូចគ្នាទាំងអស់)។"),
+        "{out}"
+    );
+    let o = run_in(
+        dir.path(),
+        &[
+            "validate",
+            "in",
+            "--framework",
+            &fw,
+            "--lang",
+            "km",
+            "--format",
+            "json",
+        ],
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
+    let e = &doc["submissions"][1]["errors"][0];
+    assert_eq!(e["cell"], "B2");
+    assert_eq!(e["kind"], "bad_level");
+    assert_eq!(e["found"], "2.5");
+    assert_eq!(e["expected"], "0–3");
+    assert!(
+        e["message"].as_str().unwrap().starts_with("បានរកឃើញ"),
+        "{e}"
+    );
+    let bad = run_in(dir.path(), &["validate", "in", "--lang", "fr"]);
+    assert_exit(&bad, 2);
+}

@@ -96,16 +96,22 @@ pub fn render(d: &Diagnostic) -> Rendered {
             member,
             size,
             limit,
-        } => plain(format!(
+        } => Rendered {
+            message: format!(
             "zip member `{member}` declares {} when inflated (limit {}, see --max-member-mib); possible compression bomb",
             mib(*size),
             mib(*limit)
-        )),
-        Kind::MembersDeclareTooMuch { size, limit } => plain(format!(
+        ),
+            hint: Some("see --max-member-mib".into()),
+        },
+        Kind::MembersDeclareTooMuch { size, limit } => Rendered {
+            message: format!(
             "zip members declare {} in all when inflated (limit {}, see --max-inflated-mib); possible compression bomb",
             mib(*size),
             mib(*limit)
-        )),
+        ),
+            hint: Some("see --max-inflated-mib".into()),
+        },
         Kind::MemberInflatesPastDeclared { member, declared } => plain(format!(
             "zip member `{member}` inflates past the {} it declares; compression bomb",
             mib(*declared)
@@ -114,16 +120,22 @@ pub fn render(d: &Diagnostic) -> Rendered {
             member,
             limit,
             declared,
-        } => plain(format!(
+        } => Rendered {
+            message: format!(
             "zip member `{member}` inflates past the limit of {} (see --max-member-mib) although it declares {}; compression bomb",
             mib(*limit),
             mib(*declared)
-        )),
-        Kind::MembersInflatePastLimit { limit, declared } => plain(format!(
+        ),
+            hint: Some("see --max-member-mib".into()),
+        },
+        Kind::MembersInflatePastLimit { limit, declared } => Rendered {
+            message: format!(
             "zip members inflate past the limit of {} in all (see --max-inflated-mib) although they declare {}; compression bomb",
             mib(*limit),
             mib(*declared)
-        )),
+        ),
+            hint: Some("see --max-inflated-mib".into()),
+        },
         Kind::RepeatsTooLarge { cells } => plain(format!(
             "sheet expands to more than {cells} cells through repeated rows or columns; refusing to expand it"
         )),
