@@ -8,9 +8,10 @@ use clap::Args;
 
 use super::ConfigError;
 use crate::framework::{self, Framework};
+use crate::lang::Lang;
 use crate::registry::{self, Registry};
 use crate::workbook::ingest::{self, IngestOptions, Retain};
-use crate::workbook::{Lang, Limits, Status, Submission};
+use crate::workbook::{Limits, Status, Submission};
 
 /// The flags every command that reads workbooks shares.
 #[derive(Args, Debug)]

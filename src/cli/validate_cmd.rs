@@ -11,8 +11,9 @@ use serde_json::json;
 use super::inputs::{read_inputs, IngestArgs, IngestConfig};
 use super::{write_out, CmdResult, Exit};
 use crate::framework::Framework;
+use crate::lang::Lang;
 use crate::workbook::ingest::Retain;
-use crate::workbook::{Diagnostic, Lang, Status, Submission};
+use crate::workbook::{Diagnostic, Status, Submission};
 
 #[derive(Args, Debug)]
 #[command(
@@ -27,15 +28,8 @@ pub struct ValidateArgs {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// Language of the diagnostics: en or km.
-    #[arg(long, default_value = "en", value_parser = parse_lang)]
+    #[arg(long, default_value = "en")]
     pub lang: Lang,
-}
-
-fn parse_lang(code: &str) -> Result<Lang, String> {
-    Lang::from_code(code).ok_or_else(|| {
-        let known: Vec<&str> = Lang::ALL.iter().map(|l| l.code()).collect();
-        format!("expected one of {}", known.join(", "))
-    })
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -12,6 +12,7 @@ use serde::ser::SerializeMap;
 use serde::Serialize;
 
 use super::a1;
+use crate::lang::Lang;
 
 /// How bad a diagnostic is. Any error rejects the workbook.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -19,30 +20,6 @@ use super::a1;
 pub enum Severity {
     Warning,
     Error,
-}
-
-/// The language diagnostics are rendered in.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Lang {
-    #[default]
-    En,
-    Km,
-}
-
-impl Lang {
-    pub const ALL: [Lang; 2] = [Lang::En, Lang::Km];
-
-    /// `en`, `km`.
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Km => "km",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Lang> {
-        Lang::ALL.into_iter().find(|l| l.code() == code)
-    }
 }
 
 /// What a refused `level` cell held, which decides how its value is quoted.

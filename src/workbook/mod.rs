@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-pub use diagnostic::{CellKind, Diagnostic, Document, Kind, Lang, Rendered, Severity};
+pub use diagnostic::{CellKind, Diagnostic, Document, Kind, Rendered, Severity};
 
 /// A1 reference of a zero-based (row, column), e.g. (16, 3) -> `D17`.
 pub fn a1(row: u32, col: u32) -> String {

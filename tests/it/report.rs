@@ -214,9 +214,11 @@ fn a_missing_typst_is_a_clear_error() {
     let err = Typst::find(vec![PathBuf::from("/nonexistent/typst")]).unwrap_err();
     let msg = err.to_string();
     assert!(msg.contains("/nonexistent/typst"), "{msg}");
+    // The hint is data beside the message; the CLI prints it as `hint: ...`.
+    let hint = err.hint().unwrap_or_default();
     assert!(
-        msg.contains("cargo install typst-cli --version 0.15.1 --locked"),
-        "{msg}"
+        hint.contains("cargo install typst-cli --version 0.15.1 --locked"),
+        "{hint}"
     );
 }
 
@@ -367,7 +369,7 @@ fn cli_without_typst_exits_2_and_writes_nothing() {
     let err = super::util::stderr(&o);
     assert!(err.contains("failed to find the typst CLI 0.15.1"), "{err}");
     assert!(
-        err.contains("cargo install typst-cli --version 0.15.1 --locked"),
+        err.contains("\nhint: install it with `cargo install typst-cli --version 0.15.1 --locked`"),
         "{err}"
     );
     assert!(!out.exists(), "nothing may be written without typst");
