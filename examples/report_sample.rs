@@ -28,8 +28,8 @@ fn main() {
     ];
     let s = sample::synthetic(&fw, n, &["2025", "2026"], &names);
     let input = s.input(&fw);
-    let assets = load_report_assets(None).unwrap_or_else(|e| panic!("{}", e.0));
-    let typst = locate_typst().unwrap_or_else(|e| panic!("{}", e.0));
+    let assets = load_report_assets(None).unwrap_or_else(|e| panic!("{}", e.message));
+    let typst = locate_typst().unwrap_or_else(|e| panic!("{}", e.message));
     let compile = CompileOptions {
         keep_build: std::env::var_os("KEEP").is_some(),
         ..CompileOptions::default()

@@ -613,8 +613,19 @@ mod tests {
         rejected.status = Status::Rejected;
         rejected.file = "a/rejected.xlsx".into();
         rejected.errors = vec![
-            Diagnostic::error(Some("Assessment"), Some("D17".into()), "found \"2.5\""),
-            Diagnostic::error(Some("Profile"), None, "agency_name is missing"),
+            Diagnostic::error(crate::workbook::Kind::BadLevel {
+                value: crate::workbook::CellKind::Number,
+                max: 5,
+                allow_na: false,
+            })
+            .in_sheet("Assessment")
+            .at(16, 3)
+            .with_found("2.5"),
+            Diagnostic::error(crate::workbook::Kind::MissingProfileField {
+                field: "agency_name",
+                rows: 50,
+            })
+            .in_sheet("Profile"),
         ];
         let mut evil = submission("+X", "@sector", "2026", &[L(4), L(2), L(1), U, L(3), NA]);
         evil.profile.agency_name = Some("=HYPERLINK(\"x\")".into());

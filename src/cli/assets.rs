@@ -27,7 +27,7 @@ pub fn locate_typst() -> Result<Typst, ConfigError> {
         std::env::var_os("CARGO_HOME"),
         std::env::var_os("HOME"),
     );
-    Ok(Typst::find(tried)?)
+    Typst::find(tried).map_err(ConfigError::typst)
 }
 
 /// The templates (embedded, each replaced by a same-named file of `dir`) and the fonts.
@@ -44,7 +44,7 @@ fn load_templates(dir: Option<&Path>) -> Result<TemplateSet, ConfigError> {
         return Ok(set);
     };
     if !dir.is_dir() {
-        return Err(ConfigError(format!(
+        return Err(ConfigError::new(format!(
             "failed to read templates folder {} (not a folder)",
             dir.display()
         )));
@@ -53,9 +53,9 @@ fn load_templates(dir: Option<&Path>) -> Result<TemplateSet, ConfigError> {
         let path = dir.join(name);
         if path.is_file() {
             let text = std::fs::read_to_string(&path).map_err(|e| {
-                ConfigError(format!("failed to read template {} ({e})", path.display()))
+                ConfigError::new(format!("failed to read template {} ({e})", path.display()))
             })?;
-            set.replace(name, text).map_err(ConfigError)?;
+            set.replace(name, text).map_err(ConfigError::new)?;
         }
     }
     Ok(set)
@@ -95,14 +95,15 @@ fn load_fonts() -> Result<Fonts, ConfigError> {
     let folders = font_folders();
     let choice = pick_fonts(&folders).map_err(|missing| {
         let searched: Vec<String> = folders.iter().map(|f| f.path.display().to_string()).collect();
-        ConfigError(format!(
-            "failed to find the report fonts {} (searched {})\nhint: run scripts/setup.sh (Debian packages fonts-noto-core, fonts-khmeros, fonts-dejavu-core), or add a folder holding them to POSTURE_FONT_PATH",
+        ConfigError::new(format!(
+            "failed to find the report fonts {} (searched {})",
             missing.join(", "),
             searched.join(", ")
         ))
+        .with_hint("run scripts/setup.sh (Debian packages fonts-noto-core, fonts-khmeros, fonts-dejavu-core), or add a folder holding them to POSTURE_FONT_PATH")
     })?;
     let chart = std::fs::read(&choice.chart).map_err(|e| {
-        ConfigError(format!(
+        ConfigError::new(format!(
             "failed to read the chart font {} ({e})",
             choice.chart.display()
         ))

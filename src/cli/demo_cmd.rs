@@ -2,11 +2,12 @@
 //! would run it by hand. The sample (registry and two cycles of workbooks) is embedded in
 //! the binary by `build.rs`, so the command works from any directory.
 
+use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
 use clap::Args;
 
-use super::{CmdResult, ConfigError, Exit};
+use super::{write_out, CmdResult, ConfigError, Exit};
 use crate::workbook::template::write_atomic;
 
 include!(concat!(env!("OUT_DIR"), "/sample_data.rs"));
@@ -69,16 +70,13 @@ pub fn run(args: DemoArgs) -> CmdResult {
         let code = super::run_args(std::iter::once("posture".to_string()).chain(argv));
         // The sample rejects a few workbooks on purpose; exit 1 means "produced, with rejects".
         if code != Exit::Success as i32 && code != Exit::SomeRejected as i32 {
-            return Err(ConfigError(format!(
+            return Err(ConfigError::new(format!(
                 "demo step `{what}` failed (exit {code})"
             )));
         }
     }
 
-    println!();
-    println!("posture demo: done. The sample's deliberate mistakes are listed above and in the reports' annex.");
-    println!("  inputs            {}", path(&data));
-    for (label, file) in [
+    let outputs = [
         ("national report", out.join("national-report.pdf")),
         ("policymaker brief", out.join("brief.pdf")),
         ("agency reports", out.join("agencies")),
@@ -87,9 +85,16 @@ pub fn run(args: DemoArgs) -> CmdResult {
         ("scores (CSV)", out.join("scores.csv")),
         ("scores (Parquet)", out.join("scores.parquet")),
         ("Khmer reports", out.join("km")),
-    ] {
-        println!("  {label:<17} {}", path(&file));
-    }
+    ];
+    write_out(std::io::stdout().lock(), |stdout| {
+        writeln!(stdout)?;
+        writeln!(stdout, "posture demo: done. The sample's deliberate mistakes are listed above and in the reports' annex.")?;
+        writeln!(stdout, "  inputs            {}", path(&data))?;
+        for (label, file) in outputs {
+            writeln!(stdout, "  {label:<17} {}", path(&file))?;
+        }
+        Ok(())
+    })?;
     Ok(Exit::Success)
 }
 
@@ -126,15 +131,16 @@ fn extract_sample(dir: &Path) -> Result<(), ConfigError> {
             .components()
             .all(|c| matches!(c, Component::Normal(_)))
         {
-            return Err(ConfigError(format!(
+            return Err(ConfigError::new(format!(
                 "bad sample path {}",
                 relative.display()
             )));
         }
         let target = dir.join(relative);
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| ConfigError(format!("failed to create {} ({e})", parent.display())))?;
+            std::fs::create_dir_all(parent).map_err(|e| {
+                ConfigError::new(format!("failed to create {} ({e})", parent.display()))
+            })?;
         }
         write_atomic(&target, bytes)?;
     }

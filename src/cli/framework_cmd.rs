@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use clap::{Subcommand, ValueEnum};
 
-use super::{CmdResult, ConfigError, Exit};
+use super::{write_out, CmdResult, ConfigError, Exit};
 use crate::framework::{self, Framework, LangCoverage, Source};
 
 /// How many missing texts `framework check` lists per language before it says "and N more".
@@ -49,18 +49,23 @@ pub enum ShowFormat {
 }
 
 pub fn list() -> CmdResult {
-    let mut out = std::io::stdout().lock();
-    for id in framework::builtin_ids() {
-        let f = framework::builtin(id).expect("listed built-in exists")?;
-        writeln!(
-            out,
-            "{:<14} {:<8} {:>3} questions  {}",
-            f.id,
-            f.version,
-            f.questions.len(),
-            f.title.en()
-        )?;
-    }
+    let frameworks = framework::builtin_ids()
+        .into_iter()
+        .map(|id| framework::builtin(id).expect("listed built-in exists"))
+        .collect::<Result<Vec<_>, _>>()?;
+    write_out(std::io::stdout().lock(), |out| {
+        for f in &frameworks {
+            writeln!(
+                out,
+                "{:<14} {:<8} {:>3} questions  {}",
+                f.id,
+                f.version,
+                f.questions.len(),
+                f.title.en()
+            )?;
+        }
+        Ok(())
+    })?;
     Ok(Exit::Success)
 }
 
@@ -69,35 +74,37 @@ pub fn run(cmd: FrameworkCommand) -> CmdResult {
         FrameworkCommand::Check { file, require_lang } => {
             let text = framework::read_file(&file)?;
             let (f, coverage) = framework::load_with_coverage(&text, Source::File(file.clone()))?;
-            println!(
-                "{}: ok: framework {} {} with {} domains, {} categories, {} questions, scale 0-{}",
-                file.display(),
-                f.id,
-                f.version,
-                f.domains.len(),
-                f.categories.len(),
-                f.questions.len(),
-                f.max_level()
-            );
             let mut langs = coverage.languages();
             for lang in &require_lang {
                 if !langs.contains(lang) && lang != "en" {
                     langs.push(lang.clone());
                 }
             }
-            let mut out = std::io::stdout().lock();
-            let mut incomplete = Vec::new();
-            for lang in &langs {
-                let c = coverage.of(lang);
-                write_coverage(&mut out, &coverage.file, &c)?;
-                if require_lang.contains(lang) && !c.is_complete() {
-                    incomplete.push(c);
+            let coverages: Vec<LangCoverage> = langs.iter().map(|l| coverage.of(l)).collect();
+            write_out(std::io::stdout().lock(), |out| {
+                writeln!(
+                    out,
+                    "{}: ok: framework {} {} with {} domains, {} categories, {} questions, scale 0-{}",
+                    file.display(),
+                    f.id,
+                    f.version,
+                    f.domains.len(),
+                    f.categories.len(),
+                    f.questions.len(),
+                    f.max_level()
+                )?;
+                for c in &coverages {
+                    write_coverage(out, &coverage.file, c)?;
                 }
-            }
-            out.flush()?;
+                Ok(())
+            })?;
+            let incomplete: Vec<&LangCoverage> = coverages
+                .iter()
+                .filter(|c| require_lang.contains(&c.lang) && !c.is_complete())
+                .collect();
             match incomplete.first() {
                 None => Ok(Exit::Success),
-                Some(_) => Err(ConfigError(
+                Some(_) => Err(ConfigError::new(
                     incomplete
                         .iter()
                         .map(|c| {
@@ -124,14 +131,13 @@ pub fn run(cmd: FrameworkCommand) -> CmdResult {
             lang,
         } => {
             let f = framework::resolve(&framework)?;
-            let mut out = std::io::stdout().lock();
-            match format {
+            write_out(std::io::stdout().lock(), |out| match format {
                 ShowFormat::Json => {
-                    serde_json::to_writer_pretty(&mut out, &f)?;
-                    writeln!(out)?;
+                    serde_json::to_writer_pretty(&mut *out, &f)?;
+                    writeln!(out)
                 }
-                ShowFormat::Text => write_outline(&mut out, &f, &lang)?,
-            }
+                ShowFormat::Text => write_outline(out, &f, &lang),
+            })?;
             Ok(Exit::Success)
         }
     }
@@ -200,7 +206,7 @@ fn percent(part: usize, whole: usize) -> String {
     }
 }
 
-fn write_outline(out: &mut impl Write, f: &Framework, lang: &str) -> Result<(), ConfigError> {
+fn write_outline(out: &mut impl Write, f: &Framework, lang: &str) -> std::io::Result<()> {
     writeln!(out, "{} {} — {}", f.id, f.version, f.title.get(lang))?;
     writeln!(out, "source: {}", f.source)?;
     writeln!(out, "sha256: {}", f.sha256)?;

@@ -8,6 +8,7 @@ use clap::Args;
 
 use super::ConfigError;
 use crate::framework::{self, Framework};
+use crate::lang::Lang;
 use crate::registry::{self, Registry};
 use crate::workbook::ingest::{self, IngestOptions, Retain};
 use crate::workbook::{Limits, Status, Submission};
@@ -46,17 +47,17 @@ impl IngestConfig {
     pub fn new(args: &IngestArgs) -> Result<Self, ConfigError> {
         let mib = |flag: &str, v: u64| -> Result<u64, ConfigError> {
             if v == 0 {
-                return Err(ConfigError(format!("--{flag} must be at least 1")));
+                return Err(ConfigError::new(format!("--{flag} must be at least 1")));
             }
             v.checked_mul(1024 * 1024)
-                .ok_or_else(|| ConfigError(format!("--{flag} {v} is too large")))
+                .ok_or_else(|| ConfigError::new(format!("--{flag} {v} is too large")))
         };
         let limits = Limits {
             max_file_bytes: mib("max-file-mib", args.max_file_mib)?,
             max_member_bytes: mib("max-member-mib", args.max_member_mib)?,
             max_total_inflated_bytes: mib("max-inflated-mib", args.max_inflated_mib)?,
             max_assessment_rows: if args.max_rows == 0 {
-                return Err(ConfigError("--max-rows must be at least 1".into()));
+                return Err(ConfigError::new("--max-rows must be at least 1"));
             } else {
                 args.max_rows
             },
@@ -90,7 +91,7 @@ pub fn read_inputs(
 ) -> Result<Vec<Submission>, ConfigError> {
     let files = ingest::discover(inputs)?;
     if files.is_empty() {
-        return Err(ConfigError(format!(
+        return Err(ConfigError::new(format!(
             "failed to find workbooks in {} (no .xlsx, .xls or .ods files)",
             inputs
                 .iter()
@@ -109,10 +110,7 @@ pub fn print_rejects(submissions: &[Submission]) {
     for s in submissions.iter().filter(|s| s.status == Status::Rejected) {
         eprintln!("rejected: {}", s.file);
         for e in &s.errors {
-            match e.location().as_str() {
-                "" => eprintln!("  {}", e.message),
-                at => eprintln!("  {at}: {}", e.message),
-            }
+            eprintln!("  {}", e.line(Lang::En));
         }
     }
 }

@@ -69,7 +69,7 @@ impl ReportConfig {
         let assets = load_report_assets(args.templates.as_deref())?;
         let ingest = IngestConfig::new(&args.common)?;
         if args.out.exists() && !args.out.is_dir() {
-            return Err(ConfigError(format!(
+            return Err(ConfigError::new(format!(
                 "failed to use `{}` as the output folder (it is a file)",
                 args.out.display()
             )));
@@ -120,7 +120,7 @@ pub fn run(args: ReportArgs) -> CmdResult {
         &config.build,
         &config.compile,
     )
-    .map_err(|e| ConfigError(e.to_string()))?;
+    .map_err(|e| ConfigError::new(e.to_string()))?;
 
     print_rejects(&submissions);
     for (document, reason) in &outcome.failed {

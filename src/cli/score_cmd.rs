@@ -48,10 +48,11 @@ struct ScoreConfig {
 impl ScoreConfig {
     fn new(args: ScoreArgs) -> Result<Self, ConfigError> {
         let format = Format::for_path(&args.out).ok_or_else(|| {
-            ConfigError(format!(
-                "failed to choose an export for `{}` (unknown extension)\nhint: use .json, .csv, .parquet, or a folder for Parquet partitioned by cycle",
+            ConfigError::new(format!(
+                "failed to choose an export for `{}` (unknown extension)",
                 args.out.display()
             ))
+            .with_hint("use .json, .csv, .parquet, or a folder for Parquet partitioned by cycle")
         })?;
         let ingest = IngestConfig::new(&args.common)?;
         Ok(ScoreConfig {
@@ -73,7 +74,7 @@ pub fn run(args: ScoreArgs) -> CmdResult {
     let national = aggregate(framework, &scores, &submissions, registry);
     let doc = export::build_document(framework, registry, &submissions, &scores, &national);
     let written = export::write(framework, &doc, config.format, &config.out)
-        .map_err(|e| ConfigError(e.to_string()))?;
+        .map_err(|e| ConfigError::new(e.to_string()))?;
 
     print_rejects(&submissions);
     let count = |status: Status| submissions.iter().filter(|s| s.status == status).count();

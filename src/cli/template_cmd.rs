@@ -1,11 +1,12 @@
 //! `posture template`: blank self-assessment workbooks, one for a named agency, one per
 //! registry agency (`--all`), or one with an empty Profile for anyone.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::{CmdResult, ConfigError, Exit};
+use super::{write_out, CmdResult, ConfigError, Exit};
 use crate::framework::{self, Framework};
 use crate::registry::{self, Agency, Registry};
 use crate::workbook::template::{sanitize_file_stem, template_profile, write_template};
@@ -63,16 +64,25 @@ pub fn run(args: TemplateArgs) -> CmdResult {
     match plan(&args)? {
         Plan::One { agency, file } => {
             write_one(&framework, agency.as_ref(), cycle, &file)?;
-            println!("wrote {}", file.display());
+            write_out(std::io::stdout().lock(), |out| {
+                writeln!(out, "wrote {}", file.display())
+            })?;
         }
         Plan::All { agencies, dir } => {
             std::fs::create_dir_all(&dir).map_err(|e| {
-                ConfigError(format!("failed to create folder {} ({e})", dir.display()))
+                ConfigError::new(format!("failed to create folder {} ({e})", dir.display()))
             })?;
             for (agency, file) in file_names(&agencies, &dir) {
                 write_one(&framework, Some(agency), cycle, &file)?;
             }
-            println!("wrote {} workbooks into {}", agencies.len(), dir.display());
+            write_out(std::io::stdout().lock(), |out| {
+                writeln!(
+                    out,
+                    "wrote {} workbooks into {}",
+                    agencies.len(),
+                    dir.display()
+                )
+            })?;
         }
     }
     Ok(Exit::Success)
@@ -84,15 +94,15 @@ fn plan(args: &TemplateArgs) -> Result<Plan, ConfigError> {
         None => None,
     };
     let need_registry = |flag: &str| {
-        ConfigError(format!(
-            "{flag} needs --registry\nhint: posture template --registry data/agencies.csv {flag} ..."
+        ConfigError::new(format!("{flag} needs --registry")).with_hint(format!(
+            "posture template --registry data/agencies.csv {flag} ..."
         ))
     };
     if args.all {
         let registry = registry.ok_or_else(|| need_registry("--all"))?;
         if registry.is_empty() {
-            return Err(ConfigError(
-                "the registry lists no agencies, so --all has nothing to write".into(),
+            return Err(ConfigError::new(
+                "the registry lists no agencies, so --all has nothing to write",
             ));
         }
         if args
@@ -100,10 +110,11 @@ fn plan(args: &TemplateArgs) -> Result<Plan, ConfigError> {
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
         {
-            return Err(ConfigError(format!(
-                "--out {} looks like a file, but --all writes one workbook per agency into a folder\nhint: --out templates/",
+            return Err(ConfigError::new(format!(
+                "--out {} looks like a file, but --all writes one workbook per agency into a folder",
                 args.out.display()
-            )));
+            ))
+            .with_hint("--out templates/"));
         }
         return Ok(Plan::All {
             agencies: registry.agencies.into_values().collect(),
@@ -115,10 +126,11 @@ fn plan(args: &TemplateArgs) -> Result<Plan, ConfigError> {
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
     {
-        return Err(ConfigError(format!(
-            "--out {} must name an .xlsx file\nhint: --out assessment.xlsx (or --all with a folder)",
+        return Err(ConfigError::new(format!(
+            "--out {} must name an .xlsx file",
             args.out.display()
-        )));
+        ))
+        .with_hint("--out assessment.xlsx (or --all with a folder)"));
     }
     let agency = match &args.agency {
         Some(id) => {
@@ -146,10 +158,8 @@ fn find_agency<'r>(registry: &'r Registry, id: &str) -> Result<&'r Agency, Confi
         } else {
             ""
         };
-        ConfigError(format!(
-            "agency `{id}` is not in the registry\nhint: known agency ids: {}{more}",
-            known.join(", ")
-        ))
+        ConfigError::new(format!("agency `{id}` is not in the registry"))
+            .with_hint(format!("known agency ids: {}{more}", known.join(", ")))
     })
 }
 

@@ -9,14 +9,15 @@ use clap::{Args, ValueEnum};
 use serde_json::json;
 
 use super::inputs::{read_inputs, IngestArgs, IngestConfig};
-use super::{CmdResult, Exit};
+use super::{write_out, CmdResult, Exit};
 use crate::framework::Framework;
+use crate::lang::Lang;
 use crate::workbook::ingest::Retain;
 use crate::workbook::{Diagnostic, Status, Submission};
 
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Examples:\n  posture validate returned/\n  posture validate moh-2026.xlsx --registry data/agencies.csv --format json"
+    after_help = "Examples:\n  posture validate returned/\n  posture validate moh-2026.xlsx --registry data/agencies.csv --format json\n  posture validate returned/ --lang km"
 )]
 pub struct ValidateArgs {
     /// Workbooks, or folders searched recursively for .xlsx, .xls and .ods.
@@ -26,6 +27,9 @@ pub struct ValidateArgs {
     pub common: IngestArgs,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Language of the diagnostics: en or km.
+    #[arg(long, default_value = "en")]
+    pub lang: Lang,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -37,16 +41,15 @@ pub enum Format {
 pub fn run(args: ValidateArgs) -> CmdResult {
     let config = IngestConfig::new(&args.common)?;
     let subs = read_inputs(&args.inputs, &config, Retain::Diagnostics)?;
-    let mut out = anstream::stdout().lock();
-    match args.format {
-        Format::Text => write_text(&mut out, &subs, &config.framework)?,
+    // The verdict stands even when the reader stops early (`| head`).
+    write_out(anstream::stdout().lock(), |out| match args.format {
+        Format::Text => write_text(out, &subs, &config.framework, args.lang),
         Format::Json => {
-            let doc = to_json(&subs, &config.framework);
-            serde_json::to_writer_pretty(&mut out, &doc)?;
-            writeln!(out)?;
+            let doc = to_json(&subs, &config.framework, args.lang);
+            serde_json::to_writer_pretty(&mut *out, &doc)?;
+            writeln!(out)
         }
-    }
-    out.flush()?;
+    })?;
     Ok(exit_for(&subs))
 }
 
@@ -63,20 +66,12 @@ fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
-fn line_for(d: &Diagnostic) -> String {
-    let loc = d.location();
-    if loc.is_empty() {
-        d.message.clone()
-    } else {
-        format!("{loc}: {}", d.message)
-    }
-}
-
 /// The text report. `out` strips colour itself when it is not a terminal.
 pub fn write_text(
     out: &mut impl Write,
     subs: &[Submission],
     framework: &Framework,
+    lang: Lang,
 ) -> std::io::Result<()> {
     let bold = Style::new().bold();
     let red = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
@@ -106,10 +101,10 @@ pub fn write_text(
         };
         writeln!(out, "{bold}{}{bold:#}: {head}", s.file)?;
         for e in &s.errors {
-            writeln!(out, "  {red}error{red:#}: {}", line_for(e))?;
+            writeln!(out, "  {red}error{red:#}: {}", e.line(lang))?;
         }
         for w in &s.warnings {
-            writeln!(out, "  {yellow}warning{yellow:#}: {}", line_for(w))?;
+            writeln!(out, "  {yellow}warning{yellow:#}: {}", w.line(lang))?;
         }
     }
     let count = |st: Status| subs.iter().filter(|s| s.status == st).count();
@@ -124,8 +119,8 @@ pub fn write_text(
 }
 
 /// The JSON report: the `submissions` entries of SPEC section 6, plus counts.
-pub fn to_json(subs: &[Submission], framework: &Framework) -> serde_json::Value {
-    let diag = |d: &Diagnostic| json!({"sheet": d.sheet, "cell": d.cell, "message": d.message});
+pub fn to_json(subs: &[Submission], framework: &Framework, lang: Lang) -> serde_json::Value {
+    let diag = |d| Diagnostic::json(d, lang);
     let submissions: Vec<serde_json::Value> = subs
         .iter()
         .map(|s| {

@@ -179,8 +179,8 @@ mod tests {
             serde_json::from_slice(&crate::export::to_json(&doc)).unwrap();
         assert_eq!(json["agencies"][0]["tier"], 3, "{json}");
 
-        let assets =
-            crate::cli::assets::load_report_assets(None).unwrap_or_else(|e| panic!("{}", e.0));
+        let assets = crate::cli::assets::load_report_assets(None)
+            .unwrap_or_else(|e| panic!("{}", e.message));
         let input = ReportInput {
             framework: &fw,
             registry: None,

@@ -868,7 +868,7 @@ impl<'a> Prepared<'a> {
                     .iter()
                     .map(|d| DiagnosticRow {
                         location: d.location(),
-                        message: d.message.clone(),
+                        message: d.message(),
                     })
                     .collect(),
             })

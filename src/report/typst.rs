@@ -15,8 +15,8 @@ use std::process::Command;
 /// The typst version posture's templates are written for (keep `scripts/setup.sh` in step).
 pub const TYPST_VERSION: &str = "0.15.1";
 
-/// How to install the pinned version; shown in every "typst not usable" error.
-pub const INSTALL_HINT: &str = "hint: install it with `cargo install typst-cli --version 0.15.1 --locked` (or run `scripts/setup.sh`), or point POSTURE_TYPST at the binary";
+/// How to install the pinned version: the hint of every "typst not usable" error.
+pub const INSTALL_HINT: &str = "install it with `cargo install typst-cli --version 0.15.1 --locked` (or run `scripts/setup.sh`), or point POSTURE_TYPST at the binary";
 
 #[derive(Debug)]
 pub enum TypstError {
@@ -35,15 +35,13 @@ impl fmt::Display for TypstError {
                 let tried: Vec<String> = tried.iter().map(|p| p.display().to_string()).collect();
                 write!(
                     f,
-                    "failed to find the typst CLI {TYPST_VERSION} (tried {})\n{INSTALL_HINT}",
+                    "failed to find the typst CLI {TYPST_VERSION} (tried {})",
                     tried.join(", ")
                 )
             }
-            TypstError::Unusable { path, reason } => write!(
-                f,
-                "failed to use typst at {} ({reason})\n{INSTALL_HINT}",
-                path.display()
-            ),
+            TypstError::Unusable { path, reason } => {
+                write!(f, "failed to use typst at {} ({reason})", path.display())
+            }
             TypstError::Compile { document, stderr } => {
                 write!(
                     f,
@@ -56,6 +54,16 @@ impl fmt::Display for TypstError {
 }
 
 impl std::error::Error for TypstError {}
+
+impl TypstError {
+    /// What to do about it, printed after the error.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            TypstError::NotFound { .. } | TypstError::Unusable { .. } => Some(INSTALL_HINT),
+            TypstError::Compile { .. } => None,
+        }
+    }
+}
 
 /// A located, version-checked typst binary.
 #[derive(Clone, Debug)]
@@ -238,6 +246,9 @@ mod tests {
         };
         let msg = e.to_string();
         assert!(msg.starts_with("failed to find the typst CLI 0.15.1 (tried /nonexistent)"));
-        assert!(msg.contains("cargo install typst-cli --version 0.15.1 --locked"));
+        assert!(!msg.contains('\n'), "{msg}");
+        assert!(e
+            .hint()
+            .is_some_and(|h| h.contains("cargo install typst-cli --version 0.15.1 --locked")));
     }
 }

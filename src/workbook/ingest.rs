@@ -24,7 +24,7 @@ use rayon::prelude::*;
 
 pub use discover::{discover, DiscoverError, InputFile};
 
-use super::{Diagnostic, Limits, Profile, Severity, Status, Submission};
+use super::{Diagnostic, Kind, Limits, Profile, Severity, Status, Submission};
 use crate::framework::Framework;
 use crate::registry::Registry;
 use sheet::{Book, SheetError};
@@ -37,7 +37,7 @@ pub struct IngestOptions<'a> {
     pub limits: Limits,
 }
 
-fn rejected(display: &str, path: std::path::PathBuf, sha256: String, reason: String) -> Submission {
+fn rejected(display: &str, path: std::path::PathBuf, sha256: String, reason: Kind) -> Submission {
     Submission {
         file: display.to_string(),
         path,
@@ -46,7 +46,7 @@ fn rejected(display: &str, path: std::path::PathBuf, sha256: String, reason: Str
         profile: Profile::default(),
         answers: Vec::new(),
         answered: 0,
-        errors: vec![Diagnostic::error(None, None, reason)],
+        errors: vec![Diagnostic::error(reason)],
         warnings: Vec::new(),
     }
 }
@@ -65,17 +65,16 @@ pub fn read_submission(file: &InputFile, opts: &IngestOptions) -> Submission {
             &file.display,
             file.path.clone(),
             String::new(),
-            format!(
-                "file is too large (over {}, see --max-file-mib)",
-                guard::mib(limit)
-            ),
+            Kind::FileTooLarge { size: None, limit },
         ),
         Ok(bytes) => read_submission_bytes(&file.display, &bytes, opts),
         Err(e) => rejected(
             &file.display,
             file.path.clone(),
             String::new(),
-            format!("failed to read file ({e})"),
+            Kind::UnreadableFile {
+                cause: e.to_string(),
+            },
         ),
     };
     sub.path = file.path.clone();
@@ -113,14 +112,7 @@ pub fn read_submission_bytes(display: &str, bytes: &[u8], opts: &IngestOptions) 
     let (profile, answers, diags) = match result {
         Ok(Ok(parts)) => parts,
         Ok(Err(reason)) => return rejected(display, path, sha256, reason),
-        Err(_) => {
-            return rejected(
-                display,
-                path,
-                sha256,
-                "corrupt workbook (the spreadsheet parser failed on it)".into(),
-            )
-        }
+        Err(_) => return rejected(display, path, sha256, Kind::ParserFailed),
     };
     let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = diags
         .into_iter()
@@ -145,7 +137,7 @@ pub fn read_submission_bytes(display: &str, bytes: &[u8], opts: &IngestOptions) 
 type Parts = (Profile, Vec<super::AnswerRow>, Vec<Diagnostic>);
 
 /// The whole-file reason on `Err`, otherwise what could be read with its diagnostics.
-fn read_checked(bytes: &[u8], opts: &IngestOptions) -> Result<Parts, String> {
+fn read_checked(bytes: &[u8], opts: &IngestOptions) -> Result<Parts, Kind> {
     let checked = guard::check(bytes, &opts.limits).map_err(|r| r.0)?;
     let mut book = Book::open(checked, bytes)?;
     // A readable spreadsheet with neither sheet is some other document, not a posture
@@ -154,31 +146,11 @@ fn read_checked(bytes: &[u8], opts: &IngestOptions) -> Result<Parts, String> {
         book.find_sheet(profile::SHEET),
         book.find_sheet(assessment::SHEET),
     ) {
-        return Err(format!(
-            "not a posture workbook: it has {}; expected {} and {}",
-            match sheets.as_slice() {
-                [] => "no sheets".to_string(),
-                [one] => format!("one sheet, {one}"),
-                many => format!("sheets {}", many.join(", ")),
-            },
-            profile::SHEET,
-            assessment::SHEET
-        ));
+        return Err(Kind::NotAPostureWorkbook { sheets });
     }
     let mut diags = Vec::new();
-    let missing = |name: &str, sheets: Vec<String>| {
-        Diagnostic::error(
-            Some(name),
-            None,
-            format!(
-                "missing sheet `{name}` (the workbook has: {})",
-                if sheets.is_empty() {
-                    "no sheets".to_string()
-                } else {
-                    sheets.join(", ")
-                }
-            ),
-        )
+    let missing = |name: &str, present: Vec<String>| {
+        Diagnostic::error(Kind::MissingSheet { present }).in_sheet(name)
     };
     let profile = match book.find_sheet(profile::SHEET) {
         Ok(name) => match book.read(&name, profile::ROWS, true, None) {
@@ -210,15 +182,26 @@ fn read_checked(bytes: &[u8], opts: &IngestOptions) -> Result<Parts, String> {
     Ok((profile, answers, diags))
 }
 
-fn sheet_reason(sheet: &str, e: SheetError, limits: &Limits) -> String {
+fn sheet_reason(sheet: &str, e: SheetError, limits: &Limits) -> Kind {
+    let sheet = sheet.to_string();
     match e {
-        SheetError::Missing(_) => format!("missing sheet `{sheet}`"),
-        SheetError::TooManyRows(row) => format!(
-            "sheet `{sheet}` has more than {} rows (a value at row {row}; see --max-rows)",
-            limits.max_assessment_rows
-        ),
-        SheetError::Unreadable(reason) => format!("sheet `{sheet}`: {reason}"),
-        SheetError::TooLarge(reason) => reason,
+        // Not reached: a sheet that was found is not missing when read.
+        SheetError::Missing(_) => Kind::UnreadableSheet {
+            sheet,
+            cause: Box::new(Kind::SheetReadFailed {
+                cause: "no such sheet".into(),
+            }),
+        },
+        SheetError::TooManyRows(row) => Kind::TooManyRows {
+            sheet,
+            limit: limits.max_assessment_rows,
+            row,
+        },
+        SheetError::Unreadable(cause) => Kind::UnreadableSheet {
+            sheet,
+            cause: Box::new(cause),
+        },
+        SheetError::TooLarge(kind) => kind,
     }
 }
 
@@ -307,25 +290,26 @@ pub fn apply_duplicate_rules(subs: &mut [Submission]) {
             let kept = subs[first].file.clone();
             for &i in &members[1..] {
                 subs[i].status = Status::Duplicate;
-                subs[i].warnings.push(Diagnostic::warning(
-                    None,
-                    None,
-                    format!("duplicate of {kept} (identical bytes); counted once, as {kept}"),
-                ));
+                subs[i]
+                    .warnings
+                    .push(Diagnostic::warning(Kind::DuplicateSubmission {
+                        kept: kept.clone(),
+                    }));
             }
         } else {
             for &i in &members {
-                let others: Vec<&str> = members
+                let others: Vec<String> = members
                     .iter()
                     .filter(|&&j| subs[j].sha256 != subs[i].sha256)
-                    .map(|&j| subs[j].file.as_str())
+                    .map(|&j| subs[j].file.clone())
                     .collect();
-                let message = format!(
-                    "conflicting submissions for agency {agency}, cycle {cycle}: {} and {} have different contents; send one workbook per agency and cycle",
-                    subs[i].file,
-                    others.join(", ")
-                );
-                subs[i].errors.push(Diagnostic::error(None, None, message));
+                let conflict = Kind::ConflictingSubmissions {
+                    agency: agency.clone(),
+                    cycle: cycle.clone(),
+                    file: subs[i].file.clone(),
+                    others,
+                };
+                subs[i].errors.push(Diagnostic::error(conflict));
                 subs[i].status = Status::Rejected;
             }
         }
@@ -351,7 +335,7 @@ mod tests {
             answers: vec![AnswerRow::default()],
             answered: 0,
             errors: if status == Status::Rejected {
-                vec![Diagnostic::error(None, None, "bad")]
+                vec![Diagnostic::error(Kind::NoAnswers)]
             } else {
                 Vec::new()
             },
@@ -369,7 +353,7 @@ mod tests {
         apply_duplicate_rules(&mut s);
         assert_eq!(s[0].status, Status::Scored);
         assert_eq!(s[1].status, Status::Duplicate);
-        assert!(s[1].warnings[0].message.contains("duplicate of a.xlsx"));
+        assert!(s[1].warnings[0].message().contains("duplicate of a.xlsx"));
         assert_eq!(
             s[2].status,
             Status::Scored,
@@ -386,7 +370,7 @@ mod tests {
         apply_duplicate_rules(&mut s);
         for (i, other) in [(0, "b.xlsx"), (1, "a.xlsx")] {
             assert_eq!(s[i].status, Status::Rejected);
-            let m = &s[i].errors[0].message;
+            let m = &s[i].errors[0].message();
             assert!(m.contains(&s[i].file) && m.contains(other), "{m}");
         }
     }
@@ -425,13 +409,13 @@ mod tests {
         let s = read_submission(&input, &opts);
         assert_eq!(s.status, Status::Rejected);
         assert_eq!(s.errors.len(), 1);
-        assert_eq!(s.errors[0].cell, None);
+        assert_eq!(s.errors[0].cell(), None);
         assert!(
             s.errors[0]
-                .message
+                .message()
                 .starts_with("file is too large (over 1024 bytes"),
             "{}",
-            s.errors[0].message
+            s.errors[0].message()
         );
     }
 }

@@ -3,6 +3,7 @@
 //! [`Submission`] — scored later, or rejected with located diagnostics, or a duplicate —
 //! so that nothing is ever lost.
 
+pub mod diagnostic;
 pub mod ingest;
 pub mod template;
 
@@ -10,55 +11,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-/// How bad a diagnostic is. Any error rejects the workbook.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Warning,
-    Error,
-}
-
-/// One located finding about a workbook: `Assessment!D17: found "2.5", expected ...`.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct Diagnostic {
-    #[serde(skip)]
-    pub severity: Severity,
-    /// Sheet name as found in the workbook; `None` for whole-file problems.
-    pub sheet: Option<String>,
-    /// A1 reference such as `D17`; `None` where the problem has no cell.
-    pub cell: Option<String>,
-    pub message: String,
-}
-
-impl Diagnostic {
-    pub fn error(sheet: Option<&str>, cell: Option<String>, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Error,
-            sheet: sheet.map(str::to_string),
-            cell,
-            message: message.into(),
-        }
-    }
-
-    pub fn warning(sheet: Option<&str>, cell: Option<String>, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            sheet: sheet.map(str::to_string),
-            cell,
-            message: message.into(),
-        }
-    }
-
-    /// `Assessment!D17`, `Profile`, or empty for whole-file problems.
-    pub fn location(&self) -> String {
-        match (&self.sheet, &self.cell) {
-            (Some(s), Some(c)) => format!("{s}!{c}"),
-            (Some(s), None) => s.clone(),
-            (None, Some(c)) => c.clone(),
-            (None, None) => String::new(),
-        }
-    }
-}
+pub use diagnostic::{CellKind, Diagnostic, Document, Kind, Rendered, Severity};
 
 /// A1 reference of a zero-based (row, column), e.g. (16, 3) -> `D17`.
 pub fn a1(row: u32, col: u32) -> String {

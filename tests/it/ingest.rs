@@ -41,9 +41,9 @@ fn one_error(s: &Submission, location: &str, start: &str) {
     let e = &s.errors[0];
     assert_eq!(e.location(), location, "{e:?}");
     assert!(
-        e.message.starts_with(start),
+        e.message().starts_with(start),
         "expected `{start}` in {:?}",
-        e.message
+        e.message()
     );
 }
 
@@ -51,7 +51,7 @@ fn one_error(s: &Submission, location: &str, start: &str) {
 #[track_caller]
 fn bad_file(s: &Submission, start: &str) {
     one_error(s, "", start);
-    assert!(!s.errors[0].message.contains('\n'));
+    assert!(!s.errors[0].message().contains('\n'));
 }
 
 #[test]
@@ -167,13 +167,13 @@ fn question_rows_and_header_faults_are_located() {
     assert_eq!(s.errors.len(), 1);
     assert_eq!(s.errors[0].location(), "Assessment!A4");
     assert!(s.errors[0]
-        .message
+        .message()
         .starts_with("found question id \"Z.9-99\"; expected a question of small 0.1.0"));
     // B.1-01 then has no row: one warning lists it.
     assert_eq!(s.warnings.len(), 1);
     assert!(
         s.warnings[0]
-            .message
+            .message()
             .ends_with("count as unanswered: B.1-01"),
         "{:?}",
         s.warnings
@@ -215,7 +215,7 @@ fn profile_faults_are_located() {
     b.profile.retain(|(n, _)| *n != "cycle");
     let s = read(&b.xlsx());
     one_error(&s, "Profile", "missing required field `cycle`");
-    assert_eq!(s.errors[0].cell, None);
+    assert_eq!(s.errors[0].cell(), None);
 
     // framework_id is the 5th field, written at row 6.
     let s = read(
@@ -248,7 +248,7 @@ fn profile_faults_are_located() {
     assert_eq!(s.status, Status::Scored, "{:#?}", s.errors);
     assert_eq!(s.warnings.len(), 1);
     assert_eq!(s.warnings[0].location(), "Profile!B7");
-    assert!(s.warnings[0].message.contains("patch number only"));
+    assert!(s.warnings[0].message().contains("patch number only"));
 }
 
 #[test]
@@ -531,7 +531,7 @@ fn fuzz_finds_are_rejected_with_one_line_each() {
         assert_eq!(s.errors.len(), 1, "{file}: {:?}", s.errors);
         let e = &s.errors[0];
         assert_eq!(e.location(), "", "{file}: {e:?}");
-        assert_eq!(e.message, *reason, "{file}");
+        assert_eq!(e.message(), *reason, "{file}");
     }
     // No find is left out of the table.
     let on_disk = std::fs::read_dir(root().join("tests/fixtures/fuzz"))

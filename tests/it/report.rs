@@ -12,7 +12,7 @@ use posture::cli::assets::{load_report_assets, locate_typst};
 use posture::framework::{self, Framework};
 use posture::lang::Lang;
 use posture::report::{build, sample, Assets, BuildOptions, CompileOptions, ReportInput, Typst};
-use posture::workbook::{Diagnostic, Profile, Status, Submission};
+use posture::workbook::{CellKind, Diagnostic, Kind, Profile, Status, Submission};
 
 use super::util::root;
 
@@ -46,8 +46,8 @@ fn squash(s: &str) -> String {
 fn assets() -> &'static (Assets, Typst) {
     static ASSETS: OnceLock<(Assets, Typst)> = OnceLock::new();
     ASSETS.get_or_init(|| {
-        let assets = load_report_assets(None).unwrap_or_else(|e| panic!("{}", e.0));
-        let typst = locate_typst().unwrap_or_else(|e| panic!("{}", e.0));
+        let assets = load_report_assets(None).unwrap_or_else(|e| panic!("{}", e.message));
+        let typst = locate_typst().unwrap_or_else(|e| panic!("{}", e.message));
         (assets, typst)
     })
 }
@@ -214,9 +214,11 @@ fn a_missing_typst_is_a_clear_error() {
     let err = Typst::find(vec![PathBuf::from("/nonexistent/typst")]).unwrap_err();
     let msg = err.to_string();
     assert!(msg.contains("/nonexistent/typst"), "{msg}");
+    // The hint is data beside the message; the CLI prints it as `hint: ...`.
+    let hint = err.hint().unwrap_or_default();
     assert!(
-        msg.contains("cargo install typst-cli --version 0.15.1 --locked"),
-        "{msg}"
+        hint.contains("cargo install typst-cli --version 0.15.1 --locked"),
+        "{hint}"
     );
 }
 
@@ -237,12 +239,15 @@ fn one_agency_in_a_baseline_cycle_with_rejects() {
         answers: Vec::new(),
         answered: 0,
         errors: vec![
-            Diagnostic::error(
-                Some("Assessment"),
-                Some("D17".into()),
-                "found \"2.5\", expected a whole level from 0 to 5",
-            ),
-            Diagnostic::error(None, None, "not a spreadsheet (zip signature missing)"),
+            Diagnostic::error(Kind::BadLevel {
+                value: CellKind::Number,
+                max: 5,
+                allow_na: true,
+            })
+            .in_sheet("Assessment")
+            .at(16, 3)
+            .with_found("2.5"),
+            Diagnostic::error(Kind::NotASpreadsheet { what: None }),
         ],
         warnings: Vec::new(),
     });
@@ -254,8 +259,8 @@ fn one_agency_in_a_baseline_cycle_with_rejects() {
     assert!(national.contains("Baseline cycle"), "{national}");
     assert!(national.contains("in/bad <b>.xlsx"));
     assert!(national.contains("Assessment!D17"));
-    assert!(national.contains("found \"2.5\", expected a whole level from 0 to 5"));
-    assert!(national.contains("not a spreadsheet (zip signature missing)"));
+    assert!(national.contains("found \"2.5\"; expected a whole level 0–5"));
+    assert!(national.contains("not a spreadsheet (not an .xlsx"));
     let agency = squash(&pdftotext(&dir.path().join("agencies/AG001.pdf")));
     assert!(agency.contains("Solo Agency"));
     assert!(agency.contains("no score in a previous cycle"), "{agency}");
@@ -364,7 +369,7 @@ fn cli_without_typst_exits_2_and_writes_nothing() {
     let err = super::util::stderr(&o);
     assert!(err.contains("failed to find the typst CLI 0.15.1"), "{err}");
     assert!(
-        err.contains("cargo install typst-cli --version 0.15.1 --locked"),
+        err.contains("\nhint: install it with `cargo install typst-cli --version 0.15.1 --locked`"),
         "{err}"
     );
     assert!(!out.exists(), "nothing may be written without typst");

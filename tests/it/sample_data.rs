@@ -82,7 +82,7 @@ fn sample_submissions_show_the_designed_mistakes() {
         let s = status(file);
         assert_eq!(s.status, Status::Rejected, "{file}: {:?}", s.warnings);
         assert!(
-            s.errors.iter().any(|e| e.message.contains(needle)),
+            s.errors.iter().any(|e| e.message().contains(needle)),
             "{file}: expected an error mentioning {needle}: {:?}",
             s.errors
         );
@@ -96,7 +96,7 @@ fn sample_submissions_show_the_designed_mistakes() {
         let s = status(file);
         assert_eq!(s.status, Status::Scored, "{file}: {:?}", s.errors);
         assert!(
-            s.warnings.iter().any(|w| w.message.contains(needle)),
+            s.warnings.iter().any(|w| w.message().contains(needle)),
             "{file}: {:?}",
             s.warnings
         );

@@ -434,7 +434,9 @@ fn blank_template_is_rejected_by_ingestion() {
     let sub = read_submission_bytes("blank.xlsx", &bytes, &opts);
     assert_eq!(sub.status, Status::Rejected);
     assert!(
-        sub.errors.iter().any(|e| e.message.contains("no answers")),
+        sub.errors
+            .iter()
+            .any(|e| e.message().contains("no answers")),
         "{:?}",
         sub.errors
     );

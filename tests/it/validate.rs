@@ -224,3 +224,84 @@ fn registry_rejects_unknown_agencies_and_sets_the_sector() {
     assert!(out.contains("./edc.xlsx: rejected (1 error, 0 warnings)\n  error: Profile!B2: agency_id \"EDC\" is not in the registry"), "{out}");
     assert!(out.contains("./moh.xlsx: ok (scored: MOH 2026, 3/3 answered)\n  warning: Profile!B4: sector \"ministry\" differs from the registry's \"health\""), "{out}");
 }
+
+/// Issue 12: `posture validate dir/ | head -1` ends quietly, as in ripgrep. The reader takes
+/// one line and goes away while posture still has far more than a pipe buffer (64 KiB on
+/// Linux) to write, so posture's next write fails with a broken pipe.
+#[test]
+fn issue_12_a_broken_pipe_ends_quietly() {
+    use std::io::BufRead;
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let name = "a-rather-long-file-name-so-that-each-diagnostic-takes-room";
+    for i in 0..1500 {
+        std::fs::write(dir.path().join(format!("{name}-{i:04}.xlsx")), b"junk").unwrap();
+    }
+    let mut child = posture()
+        .arg("validate")
+        .arg(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("failed to start posture");
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.contains(name), "{first}");
+    // The reader is dropped here, closing the pipe.
+    let out = child.wait_with_output().unwrap();
+    let err = stderr(&out);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(!err.contains("error:"), "{err}");
+    // Every file is rejected: the verdict stands, whatever the reader took of it.
+    assert_exit(&out, 1);
+}
+
+/// Issue 17: `--lang km` gives every diagnostic in Khmer, on the terminal and in JSON; the
+/// locations, values and kinds are the same in every language.
+#[test]
+fn diagnostics_in_khmer() {
+    let dir = tempfile::tempdir().unwrap();
+    batch(dir.path());
+    let fw = framework_arg();
+    let o = run_in(
+        dir.path(),
+        &["validate", "in", "--framework", &fw, "--lang", "km"],
+    );
+    assert_exit(&o, 1);
+    let out = stdout(&o);
+    assert!(
+        out.contains("  error: Assessment!B2: បានរកឃើញ \"2.5\"។ ត្រូវការកម្រិតជាចំនួនគត់ 0–3"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  warning: ស្ទួននឹង in/a-moh.xlsx (បៃដូចគ្នាទាំងអស់)។"),
+        "{out}"
+    );
+    let o = run_in(
+        dir.path(),
+        &[
+            "validate",
+            "in",
+            "--framework",
+            &fw,
+            "--lang",
+            "km",
+            "--format",
+            "json",
+        ],
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
+    let e = &doc["submissions"][1]["errors"][0];
+    assert_eq!(e["cell"], "B2");
+    assert_eq!(e["kind"], "bad_level");
+    assert_eq!(e["found"], "2.5");
+    assert_eq!(e["expected"], "0–3");
+    assert!(
+        e["message"].as_str().unwrap().starts_with("បានរកឃើញ"),
+        "{e}"
+    );
+    let bad = run_in(dir.path(), &["validate", "in", "--lang", "fr"]);
+    assert_exit(&bad, 2);
+}

@@ -91,9 +91,9 @@ fn workbooks_from_other_writers_get_their_verdicts() {
                 assert_eq!(s.errors.len(), 1, "{name}: {:#?}", s.errors);
                 assert_eq!(s.errors[0].location(), *location, "{name}");
                 assert!(
-                    s.errors[0].message.starts_with(start),
+                    s.errors[0].message().starts_with(start),
                     "{name}: {}",
-                    s.errors[0].message
+                    s.errors[0].message()
                 );
             }
         }

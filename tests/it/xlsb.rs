@@ -235,9 +235,9 @@ fn xlsb_faults_are_located_like_xlsx_ones() {
     assert_eq!(s.errors.len(), 1, "{:#?}", s.errors);
     assert_eq!(s.errors[0].location(), "Assessment!B4");
     assert!(
-        s.errors[0].message.starts_with("found \"2.5\""),
+        s.errors[0].message().starts_with("found \"2.5\""),
         "{}",
-        s.errors[0].message
+        s.errors[0].message()
     );
 }
 
@@ -260,7 +260,7 @@ fn an_xlsb_sheet_declaring_a_huge_extent_is_refused() {
     assert_eq!(s.status, Status::Rejected);
     assert_eq!(s.errors.len(), 1, "{:#?}", s.errors);
     assert_eq!(
-        s.errors[0].message,
+        s.errors[0].kind,
         posture::workbook::ingest::guard::too_large_sheet(Some("Assessment"), 1_048_576, 16_384)
     );
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use super::level::{parse_level, CellValue};
 use super::sheet::{Grid, HeaderColumns};
 use crate::framework::Framework;
-use crate::workbook::{a1, Answer, AnswerRow, Diagnostic, Submission};
+use crate::workbook::{Answer, AnswerRow, Diagnostic, Kind, Submission};
 
 pub const SHEET: &str = "Assessment";
 /// The header row is looked for in rows 1 to 20.
@@ -38,13 +38,7 @@ fn header(grid: &Grid, diags: &mut Vec<Diagnostic>) -> Option<(u32, Columns)> {
     let sheet = grid.name.as_str();
     let is_id = |v: &CellValue| matches!(v, CellValue::Text(t) if is_question_id_header(t));
     let Some(row) = (0..HEADER_ROWS).find(|&r| grid.row(r).any(|(_, v)| is_id(v))) else {
-        diags.push(Diagnostic::error(
-            Some(sheet),
-            None,
-            format!(
-                "missing header row: none of the first {HEADER_ROWS} rows has a cell `question_id`"
-            ),
-        ));
+        diags.push(Diagnostic::error(Kind::MissingHeaderRow { rows: HEADER_ROWS }).in_sheet(sheet));
         return None;
     };
     let mut by_name: BTreeMap<String, u32> = BTreeMap::new();
@@ -56,24 +50,22 @@ fn header(grid: &Grid, diags: &mut Vec<Diagnostic>) -> Option<(u32, Columns)> {
         let name = name.to_lowercase();
         if let Some(&first) = by_name.get(&name) {
             duplicated = true;
-            diags.push(Diagnostic::error(
-                Some(sheet),
-                Some(a1(row, col)),
-                format!(
-                    "duplicate column `{name}` (also at {}); expected each header once",
-                    a1(row, first)
-                ),
-            ));
+            diags.push(
+                Diagnostic::error(Kind::DuplicateColumn { first_col: first })
+                    .in_sheet(sheet)
+                    .at(row, col)
+                    .with_found(&name),
+            );
         } else {
             by_name.insert(name, col);
         }
     }
     let Some(&level) = by_name.get("level") else {
-        diags.push(Diagnostic::error(
-            Some(sheet),
-            Some(a1(row, by_name.get("question_id").copied().unwrap_or(0))),
-            format!("missing column `level` in the header row {}", row + 1),
-        ));
+        diags.push(
+            Diagnostic::error(Kind::MissingLevelColumn)
+                .in_sheet(sheet)
+                .at(row, by_name.get("question_id").copied().unwrap_or(0)),
+        );
         return None;
     };
     if duplicated {
@@ -97,47 +89,46 @@ pub fn parse(grid: &Grid, framework: &Framework, diags: &mut Vec<Diagnostic>) ->
     let Some((header_row, cols)) = header(grid, diags) else {
         return answers;
     };
-    let mut seen: Vec<Option<String>> = vec![None; framework.questions.len()];
+    // The (row, column) of each question's first row.
+    let mut seen: Vec<Option<(u32, u32)>> = vec![None; framework.questions.len()];
     let mut level_errors = 0usize;
     let max = framework.max_level();
     let last = grid.last_row().unwrap_or(header_row);
     for row in header_row + 1..=last {
-        let id_cell = a1(row, cols.question_id);
         let Some(id) = grid.get(row, cols.question_id).as_text() else {
             continue;
         };
         let Some(q) = framework.question_index(&id) else {
-            diags.push(Diagnostic::error(
-                Some(sheet),
-                Some(id_cell),
-                format!(
-                    "found question id \"{id}\"; expected a question of {} {} (it has no such question)",
-                    framework.id, framework.version
-                ),
-            ));
+            diags.push(
+                Diagnostic::error(Kind::UnknownQuestion {
+                    framework: framework.id.clone(),
+                    version: framework.version.clone(),
+                })
+                .in_sheet(sheet)
+                .at(row, cols.question_id)
+                .with_found(&id),
+            );
             continue;
         };
-        if let Some(first) = &seen[q] {
-            diags.push(Diagnostic::error(
-                Some(sheet),
-                Some(id_cell),
-                format!(
-                    "question {id} appears twice (first at {first}); expected one row per question"
-                ),
-            ));
+        if let Some((first_row, first_col)) = seen[q] {
+            diags.push(
+                Diagnostic::error(Kind::DuplicateQuestion {
+                    first_row,
+                    first_col,
+                })
+                .in_sheet(sheet)
+                .at(row, cols.question_id)
+                .with_found(&id),
+            );
             continue;
         }
-        seen[q] = Some(id_cell);
+        seen[q] = Some((row, cols.question_id));
         let question = &framework.questions[q];
         let answer = match parse_level(grid.get(row, cols.level), max, question.allow_na) {
             Ok(a) => a,
             Err(e) => {
                 level_errors += 1;
-                diags.push(Diagnostic::error(
-                    Some(sheet),
-                    Some(a1(row, cols.level)),
-                    e.0,
-                ));
+                diags.push((*e).in_sheet(sheet).at(row, cols.level));
                 Answer::Unanswered
             }
         };
@@ -156,23 +147,16 @@ pub fn parse(grid: &Grid, framework: &Framework, diags: &mut Vec<Diagnostic>) ->
         .map(|(q, _)| q.id.as_str())
         .collect();
     if !missing.is_empty() {
-        diags.push(Diagnostic::warning(
-            Some(sheet),
-            None,
-            format!(
-                "{} of {} questions have no row and count as unanswered: {}",
-                missing.len(),
-                framework.questions.len(),
-                missing.join(", ")
-            ),
-        ));
+        diags.push(
+            Diagnostic::warning(Kind::MissingQuestionRows {
+                missing: missing.iter().map(|id| id.to_string()).collect(),
+                total: framework.questions.len(),
+            })
+            .in_sheet(sheet),
+        );
     }
     if Submission::count_answered(&answers) == 0 && level_errors == 0 {
-        diags.push(Diagnostic::error(
-            Some(sheet),
-            None,
-            "no answers: every question is unanswered (an empty template sent back by mistake?)",
-        ));
+        diags.push(Diagnostic::error(Kind::NoAnswers).in_sheet(sheet));
     }
     answers
 }

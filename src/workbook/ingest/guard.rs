@@ -7,7 +7,7 @@
 
 use std::io::{Cursor, Read, Write};
 
-use crate::workbook::Limits;
+use crate::workbook::{Document, Kind, Limits};
 
 /// What the bytes are, judged from their content, with what the parser may be given.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,9 +22,16 @@ pub enum Checked {
     Xls(Vec<u8>),
 }
 
-/// A file refused before parsing, with its one-line reason.
+/// A file refused before parsing, with why.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Refused(pub String);
+pub struct Refused(pub Kind);
+
+#[cfg(test)]
+impl Refused {
+    fn message(&self) -> String {
+        crate::workbook::Diagnostic::error(self.0.clone()).message()
+    }
+}
 
 const CFB_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 /// More members than any real workbook has; a central directory this long is hostile.
@@ -48,18 +55,17 @@ pub fn mib(bytes: u64) -> String {
 /// the size of the file beyond the bytes already read.
 pub fn check(bytes: &[u8], limits: &Limits) -> Result<Checked, Refused> {
     if bytes.is_empty() {
-        return Err(Refused("empty file (0 bytes)".into()));
+        return Err(Refused(Kind::EmptyFile));
     }
     if bytes.len() as u64 > limits.max_file_bytes {
-        return Err(Refused(format!(
-            "file is too large ({}; limit {}, see --max-file-mib)",
-            mib(bytes.len() as u64),
-            mib(limits.max_file_bytes)
-        )));
+        return Err(Refused(Kind::FileTooLarge {
+            size: Some(bytes.len() as u64),
+            limit: limits.max_file_bytes,
+        }));
     }
     if bytes.starts_with(&CFB_MAGIC) {
         if cfb_has_stream(bytes, "EncryptionInfo") || cfb_has_stream(bytes, "EncryptedPackage") {
-            return Err(Refused("encrypted (password-protected) workbook; save it without a password and send it again".into()));
+            return Err(Refused(Kind::Encrypted));
         }
         let workbook_stream = check_cfb(bytes)?;
         return rebuild_xls(&workbook_stream).map(Checked::Xls);
@@ -68,13 +74,9 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<Checked, Refused> {
         return check_zip(bytes, limits);
     }
     if is_biff_2_to_4(bytes) {
-        return Err(Refused(
-            "an Excel 2.x-4.x worksheet, an old format posture cannot read; open it in a spreadsheet application, save it as .xlsx and send it again".into(),
-        ));
+        return Err(Refused(Kind::OldExcelFormat));
     }
-    Err(Refused(
-        "not a spreadsheet (not an .xlsx, .xlsb, .xls or .ods workbook)".into(),
-    ))
+    Err(Refused(Kind::NotASpreadsheet { what: None }))
 }
 
 /// Excel 2.x to 4.x wrote a bare BIFF stream, not a container: it starts with a BOF
@@ -116,7 +118,9 @@ fn le_u32s(bytes: &[u8]) -> impl Iterator<Item = u32> + '_ {
 }
 
 fn corrupt_xls(what: &str) -> Refused {
-    Refused(format!("corrupt .xls workbook ({what})"))
+    Refused(Kind::CorruptXls {
+        cause: what.to_string(),
+    })
 }
 
 /// A 128-byte directory entry's first sector and stream size (the high half of the size
@@ -286,9 +290,9 @@ fn check_cfb(bytes: &[u8]) -> Result<Vec<u8>, Refused> {
             .find(|e| e[66] == STREAM && name_of(e) == wanted)
     };
     // BIFF8 names the stream `Workbook`; BIFF5 and older name it `Book`.
-    let entry = named("Workbook").or_else(|| named("Book")).ok_or_else(|| {
-        Refused("not an Excel workbook (the .xls container holds no workbook stream)".into())
-    })?;
+    let entry = named("Workbook")
+        .or_else(|| named("Book"))
+        .ok_or(Refused(Kind::NoWorkbookStream))?;
     // Every entry's size was checked against the file's length above.
     let (start, size) = entry_start_and_size(entry, ss);
     let size = size as usize;
@@ -322,8 +326,11 @@ fn check_cfb(bytes: &[u8]) -> Result<Vec<u8>, Refused> {
 /// whose every sector was read here within the file's bounds. The records inside the
 /// stream are still calamine's to parse, which is why [`check_biff_records`] exists.
 fn rebuild_xls(workbook_stream: &[u8]) -> Result<Vec<u8>, Refused> {
-    let failed =
-        |e: std::io::Error| Refused(format!("could not re-package the .xls workbook ({e})"));
+    let failed = |e: std::io::Error| {
+        Refused(Kind::RepackageFailed {
+            cause: e.to_string(),
+        })
+    };
     let mut container = cfb::CompoundFile::create_with_version(
         cfb::Version::V3,
         Cursor::new(Vec::with_capacity(workbook_stream.len() + 4096)),
@@ -347,14 +354,15 @@ const MAX_XLS_CELLS: u64 = 65_536 * 256;
 /// 15 columns.
 pub const MAX_SHEET_CELLS: u64 = 1 << 20;
 
-/// The one-line reason for a sheet whose extent passes [`MAX_SHEET_CELLS`]. `sheet` names
-/// it when known (`.xls` sheets are measured before their names are read).
-pub fn too_large_sheet(sheet: Option<&str>, rows: u64, cols: u64) -> String {
-    let which = sheet.map_or_else(|| "a sheet".to_string(), |s| format!("sheet `{s}`"));
-    format!(
-        "{which} spans {rows} rows x {cols} columns, more than posture reads ({MAX_SHEET_CELLS} cells); \
-         delete the cells far outside the table, save it and send it again"
-    )
+/// Why a sheet whose extent passes [`MAX_SHEET_CELLS`] is refused. `sheet` names it when
+/// known (`.xls` sheets are measured before their names are read).
+pub fn too_large_sheet(sheet: Option<&str>, rows: u64, cols: u64) -> Kind {
+    Kind::SheetTooLarge {
+        sheet: sheet.map(str::to_string),
+        rows,
+        cols,
+        max_cells: MAX_SHEET_CELLS,
+    }
 }
 
 /// Where the cells of one sheet lie: zero-based first and last row and column.
@@ -375,7 +383,7 @@ impl Extent {
     }
 
     /// Err with [`too_large_sheet`]'s reason when the extent passes [`MAX_SHEET_CELLS`].
-    pub fn check(&self, sheet: Option<&str>) -> Result<(), String> {
+    pub fn check(&self, sheet: Option<&str>) -> Result<(), Kind> {
         let (rows, cols) = self.size();
         if rows.saturating_mul(cols) > MAX_SHEET_CELLS {
             return Err(too_large_sheet(sheet, rows, cols));
@@ -474,16 +482,16 @@ const DEFLATE_MAX_RATIO: u64 = 1032;
 
 fn check_zip(bytes: &[u8], limits: &Limits) -> Result<Checked, Refused> {
     let corrupt = |e: &dyn std::fmt::Display| {
-        Refused(format!(
-            "corrupt or truncated workbook (failed to read the zip container: {e})"
-        ))
+        Refused(Kind::CorruptZip {
+            cause: e.to_string(),
+        })
     };
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| corrupt(&e))?;
     if archive.len() > MAX_MEMBERS {
-        return Err(Refused(format!(
-            "not a plausible workbook: the zip container has {} members (limit {MAX_MEMBERS})",
-            archive.len()
-        )));
+        return Err(Refused(Kind::TooManyZipMembers {
+            members: archive.len(),
+            limit: MAX_MEMBERS,
+        }));
     }
     // Declared sizes first: cheap, and refuses an honest bomb without inflating a byte.
     let mut declared_total: u64 = 0;
@@ -495,11 +503,11 @@ fn check_zip(bytes: &[u8], limits: &Limits) -> Result<Checked, Refused> {
         let name = member.name().map_err(|e| corrupt(&e))?.into_owned();
         let size = member.size();
         if size > limits.max_member_bytes {
-            return Err(Refused(format!(
-                "zip member `{name}` declares {} when inflated (limit {}, see --max-member-mib); possible compression bomb",
-                mib(size),
-                mib(limits.max_member_bytes)
-            )));
+            return Err(Refused(Kind::MemberDeclaresTooMuch {
+                member: name,
+                size,
+                limit: limits.max_member_bytes,
+            }));
         }
         declared_total = declared_total.saturating_add(size);
         let worst = match member.compression() {
@@ -516,11 +524,10 @@ fn check_zip(bytes: &[u8], limits: &Limits) -> Result<Checked, Refused> {
         members.insert(name.to_ascii_lowercase());
     }
     if declared_total > limits.max_total_inflated_bytes {
-        return Err(Refused(format!(
-            "zip members declare {} in all when inflated (limit {}, see --max-inflated-mib); possible compression bomb",
-            mib(declared_total),
-            mib(limits.max_total_inflated_bytes)
-        )));
+        return Err(Refused(Kind::MembersDeclareTooMuch {
+            size: declared_total,
+            limit: limits.max_total_inflated_bytes,
+        }));
     }
     let main_part = office_document_part(&mut archive, limits).map_err(|e| corrupt(&e))?;
     let format = zip_format(main_part.as_deref(), &members)?;
@@ -561,28 +568,27 @@ fn check_zip(bytes: &[u8], limits: &Limits) -> Result<Checked, Refused> {
                     if e.kind() == std::io::ErrorKind::InvalidData
                         && e.to_string().contains("larger than its declared") =>
                 {
-                    return Err(Refused(format!(
-                        "zip member `{name}` inflates past the {} it declares; compression bomb",
-                        mib(declared)
-                    )))
+                    return Err(Refused(Kind::MemberInflatesPastDeclared {
+                        member: name,
+                        declared,
+                    }))
                 }
                 Err(e) => return Err(corrupt(&e)),
             }
         };
         if inflated > limit {
-            return Err(Refused(format!(
-                "zip member `{name}` inflates past the limit of {} (see --max-member-mib) although it declares {}; compression bomb",
-                mib(limit),
-                mib(declared)
-            )));
+            return Err(Refused(Kind::MemberInflatesPastLimit {
+                member: name,
+                limit,
+                declared,
+            }));
         }
         actual_total = actual_total.saturating_add(inflated);
         if actual_total > limits.max_total_inflated_bytes {
-            return Err(Refused(format!(
-                "zip members inflate past the limit of {} in all (see --max-inflated-mib) although they declare {}; compression bomb",
-                mib(limits.max_total_inflated_bytes),
-                mib(declared_total)
-            )));
+            return Err(Refused(Kind::MembersInflatePastLimit {
+                limit: limits.max_total_inflated_bytes,
+                declared: declared_total,
+            }));
         }
     }
     Ok(format)
@@ -637,20 +643,16 @@ fn zip_format(
     main_part: Option<&str>,
     members: &std::collections::BTreeSet<String>,
 ) -> Result<Checked, Refused> {
-    let not_a_workbook = |what: &str| {
-        Refused(format!(
-            "not a spreadsheet ({what}, not an .xlsx, .xlsb, .xls or .ods workbook)"
-        ))
-    };
+    let not_a_workbook = |what: Document| Refused(Kind::NotASpreadsheet { what: Some(what) });
     match main_part {
-        Some(part) if part.starts_with("word/") => Err(not_a_workbook("a Word document")),
-        Some(part) if part.starts_with("ppt/") => Err(not_a_workbook("a PowerPoint presentation")),
+        Some(part) if part.starts_with("word/") => Err(not_a_workbook(Document::Word)),
+        Some(part) if part.starts_with("ppt/") => Err(not_a_workbook(Document::PowerPoint)),
         Some(part) if part.ends_with(".bin") => Ok(Checked::Xlsb),
         Some(_) => Ok(Checked::Xlsx),
         None if members.contains("xl/workbook.xml") => Ok(Checked::Xlsx),
         None if members.contains("xl/workbook.bin") => Ok(Checked::Xlsb),
         None if members.contains("content.xml") => Ok(Checked::Ods),
-        None => Err(not_a_workbook("a zip archive without a workbook inside")),
+        None => Err(not_a_workbook(Document::Zip)),
     }
 }
 
@@ -733,9 +735,7 @@ fn check_ods_repeats(content: &[u8], limits: &Limits) -> Result<(), Refused> {
                     }
                     total_cells = total_cells.saturating_add(cells);
                     if total_cells > cell_budget {
-                        return Err(Refused(format!(
-                            "sheet expands to more than {cell_budget} cells through repeated rows or columns; refusing to expand it"
-                        )));
+                        return Err(Refused(Kind::RepeatsTooLarge { cells: cell_budget }));
                     }
                 }
                 _ => {}
@@ -789,16 +789,22 @@ mod tests {
             max_member_bytes: 1 << 20,
             ..small_limits()
         };
-        assert!(check(&bytes, &limits).unwrap_err().0.contains("declares"));
+        assert!(check(&bytes, &limits)
+            .unwrap_err()
+            .message()
+            .contains("declares"));
     }
 
     #[test]
     fn identifies_by_content() {
         let l = Limits::default();
-        assert_eq!(check(&[], &l).unwrap_err().0, "empty file (0 bytes)");
+        assert_eq!(
+            check(&[], &l).unwrap_err().message(),
+            "empty file (0 bytes)"
+        );
         assert!(check(b"hello, world", &l)
             .unwrap_err()
-            .0
+            .message()
             .starts_with("not a spreadsheet"));
         let xlsx = zip_with(&[("xl/workbook.xml", b"<workbook/>")]);
         assert_eq!(check(&xlsx, &l), Ok(Checked::Xlsx));
@@ -807,11 +813,11 @@ mod tests {
         let other = zip_with(&[("readme.txt", b"hi")]);
         assert!(check(&other, &l)
             .unwrap_err()
-            .0
+            .message()
             .contains("zip archive without a workbook"));
         assert!(check(&xlsx[..xlsx.len() / 2], &l)
             .unwrap_err()
-            .0
+            .message()
             .starts_with("corrupt or truncated"));
     }
 
@@ -820,7 +826,7 @@ mod tests {
         let l = small_limits();
         let big = vec![b'a'; (1 << 16) + 1];
         let one_big = zip_with(&[("xl/workbook.xml", b"<w/>"), ("xl/big.xml", &big)]);
-        let e = check(&one_big, &l).unwrap_err().0;
+        let e = check(&one_big, &l).unwrap_err().message();
         assert!(e.starts_with("zip member `xl/big.xml` declares"), "{e}");
         let part = vec![b'a'; 1 << 15];
         let many = zip_with(&[
@@ -831,7 +837,7 @@ mod tests {
             ("d", &part),
             ("e", &part),
         ]);
-        let e = check(&many, &l).unwrap_err().0;
+        let e = check(&many, &l).unwrap_err().message();
         assert!(e.starts_with("zip members declare"), "{e}");
         let tiny = Limits {
             max_file_bytes: 10,
@@ -839,7 +845,7 @@ mod tests {
         };
         assert!(check(&many, &tiny)
             .unwrap_err()
-            .0
+            .message()
             .starts_with("file is too large"));
     }
 
@@ -878,11 +884,12 @@ mod tests {
         let assessment = [number(0, 0), number(99, 14)].concat();
         assert_eq!(check_biff_records(&assessment), Ok(()));
         let far = [number(0, 0), number(65_535, 255)].concat();
-        let e = check_biff_records(&far).unwrap_err().0;
-        assert_eq!(e, too_large_sheet(None, 65_536, 256));
+        let e = check_biff_records(&far).unwrap_err();
+        assert_eq!(e.0, too_large_sheet(None, 65_536, 256));
         assert!(
-            e.starts_with("a sheet spans 65536 rows x 256 columns"),
-            "{e}"
+            e.message()
+                .starts_with("a sheet spans 65536 rows x 256 columns"),
+            "{e:?}"
         );
         // MULRK: row, first column, (format, value) pairs, last column.
         let mut mulrk = [5u16.to_le_bytes(), 0u16.to_le_bytes()].concat();
@@ -921,11 +928,14 @@ mod tests {
         assert_eq!(check_biff_records(&dims(0, 100, 0, 15, 2)), Ok(()));
         for extra in [2, 4] {
             let e = check_biff_records(&dims(0, 4_000_000, 0, 200, extra)).unwrap_err();
-            assert!(e.0.contains("larger than the format allows"), "{e:?}");
+            assert!(
+                e.message().contains("larger than the format allows"),
+                "{e:?}"
+            );
             let e = check_biff_records(&dims(0, 60_000, 0, 200, extra)).unwrap_err();
             assert_eq!(e.0, too_large_sheet(None, 60_000, 200));
             let e = check_biff_records(&dims(50, 10, 0, 1, extra)).unwrap_err();
-            assert!(e.0.contains("ends before it starts"), "{e:?}");
+            assert!(e.message().contains("ends before it starts"), "{e:?}");
         }
     }
 
@@ -941,7 +951,7 @@ mod tests {
             .unwrap();
         let bytes = container.into_inner().into_inner();
         assert_eq!(
-            check(&bytes, &Limits::default()).unwrap_err().0,
+            check(&bytes, &Limits::default()).unwrap_err().message(),
             "not an Excel workbook (the .xls container holds no workbook stream)"
         );
     }
@@ -955,14 +965,14 @@ mod tests {
                 .encode_utf16()
                 .flat_map(|u| u.to_le_bytes()),
         );
-        let e = check(&cfb, &Limits::default()).unwrap_err().0;
+        let e = check(&cfb, &Limits::default()).unwrap_err().message();
         assert!(
             e.starts_with("encrypted (password-protected) workbook"),
             "{e}"
         );
         let truncated = CFB_MAGIC.to_vec();
         assert_eq!(
-            check(&truncated, &Limits::default()).unwrap_err().0,
+            check(&truncated, &Limits::default()).unwrap_err().message(),
             "corrupt .xls workbook (truncated header)"
         );
     }
@@ -973,15 +983,17 @@ mod tests {
         let honest = br#"<office:document-content><table:table><table:table-row><table:table-cell office:value-type="float"/><table:table-cell table:number-columns-repeated="16383"/></table:table-row><table:table-row table:number-rows-repeated="1048575"><table:table-cell table:number-columns-repeated="16384"/></table:table-row></table:table></office:document-content>"#;
         assert_eq!(check_ods_repeats(honest, &l), Ok(()));
         let bomb = br#"<office:document-content><table:table><table:table-row table:number-rows-repeated="100000"><table:table-cell table:number-columns-repeated="100000" office:value-type="float"/></table:table-row></table:table></office:document-content>"#;
-        let e = check_ods_repeats(bomb, &l).unwrap_err().0;
-        assert_eq!(e, too_large_sheet(Some("?"), 100_000, 100_000));
+        let e = check_ods_repeats(bomb, &l).unwrap_err();
+        assert_eq!(e.0, too_large_sheet(Some("?"), 100_000, 100_000));
         // Tables within the per-sheet bound still count against the budget for them all.
         let table = r#"<table:table table:name="T"><table:table-row table:number-rows-repeated="1000"><table:table-cell table:number-columns-repeated="1000" office:value-type="float"/></table:table-row></table:table>"#;
         let many = format!(
             "<office:document-content>{}</office:document-content>",
             table.repeat(8)
         );
-        let e = check_ods_repeats(many.as_bytes(), &l).unwrap_err().0;
+        let e = check_ods_repeats(many.as_bytes(), &l)
+            .unwrap_err()
+            .message();
         assert!(e.contains("repeated rows or columns"), "{e}");
         let one = format!("<office:document-content>{table}</office:document-content>");
         assert_eq!(check_ods_repeats(one.as_bytes(), &l), Ok(()));

@@ -2,7 +2,7 @@
 //! `level` cell into an [`Answer`] (SPEC section 4). Every accepted and rejected form lives
 //! here, so the rules can be read and tested in one place.
 
-use crate::workbook::Answer;
+use crate::workbook::{Answer, CellKind, Diagnostic, Kind};
 
 /// One cell's content after reading, whatever the file format. Odd contents are values,
 /// never failures: the validator judges them.
@@ -37,38 +37,24 @@ impl CellValue {
         Some(s).filter(|s| !s.is_empty())
     }
 
-    /// How the value is quoted in a diagnostic: `"2.5"`, `TRUE (a boolean)`, ...
-    pub fn describe(&self) -> String {
+    /// What the cell holds and its value as a diagnostic shows it (a formula with its `=`).
+    pub fn found(&self) -> (CellKind, String) {
         match self {
-            CellValue::Empty => "an empty cell".to_string(),
-            CellValue::Int(i) => format!("\"{i}\""),
-            CellValue::Float(f) => format!("\"{}\"", format_number(*f)),
-            CellValue::Text(t) => format!("\"{}\"", clip(t)),
-            CellValue::Bool(b) => format!("{} (a boolean)", if *b { "TRUE" } else { "FALSE" }),
-            CellValue::Date(d) => format!("\"{}\" (a date-formatted cell)", clip(d)),
-            CellValue::Error(e) => format!("the error value {e}"),
-            CellValue::FormulaNoValue(f) => {
-                format!(
-                    "a formula with no cached value (={})",
-                    clip(f.trim_start_matches('='))
-                )
-            }
+            CellValue::Empty => (CellKind::Empty, String::new()),
+            CellValue::Int(i) => (CellKind::Number, i.to_string()),
+            CellValue::Float(f) => (CellKind::Number, format_number(*f)),
+            CellValue::Text(t) => (CellKind::Text, t.clone()),
+            CellValue::Bool(b) => (
+                CellKind::Boolean,
+                if *b { "TRUE" } else { "FALSE" }.to_string(),
+            ),
+            CellValue::Date(d) => (CellKind::Date, d.clone()),
+            CellValue::Error(e) => (CellKind::ErrorValue, e.clone()),
+            CellValue::FormulaNoValue(f) => (
+                CellKind::FormulaNoValue,
+                format!("={}", f.trim_start_matches('=')),
+            ),
         }
-    }
-}
-
-/// Shorten long agency text so one diagnostic stays one readable line.
-fn clip(s: &str) -> String {
-    const MAX: usize = 60;
-    let one_line: String = s
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    if one_line.chars().count() <= MAX {
-        one_line
-    } else {
-        let head: String = one_line.chars().take(MAX).collect();
-        format!("{head}…")
     }
 }
 
@@ -81,30 +67,21 @@ pub fn format_number(f: f64) -> String {
     }
 }
 
-/// Why a level cell was refused: the message after `Assessment!D17: `.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LevelError(pub String);
-
-/// What a level cell must hold, for a scale `0..=max` (SPEC section 4).
-pub fn expected_text(max: u8, allow_na: bool) -> String {
-    let example = max.min(3);
-    if allow_na {
-        format!("expected a whole level 0–{max}, a label like \"{example} - ...\", or N/A")
-    } else {
-        format!(
-            "expected a whole level 0–{max} or a label like \"{example} - ...\" (this question does not allow N/A)"
-        )
-    }
-}
-
 /// Parse a `level` cell. `Ok(Answer::Unanswered)` for an empty or blank cell.
-pub fn parse_level(value: &CellValue, max: u8, allow_na: bool) -> Result<Answer, LevelError> {
+/// A refused cell is a [`Kind::BadLevel`] diagnostic without its location.
+pub fn parse_level(value: &CellValue, max: u8, allow_na: bool) -> Result<Answer, Box<Diagnostic>> {
     let refuse = || {
-        LevelError(format!(
-            "found {}; {}",
-            value.describe(),
-            expected_text(max, allow_na)
-        ))
+        let (kind, found) = value.found();
+        let na = if allow_na { ", N/A" } else { "" };
+        Box::new(
+            Diagnostic::error(Kind::BadLevel {
+                value: kind,
+                max,
+                allow_na,
+            })
+            .with_found(&found)
+            .with_expected(&format!("0–{max}{na}")),
+        )
     };
     match value {
         CellValue::Empty => Ok(Answer::Unanswered),
@@ -200,13 +177,13 @@ mod tests {
     use super::*;
 
     fn ok(v: CellValue, allow_na: bool) -> Answer {
-        parse_level(&v, 5, allow_na).unwrap_or_else(|e| panic!("{v:?}: {}", e.0))
+        parse_level(&v, 5, allow_na).unwrap_or_else(|e| panic!("{v:?}: {}", e.message()))
     }
 
     fn err(v: CellValue, allow_na: bool) -> String {
         match parse_level(&v, 5, allow_na) {
             Ok(a) => panic!("{v:?} was accepted as {a:?}"),
-            Err(e) => e.0,
+            Err(e) => e.message(),
         }
     }
 
@@ -301,8 +278,8 @@ mod tests {
     #[test]
     fn small_scales_use_a_valid_example() {
         assert_eq!(
-            expected_text(2, true),
-            "expected a whole level 0–2, a label like \"2 - ...\", or N/A"
+            parse_level(&text("3"), 2, true).unwrap_err().message(),
+            "found \"3\"; expected a whole level 0–2, a label like \"2 - ...\", or N/A"
         );
         assert_eq!(parse_level(&text("3"), 2, false).map_err(|_| ()), Err(()));
     }

@@ -4,17 +4,19 @@
 use super::sheet::Grid;
 use crate::framework::Framework;
 use crate::registry::Registry;
-use crate::workbook::{a1, Diagnostic, Profile, PROFILE_FIELDS, PROFILE_REQUIRED};
+use crate::workbook::{Diagnostic, Kind, Profile, PROFILE_FIELDS, PROFILE_REQUIRED};
 
 pub const SHEET: &str = "Profile";
 /// Profile fields are looked for in rows 1 to 50.
 pub const ROWS: u32 = 50;
 
-/// A field's value and its cell (`B7`).
+/// A field's value and the zero-based row of its cell (in column B).
 struct Field {
     value: String,
-    cell: String,
+    row: u32,
 }
+
+const VALUE_COL: u32 = 1;
 
 /// Read the Profile fields from the sheet. Later occurrences of a field do not replace
 /// the first one.
@@ -40,26 +42,23 @@ pub fn parse(
             continue;
         }
         present[i] = true;
-        fields[i].1 = grid.get(row, 1).as_text().map(|value| Field {
-            value,
-            cell: a1(row, 1),
-        });
+        fields[i].1 = grid.get(row, 1).as_text().map(|value| Field { value, row });
     }
-    for (i, (name, field)) in fields.iter().enumerate().take(PROFILE_REQUIRED) {
-        if field.is_none() {
-            let msg = if present[i] {
-                format!("required field `{name}` is empty")
-            } else {
-                format!("missing required field `{name}` (expected a row with `{name}` in column A and its value in column B, within the first {ROWS} rows)")
-            };
-            // The SPEC points at the value cell when the row exists, at the sheet when not.
-            let cell = if present[i] {
-                row_of(grid, name).map(|r| a1(r, 1))
-            } else {
-                None
-            };
-            diags.push(Diagnostic::error(Some(sheet), cell, msg));
+    for (i, &(field, ref value)) in fields.iter().enumerate().take(PROFILE_REQUIRED) {
+        if value.is_some() {
+            continue;
         }
+        // The SPEC points at the value cell when the row exists, at the sheet when not.
+        let d = if present[i] {
+            let d = Diagnostic::error(Kind::EmptyProfileField { field }).in_sheet(sheet);
+            match row_of(grid, field) {
+                Some(row) => d.at(row, VALUE_COL),
+                None => d,
+            }
+        } else {
+            Diagnostic::error(Kind::MissingProfileField { field, rows: ROWS }).in_sheet(sheet)
+        };
+        diags.push(d);
     }
     let get = |name: &str| -> Option<&Field> {
         fields
@@ -69,42 +68,48 @@ pub fn parse(
     };
     if let Some(f) = get("framework_id") {
         if f.value != framework.id {
-            diags.push(Diagnostic::error(
-                Some(sheet),
-                Some(f.cell.clone()),
-                format!(
-                    "found framework_id \"{}\"; expected \"{}\" (the framework being scored; use --framework to choose another)",
-                    f.value, framework.id
-                ),
-            ));
+            diags.push(
+                Diagnostic::error(Kind::FrameworkMismatch)
+                    .in_sheet(sheet)
+                    .at(f.row, VALUE_COL)
+                    .with_found(&f.value)
+                    .with_expected(&framework.id),
+            );
         }
     }
     if let Some(f) = get("framework_version") {
-        check_version(&f.value, &f.cell, framework, sheet, diags);
+        if let Some(d) = version_check(&f.value, framework) {
+            diags.push(
+                d.in_sheet(sheet)
+                    .at(f.row, VALUE_COL)
+                    .with_found(&f.value)
+                    .with_expected(&framework.version),
+            );
+        }
     }
     let mut sector = get("sector").map(|f| f.value.clone());
     if let (Some(registry), Some(id)) = (registry, get("agency_id")) {
         match registry.get(&id.value) {
-            None => diags.push(Diagnostic::error(
-                Some(sheet),
-                Some(id.cell.clone()),
-                format!(
-                    "agency_id \"{}\" is not in the registry ({} agencies); expected one of its agency ids",
-                    id.value,
-                    registry.len()
-                ),
-            )),
+            None => diags.push(
+                Diagnostic::error(Kind::UnknownAgency {
+                    registry_agencies: registry.len(),
+                })
+                .in_sheet(sheet)
+                .at(id.row, VALUE_COL)
+                .with_found(&id.value),
+            ),
             Some(agency) => {
                 if let Some(s) = get("sector") {
                     if s.value != agency.sector {
-                        diags.push(Diagnostic::warning(
-                            Some(sheet),
-                            Some(s.cell.clone()),
-                            format!(
-                                "sector \"{}\" differs from the registry's \"{}\" for {}; the registry's sector is used (it sets the target)",
-                                s.value, agency.sector, agency.agency_id
-                            ),
-                        ));
+                        diags.push(
+                            Diagnostic::warning(Kind::SectorDiffers {
+                                agency: agency.agency_id.clone(),
+                            })
+                            .in_sheet(sheet)
+                            .at(s.row, VALUE_COL)
+                            .with_found(&s.value)
+                            .with_expected(&agency.sector),
+                        );
                     }
                 }
                 sector = Some(agency.sector.clone());
@@ -140,36 +145,23 @@ fn semver(v: &str) -> Option<(u64, u64, u64)> {
     parts.next().is_none().then_some((major, minor, patch))
 }
 
-fn check_version(
-    found: &str,
-    cell: &str,
-    framework: &Framework,
-    sheet: &str,
-    diags: &mut Vec<Diagnostic>,
-) {
+/// A framework_version that is not the framework's own is an error, or a warning when
+/// only the patch number differs (SPEC section 4); `None` when it is the same.
+fn version_check(found: &str, framework: &Framework) -> Option<Diagnostic> {
     if found == framework.version {
-        return;
+        return None;
     }
-    match (semver(found), semver(&framework.version)) {
+    let framework_id = framework.id.clone();
+    Some(match (semver(found), semver(&framework.version)) {
         (Some((a, b, _)), Some((x, y, _))) if (a, b) == (x, y) => {
-            diags.push(Diagnostic::warning(
-                Some(sheet),
-                Some(cell.to_string()),
-                format!(
-                    "framework_version \"{found}\" differs from {} {} in the patch number only; scored against {}",
-                    framework.id, framework.version, framework.version
-                ),
-            ));
+            Diagnostic::warning(Kind::FrameworkPatchDiffers {
+                framework: framework_id,
+            })
         }
-        _ => diags.push(Diagnostic::error(
-            Some(sheet),
-            Some(cell.to_string()),
-            format!(
-                "found framework_version \"{found}\"; expected \"{}\" (a workbook made for another version of {} has other questions or weights; fill in a template of version {})",
-                framework.version, framework.id, framework.version
-            ),
-        )),
-    }
+        _ => Diagnostic::error(Kind::FrameworkVersionMismatch {
+            framework: framework_id,
+        }),
+    })
 }
 
 #[cfg(test)]
@@ -233,12 +225,12 @@ mod tests {
         parse(&grid(&rows), &f, None, &mut d);
         assert_eq!(d.len(), 2, "{d:?}");
         assert_eq!(d[0].location(), "Profile!B3");
-        assert_eq!(d[0].message, "required field `agency_id` is empty");
+        assert_eq!(d[0].message(), "required field `agency_id` is empty");
         assert_eq!(
-            (d[1].sheet.as_deref(), d[1].cell.as_deref()),
+            (d[1].sheet.as_deref(), d[1].cell()),
             (Some("Profile"), None)
         );
-        assert!(d[1].message.starts_with("missing required field `cycle`"));
+        assert!(d[1].message().starts_with("missing required field `cycle`"));
     }
 
     #[test]
@@ -260,7 +252,7 @@ mod tests {
         parse(&grid(&full(&format!("{}.0.0", maj + 1))), &f, None, &mut d);
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].severity, Severity::Error);
-        assert!(d[0].message.starts_with("found framework_version"));
+        assert!(d[0].message().starts_with("found framework_version"));
 
         let mut rows = full(&f.version);
         rows[4].2 = t("nist-csf-2.0");
@@ -269,7 +261,7 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].location(), "Profile!B7");
         assert!(d[0]
-            .message
+            .message()
             .starts_with("found framework_id \"nist-csf-2.0\"; expected \"kh-ncmf\""));
     }
 
@@ -295,6 +287,6 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].severity, Severity::Error);
         assert_eq!(d[0].location(), "Profile!B3");
-        assert!(d[0].message.contains("not in the registry"));
+        assert!(d[0].message().contains("not in the registry"));
     }
 }

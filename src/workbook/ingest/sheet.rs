@@ -13,6 +13,7 @@ use calamine::{Data, DataRef, Ods, Reader, Xls, Xlsb, Xlsx};
 
 use super::guard::{Checked, Extent};
 use super::level::{format_number, CellValue};
+use crate::workbook::Kind;
 
 /// The non-empty cells of one sheet, keyed by zero-based (row, column).
 #[derive(Debug, Default)]
@@ -45,10 +46,10 @@ pub enum SheetError {
     Missing(Vec<String>),
     /// More rows than the limit; carries the first row (1-based) past it.
     TooManyRows(u64),
-    /// The parser failed; a one-line reason.
-    Unreadable(String),
-    /// The sheet's declared or actual extent passes the limit; the one-line reason.
-    TooLarge(String),
+    /// The parser failed.
+    Unreadable(Kind),
+    /// The sheet's declared or actual extent passes the limit.
+    TooLarge(Kind),
 }
 
 /// Which columns of a sheet are worth copying: every cell up to and including the header
@@ -228,22 +229,20 @@ impl Collect<'_> {
 impl Book {
     /// Open what the guard passed: `file_bytes` for the zip formats, the rebuilt
     /// container for `.xls`.
-    pub fn open(checked: Checked, file_bytes: &[u8]) -> Result<Book, String> {
+    pub fn open(checked: Checked, file_bytes: &[u8]) -> Result<Book, Kind> {
         let bytes = || Cursor::new(file_bytes.to_vec());
         Ok(match checked {
             Checked::Xlsx => Book::Xlsx(Box::new(Xlsx::new(bytes()).map_err(xlsx_reason)?)),
             Checked::Xlsb => Book::Xlsb(Box::new(Xlsb::new(bytes()).map_err(xlsb_reason)?)),
             Checked::Xls(rebuilt) => Book::Xls(Box::new(Xls::new(Cursor::new(rebuilt)).map_err(
                 |e| match e {
-                    calamine::XlsError::Password => encrypted(),
-                    e => format!("corrupt or unreadable .xls workbook ({e})"),
+                    calamine::XlsError::Password => Kind::Encrypted,
+                    e => unreadable_workbook("xls", e),
                 },
             )?)),
-            Checked::Ods => {
-                Book::Ods(Box::new(Ods::new(bytes()).map_err(|e| {
-                    format!("corrupt or unreadable .ods workbook ({e})")
-                })?))
-            }
+            Checked::Ods => Book::Ods(Box::new(
+                Ods::new(bytes()).map_err(|e| unreadable_workbook("ods", e))?,
+            )),
         })
     }
 
@@ -327,7 +326,9 @@ impl Book {
 }
 
 fn failed_sheet(e: impl std::fmt::Display) -> SheetError {
-    SheetError::Unreadable(format!("failed to read sheet ({e})"))
+    SheetError::Unreadable(Kind::SheetReadFailed {
+        cause: e.to_string(),
+    })
 }
 
 fn absolute<T: calamine::CellType>(
@@ -342,21 +343,24 @@ fn absolute<T: calamine::CellType>(
     )
 }
 
-fn encrypted() -> String {
-    "encrypted (password-protected) workbook; save it without a password and send it again".into()
-}
-
-fn xlsx_reason(e: calamine::XlsxError) -> String {
-    match e {
-        calamine::XlsxError::Password => encrypted(),
-        e => format!("corrupt or unreadable .xlsx workbook ({e})"),
+fn unreadable_workbook(format: &'static str, e: impl std::fmt::Display) -> Kind {
+    Kind::UnreadableWorkbook {
+        format,
+        cause: e.to_string(),
     }
 }
 
-fn xlsb_reason(e: calamine::XlsbError) -> String {
+fn xlsx_reason(e: calamine::XlsxError) -> Kind {
     match e {
-        calamine::XlsbError::Password => encrypted(),
-        e => format!("corrupt or unreadable .xlsb workbook ({e})"),
+        calamine::XlsxError::Password => Kind::Encrypted,
+        e => unreadable_workbook("xlsx", e),
+    }
+}
+
+fn xlsb_reason(e: calamine::XlsbError) -> Kind {
+    match e {
+        calamine::XlsbError::Password => Kind::Encrypted,
+        e => unreadable_workbook("xlsb", e),
     }
 }
 
