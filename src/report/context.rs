@@ -868,7 +868,7 @@ impl<'a> Prepared<'a> {
                     .iter()
                     .map(|d| DiagnosticRow {
                         location: d.location(),
-                        message: d.message(),
+                        message: d.render(self.lang).message,
                     })
                     .collect(),
             })

@@ -382,7 +382,7 @@ impl Diagnostic {
         }
     }
 
-    /// The English message (the report annex and the JSON `message`).
+    /// The English message (the JSON `message` of SPEC section 6).
     pub fn message(&self) -> String {
         self.render(Lang::En).message
     }

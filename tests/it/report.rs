@@ -264,6 +264,14 @@ fn one_agency_in_a_baseline_cycle_with_rejects() {
     let agency = squash(&pdftotext(&dir.path().join("agencies/AG001.pdf")));
     assert!(agency.contains("Solo Agency"));
     assert!(agency.contains("no score in a previous cycle"), "{agency}");
+    // Issue 17: the Khmer report's annex gives the same diagnostics in Khmer.
+    let km = &sources(&s.input(&fw), Lang::Km)["national.typ"];
+    assert!(km.contains("Assessment!D17"), "{km}");
+    assert!(km.contains("បានរកឃើញ"), "the annex is not in Khmer");
+    assert!(
+        !km.contains("expected a whole level"),
+        "English left in the Khmer annex"
+    );
 }
 
 /// The generated Typst and chart SVGs for a tiny input, compared with tests/ref/report/; set
