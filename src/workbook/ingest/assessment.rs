@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use super::level::{parse_level, CellValue};
 use super::sheet::{Grid, HeaderColumns};
 use crate::framework::Framework;
-use crate::workbook::{a1, Answer, AnswerRow, Diagnostic, Submission};
+use crate::workbook::{a1, Answer, AnswerRow, Diagnostic, Layout, Submission};
 
 pub const SHEET: &str = "Assessment";
 /// The header row is looked for in rows 1 to 20.
@@ -92,11 +92,27 @@ fn header(grid: &Grid, diags: &mut Vec<Diagnostic>) -> Option<(u32, Columns)> {
 
 /// Read the answers, one per framework question (in framework order).
 pub fn parse(grid: &Grid, framework: &Framework, diags: &mut Vec<Diagnostic>) -> Vec<AnswerRow> {
+    parse_located(grid, framework, diags).0
+}
+
+/// [`parse`], and where each answer was found.
+pub fn parse_located(
+    grid: &Grid,
+    framework: &Framework,
+    diags: &mut Vec<Diagnostic>,
+) -> (Vec<AnswerRow>, Layout) {
     let sheet = grid.name.as_str();
     let mut answers = vec![AnswerRow::default(); framework.questions.len()];
-    let Some((header_row, cols)) = header(grid, diags) else {
-        return answers;
+    let mut layout = Layout {
+        sheet: sheet.to_string(),
+        rows: vec![None; framework.questions.len()],
+        ..Layout::default()
     };
+    let Some((header_row, cols)) = header(grid, diags) else {
+        return (answers, layout);
+    };
+    layout.level_col = cols.level;
+    layout.evidence_col = cols.evidence;
     let mut seen: Vec<Option<String>> = vec![None; framework.questions.len()];
     let mut level_errors = 0usize;
     let max = framework.max_level();
@@ -128,6 +144,7 @@ pub fn parse(grid: &Grid, framework: &Framework, diags: &mut Vec<Diagnostic>) ->
             continue;
         }
         seen[q] = Some(id_cell);
+        layout.rows[q] = Some(row);
         let question = &framework.questions[q];
         let answer = match parse_level(grid.get(row, cols.level), max, question.allow_na) {
             Ok(a) => a,
@@ -174,5 +191,5 @@ pub fn parse(grid: &Grid, framework: &Framework, diags: &mut Vec<Diagnostic>) ->
             "no answers: every question is unanswered (an empty template sent back by mistake?)",
         ));
     }
-    answers
+    (answers, layout)
 }
