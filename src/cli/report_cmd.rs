@@ -9,10 +9,10 @@ use clap::Args;
 
 use super::inputs::{print_rejects, read_inputs, IngestArgs, IngestConfig};
 use super::{CmdResult, ConfigError, Exit};
-use crate::aggregate::aggregate;
+use crate::aggregate::aggregate_scored;
 use crate::export;
 use crate::report::{self, ReportInput, ReportOptions, Typst};
-use crate::score::score_all;
+use crate::score::score_batch;
 use crate::workbook::ingest::Retain;
 use crate::workbook::Status;
 
@@ -87,12 +87,14 @@ impl ReportConfig {
 
 pub fn run(args: ReportArgs) -> CmdResult {
     let mut config = ReportConfig::new(args)?;
-    let submissions = read_inputs(&config.inputs, &config.ingest, Retain::Everything)?;
+    let batch = read_inputs(&config.inputs, &config.ingest, Retain::Everything)?;
+    let (submissions, layouts) = (batch.submissions, batch.layouts);
     let registry = config.ingest.registry.as_ref();
     let framework = &config.ingest.framework;
-    let scores = score_all(framework, &submissions, registry);
-    let national = aggregate(framework, &scores, &submissions, registry);
-    let doc = export::build_document(framework, registry, &submissions, &scores, &national);
+    let scored = score_batch(framework, &submissions, &layouts, registry);
+    let national = aggregate_scored(framework, &scored, &submissions, registry);
+    let doc = export::build_document(framework, registry, &submissions, &scored, &national);
+    let scores = scored.scores;
     config
         .options
         .extra_files

@@ -601,7 +601,11 @@ fn build(raw: &RawFile, check: &mut Checker<'_>, source_text: &str, source: Sour
         }
     }
 
-    let evidence_from = match raw.assurance.as_ref().and_then(|a| a.get_ref().evidence_from.as_ref()) {
+    let evidence_from = match raw
+        .assurance
+        .as_ref()
+        .and_then(|a| a.get_ref().evidence_from.as_ref())
+    {
         Some(value) => target(check, value, "[assurance] evidence_from"),
         None => default_target,
     };
@@ -671,7 +675,9 @@ fn rules(
             );
         }
         let what = format!("rule `{id}`");
-        let when = rule_term(check, &r.when, &what, "when", questions, categories, max_level);
+        let when = rule_term(
+            check, &r.when, &what, "when", questions, categories, max_level,
+        );
         let requires = rule_term(
             check,
             &r.requires,
