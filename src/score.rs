@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use crate::framework::Framework;
 use crate::registry::Registry;
-use crate::workbook::{Answer, AnswerRow, Layout, Status, Submission};
+use crate::workbook::{Answer, AnswerRow, AnswerCells, Status, Submission};
 
 pub use assurance::{Assurance, Confidence, Flag, FlagKind};
 
@@ -271,7 +271,7 @@ pub fn score_submission(
         framework,
         &RefIndex::new(framework, Some(THREAT_SCHEME)),
         submission,
-        &Layout::default(),
+        &AnswerCells::default(),
         registry,
     )
     .map(|(score, _)| score)
@@ -283,7 +283,7 @@ fn score_with(
     framework: &Framework,
     threat_index: &RefIndex,
     submission: &Submission,
-    layout: &Layout,
+    cells: &AnswerCells,
     registry: Option<&Registry>,
 ) -> Option<(AgencyScore, Assurance)> {
     if submission.status != Status::Scored {
@@ -383,7 +383,7 @@ fn score_with(
             .then_with(|| a.question_id.cmp(&b.question_id))
     });
 
-    let assurance = assurance::own(framework, &answers, &category_scores, layout);
+    let assurance = assurance::own(framework, &answers, &category_scores, cells);
     let score = AgencyScore {
         agency_id,
         agency_name,
@@ -462,23 +462,23 @@ pub fn score_all(
 }
 
 /// [`score_all`] with the assurance of SPEC section 9, computed in the same pass.
-/// `layouts[i]` says where `submissions[i]`'s answers sit, for the cells of the flags
+/// `cells[i]` says where `submissions[i]`'s answers sit, for the cells of the flags
 /// (`ingest::Batch`); a submission without one gets flags without cells.
 pub fn score_batch(
     framework: &Framework,
     submissions: &[Submission],
-    layouts: &[Layout],
+    cells: &[AnswerCells],
     registry: Option<&Registry>,
 ) -> Scored {
     // Agencies are independent; the sort below restores a fixed order.
     let threat_index = RefIndex::new(framework, Some(THREAT_SCHEME));
-    let none = Layout::default();
+    let none = AnswerCells::default();
     let mut scored: Vec<(AgencyScore, Assurance)> = submissions
         .par_iter()
         .enumerate()
         .filter_map(|(i, s)| {
-            let layout = layouts.get(i).unwrap_or(&none);
-            score_with(framework, &threat_index, s, layout, registry)
+            let cells = cells.get(i).unwrap_or(&none);
+            score_with(framework, &threat_index, s, cells, registry)
         })
         .collect();
     scored.sort_by(|(a, _), (b, _)| {

@@ -88,10 +88,10 @@ impl ReportConfig {
 pub fn run(args: ReportArgs) -> CmdResult {
     let mut config = ReportConfig::new(args)?;
     let batch = read_inputs(&config.inputs, &config.ingest, Retain::Everything)?;
-    let (submissions, layouts) = (batch.submissions, batch.layouts);
+    let (submissions, cells) = (batch.submissions, batch.cells);
     let registry = config.ingest.registry.as_ref();
     let framework = &config.ingest.framework;
-    let scored = score_batch(framework, &submissions, &layouts, registry);
+    let scored = score_batch(framework, &submissions, &cells, registry);
     let national = aggregate_scored(framework, &scored, &submissions, registry);
     let doc = export::build_document(framework, registry, &submissions, &scored, &national);
     let scores = scored.scores;

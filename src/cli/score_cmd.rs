@@ -66,11 +66,11 @@ impl ScoreConfig {
 pub fn run(args: ScoreArgs) -> CmdResult {
     let config = ScoreConfig::new(args)?;
     let batch = read_inputs(&config.inputs, &config.ingest, Retain::Levels)?;
-    let (submissions, layouts) = (&batch.submissions, &batch.layouts);
+    let (submissions, cells) = (&batch.submissions, &batch.cells);
     let framework = &config.ingest.framework;
 
     let registry = config.ingest.registry.as_ref();
-    let scored = score_batch(framework, submissions, layouts, registry);
+    let scored = score_batch(framework, submissions, cells, registry);
     let national = aggregate_scored(framework, &scored, submissions, registry);
     let doc = export::build_document(framework, registry, submissions, &scored, &national);
     let written = export::write(framework, &doc, config.format, &config.out)

@@ -69,7 +69,7 @@ fn notes(config: &IngestConfig, batch: &ingest::Batch) -> Vec<Vec<Flag>> {
     let scored = score_batch(
         &config.framework,
         &batch.submissions,
-        &batch.layouts,
+        &batch.cells,
         config.registry.as_ref(),
     );
     let by_file: BTreeMap<&str, &Vec<Flag>> = scored

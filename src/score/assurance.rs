@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::{cycle_cmp, AgencyScore, TIER_EPSILON};
 use crate::framework::{Framework, Rule, RuleSubject};
-use crate::workbook::{Answer, AnswerRow, Layout};
+use crate::workbook::{Answer, AnswerRow, AnswerCells};
 
 /// `straight_line` and `identical_answers` need at least this many answered questions.
 pub const MIN_ANSWERED: usize = 10;
@@ -139,9 +139,9 @@ pub fn confidence(unsupported_share: f64, flags: &[Flag]) -> Confidence {
 }
 
 /// The questions `qs` in the order of their rows in the sheet (framework order where
-/// there is no layout), so that cells read top to bottom.
-fn sheet_order(layout: &Layout, qs: &mut [usize]) {
-    qs.sort_by_key(|&q| (layout.row(q).unwrap_or(u32::MAX), q));
+/// the workbook's cells are unknown), so that cells read top to bottom.
+fn sheet_order(at: &AnswerCells, qs: &mut [usize]) {
+    qs.sort_by_key(|&q| (at.row(q).unwrap_or(u32::MAX), q));
 }
 
 fn flag(
@@ -171,9 +171,9 @@ pub(super) fn own(
     framework: &Framework,
     answers: &[AnswerRow],
     category_scores: &[Option<f64>],
-    layout: &Layout,
+    at: &AnswerCells,
 ) -> Assurance {
-    let level_cell = |q: usize| layout.level_cell(q);
+    let level_cell = |q: usize| at.level_cell(q);
     let mut flags = Vec::new();
 
     // unsupported_claim
@@ -204,7 +204,7 @@ pub(super) fn own(
         unsupported.len() as f64 / claims as f64
     };
     if !unsupported.is_empty() {
-        sheet_order(layout, &mut unsupported);
+        sheet_order(at, &mut unsupported);
         let message = format!(
             "{} of {claims} answers at level {from} or above have no evidence",
             unsupported.len()
@@ -282,9 +282,9 @@ pub(super) fn own(
         .filter(|qs| qs.len() >= REPEATED_EVIDENCE)
         .collect();
     for qs in &mut repeated {
-        sheet_order(layout, qs);
+        sheet_order(at, qs);
     }
-    repeated.sort_by_key(|qs| (layout.row(qs[0]).unwrap_or(u32::MAX), qs[0]));
+    repeated.sort_by_key(|qs| (at.row(qs[0]).unwrap_or(u32::MAX), qs[0]));
     for qs in repeated {
         let text = answers[qs[0]].evidence.as_deref().unwrap_or("").trim();
         let shown: String = if text.chars().count() > 60 {
@@ -301,7 +301,7 @@ pub(super) fn own(
             message,
             framework,
             &qs,
-            |q| layout.evidence_cell(q),
+            |q| at.evidence_cell(q),
         ));
     }
 

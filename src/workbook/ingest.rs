@@ -24,7 +24,7 @@ use rayon::prelude::*;
 
 pub use discover::{discover, DiscoverError, InputFile};
 
-use super::{Diagnostic, Layout, Limits, Profile, Severity, Status, Submission};
+use super::{Diagnostic, AnswerCells, Limits, Profile, Severity, Status, Submission};
 use crate::framework::Framework;
 use crate::registry::Registry;
 use sheet::{Book, SheetError};
@@ -56,9 +56,9 @@ pub fn read_submission(file: &InputFile, opts: &IngestOptions) -> Submission {
     read_located(file, opts).0
 }
 
-/// [`read_submission`], and where its answers sit (an empty layout when the Assessment
+/// [`read_submission`], and where its answers sit (an empty cells when the Assessment
 /// sheet could not be read).
-pub fn read_located(file: &InputFile, opts: &IngestOptions) -> (Submission, Layout) {
+pub fn read_located(file: &InputFile, opts: &IngestOptions) -> (Submission, AnswerCells) {
     let limit = opts.limits.max_file_bytes;
     let read = std::fs::File::open(&file.path).and_then(|f| {
         // Read one byte past the limit, never the whole of an enormous file.
@@ -66,7 +66,7 @@ pub fn read_located(file: &InputFile, opts: &IngestOptions) -> (Submission, Layo
         f.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
         Ok(bytes)
     });
-    let (mut sub, layout) = match read {
+    let (mut sub, cells) = match read {
         Ok(bytes) if bytes.len() as u64 > limit => (
             rejected(
                 &file.display,
@@ -77,7 +77,7 @@ pub fn read_located(file: &InputFile, opts: &IngestOptions) -> (Submission, Layo
                     guard::mib(limit)
                 ),
             ),
-            Layout::default(),
+            AnswerCells::default(),
         ),
         Ok(bytes) => read_located_bytes(&file.display, &bytes, opts),
         Err(e) => (
@@ -87,11 +87,11 @@ pub fn read_located(file: &InputFile, opts: &IngestOptions) -> (Submission, Layo
                 String::new(),
                 format!("failed to read file ({e})"),
             ),
-            Layout::default(),
+            AnswerCells::default(),
         ),
     };
     sub.path = file.path.clone();
-    (sub, layout)
+    (sub, cells)
 }
 
 thread_local! {
@@ -127,16 +127,16 @@ pub fn read_located_bytes(
     display: &str,
     bytes: &[u8],
     opts: &IngestOptions,
-) -> (Submission, Layout) {
+) -> (Submission, AnswerCells) {
     let sha256 = crate::framework::sha256_hex(bytes);
     let path = std::path::PathBuf::from(display);
     let result = quietly(|| catch_unwind(AssertUnwindSafe(|| read_checked(bytes, opts))));
-    let (profile, answers, layout, diags) = match result {
+    let (profile, answers, cells, diags) = match result {
         Ok(Ok(parts)) => parts,
-        Ok(Err(reason)) => return (rejected(display, path, sha256, reason), Layout::default()),
+        Ok(Err(reason)) => return (rejected(display, path, sha256, reason), AnswerCells::default()),
         Err(_) => {
             let reason = "corrupt workbook (the spreadsheet parser failed on it)".into();
-            return (rejected(display, path, sha256, reason), Layout::default());
+            return (rejected(display, path, sha256, reason), AnswerCells::default());
         }
     };
     let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = diags
@@ -157,10 +157,10 @@ pub fn read_located_bytes(
         errors,
         warnings,
     };
-    (submission, layout)
+    (submission, cells)
 }
 
-type Parts = (Profile, Vec<super::AnswerRow>, Layout, Vec<Diagnostic>);
+type Parts = (Profile, Vec<super::AnswerRow>, AnswerCells, Vec<Diagnostic>);
 
 /// The whole-file reason on `Err`, otherwise what could be read with its diagnostics.
 fn read_checked(bytes: &[u8], opts: &IngestOptions) -> Result<Parts, String> {
@@ -209,7 +209,7 @@ fn read_checked(bytes: &[u8], opts: &IngestOptions) -> Result<Parts, String> {
         }
         Err(e) => return Err(sheet_reason(profile::SHEET, e, &opts.limits)),
     };
-    let (answers, layout) = match book.find_sheet(assessment::SHEET) {
+    let (answers, cells) = match book.find_sheet(assessment::SHEET) {
         Ok(name) => match book.read(
             &name,
             opts.limits.max_assessment_rows,
@@ -221,11 +221,11 @@ fn read_checked(bytes: &[u8], opts: &IngestOptions) -> Result<Parts, String> {
         },
         Err(SheetError::Missing(sheets)) => {
             diags.push(missing(assessment::SHEET, sheets));
-            (Vec::new(), Layout::default())
+            (Vec::new(), AnswerCells::default())
         }
         Err(e) => return Err(sheet_reason(assessment::SHEET, e, &opts.limits)),
     };
-    Ok((profile, answers, layout, diags))
+    Ok((profile, answers, cells, diags))
 }
 
 fn sheet_reason(sheet: &str, e: SheetError, limits: &Limits) -> String {
@@ -256,11 +256,11 @@ pub enum Retain {
 }
 
 /// Every submission of a batch, sorted by file, and beside each where its answers sit:
-/// `layouts[i]` belongs to `submissions[i]`.
+/// `cells[i]` belongs to `submissions[i]`.
 #[derive(Clone, Debug, Default)]
 pub struct Batch {
     pub submissions: Vec<Submission>,
-    pub layouts: Vec<Layout>,
+    pub cells: Vec<AnswerCells>,
 }
 
 /// Read every file in parallel, then apply the duplicate rules; sorted by file.
@@ -291,10 +291,10 @@ pub fn ingest_located(
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let mut read: Vec<(Submission, Layout)> = files
+    let mut read: Vec<(Submission, AnswerCells)> = files
         .par_iter()
         .map(|f| {
-            let (mut s, mut layout) = read_located(f, opts);
+            let (mut s, mut cells) = read_located(f, opts);
             match retain {
                 Retain::Everything => {}
                 Retain::Levels => {
@@ -304,20 +304,20 @@ pub fn ingest_located(
                 }
                 Retain::Diagnostics => {
                     s.answers = Vec::new();
-                    layout = Layout::default();
+                    cells = AnswerCells::default();
                 }
             }
             bar.inc(1);
-            (s, layout)
+            (s, cells)
         })
         .collect();
     bar.finish_and_clear();
     read.sort_by(|a, b| a.0.file.cmp(&b.0.file));
-    let (mut submissions, layouts): (Vec<Submission>, Vec<Layout>) = read.into_iter().unzip();
+    let (mut submissions, cells): (Vec<Submission>, Vec<AnswerCells>) = read.into_iter().unzip();
     apply_duplicate_rules(&mut submissions);
     Batch {
         submissions,
-        layouts,
+        cells,
     }
 }
 

@@ -107,9 +107,9 @@ impl Default for AnswerRow {
 /// Where one submission's answers sit in its workbook, so that assurance flags can point
 /// at cells (`Assessment!B12`, SPEC section 9). It travels beside the [`Submission`]
 /// (in [`ingest::Batch`]) rather than inside it: `Submission` and [`AnswerRow`] are built
-/// field by field in report samples and benches, and a layout is only needed for flags.
+/// field by field in report samples and benches, and a cells is only needed for flags.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Layout {
+pub struct AnswerCells {
     /// The Assessment sheet's name as found in the workbook.
     pub sheet: String,
     pub level_col: u32,
@@ -118,7 +118,7 @@ pub struct Layout {
     pub rows: Vec<Option<u32>>,
 }
 
-impl Layout {
+impl AnswerCells {
     /// The zero-based row of question `question`'s Assessment row, if it has one.
     pub fn row(&self, question: usize) -> Option<u32> {
         self.rows.get(question).copied().flatten()

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use super::level::{parse_level, CellValue};
 use super::sheet::{Grid, HeaderColumns};
 use crate::framework::Framework;
-use crate::workbook::{a1, Answer, AnswerRow, Diagnostic, Layout, Submission};
+use crate::workbook::{a1, Answer, AnswerRow, Diagnostic, AnswerCells, Submission};
 
 pub const SHEET: &str = "Assessment";
 /// The header row is looked for in rows 1 to 20.
@@ -100,19 +100,19 @@ pub fn parse_located(
     grid: &Grid,
     framework: &Framework,
     diags: &mut Vec<Diagnostic>,
-) -> (Vec<AnswerRow>, Layout) {
+) -> (Vec<AnswerRow>, AnswerCells) {
     let sheet = grid.name.as_str();
     let mut answers = vec![AnswerRow::default(); framework.questions.len()];
-    let mut layout = Layout {
+    let mut cells = AnswerCells {
         sheet: sheet.to_string(),
         rows: vec![None; framework.questions.len()],
-        ..Layout::default()
+        ..AnswerCells::default()
     };
     let Some((header_row, cols)) = header(grid, diags) else {
-        return (answers, layout);
+        return (answers, cells);
     };
-    layout.level_col = cols.level;
-    layout.evidence_col = cols.evidence;
+    cells.level_col = cols.level;
+    cells.evidence_col = cols.evidence;
     let mut seen: Vec<Option<String>> = vec![None; framework.questions.len()];
     let mut level_errors = 0usize;
     let max = framework.max_level();
@@ -144,7 +144,7 @@ pub fn parse_located(
             continue;
         }
         seen[q] = Some(id_cell);
-        layout.rows[q] = Some(row);
+        cells.rows[q] = Some(row);
         let question = &framework.questions[q];
         let answer = match parse_level(grid.get(row, cols.level), max, question.allow_na) {
             Ok(a) => a,
@@ -191,5 +191,5 @@ pub fn parse_located(
             "no answers: every question is unanswered (an empty template sent back by mistake?)",
         ));
     }
-    (answers, layout)
+    (answers, cells)
 }
