@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use crate::framework::Framework;
 use crate::registry::Registry;
-use crate::workbook::{Answer, AnswerRow, AnswerCells, Status, Submission};
+use crate::workbook::{Answer, AnswerCells, AnswerRow, Status, Submission};
 
 pub use assurance::{Assurance, Confidence, Flag, FlagKind};
 

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::{cycle_cmp, AgencyScore, TIER_EPSILON};
 use crate::framework::{Framework, Rule, RuleSubject};
-use crate::workbook::{Answer, AnswerRow, AnswerCells};
+use crate::workbook::{Answer, AnswerCells, AnswerRow};
 
 /// `straight_line` and `identical_answers` need at least this many answered questions.
 pub const MIN_ANSWERED: usize = 10;

@@ -24,7 +24,7 @@ use rayon::prelude::*;
 
 pub use discover::{discover, DiscoverError, InputFile};
 
-use super::{Diagnostic, AnswerCells, Limits, Profile, Severity, Status, Submission};
+use super::{AnswerCells, Diagnostic, Limits, Profile, Severity, Status, Submission};
 use crate::framework::Framework;
 use crate::registry::Registry;
 use sheet::{Book, SheetError};
@@ -133,10 +133,18 @@ pub fn read_located_bytes(
     let result = quietly(|| catch_unwind(AssertUnwindSafe(|| read_checked(bytes, opts))));
     let (profile, answers, cells, diags) = match result {
         Ok(Ok(parts)) => parts,
-        Ok(Err(reason)) => return (rejected(display, path, sha256, reason), AnswerCells::default()),
+        Ok(Err(reason)) => {
+            return (
+                rejected(display, path, sha256, reason),
+                AnswerCells::default(),
+            )
+        }
         Err(_) => {
             let reason = "corrupt workbook (the spreadsheet parser failed on it)".into();
-            return (rejected(display, path, sha256, reason), AnswerCells::default());
+            return (
+                rejected(display, path, sha256, reason),
+                AnswerCells::default(),
+            );
         }
     };
     let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = diags
@@ -315,10 +323,7 @@ pub fn ingest_located(
     read.sort_by(|a, b| a.0.file.cmp(&b.0.file));
     let (mut submissions, cells): (Vec<Submission>, Vec<AnswerCells>) = read.into_iter().unzip();
     apply_duplicate_rules(&mut submissions);
-    Batch {
-        submissions,
-        cells,
-    }
+    Batch { submissions, cells }
 }
 
 /// SPEC section 4: among otherwise valid workbooks of the same agency and cycle,

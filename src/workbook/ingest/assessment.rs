@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use super::level::{parse_level, CellValue};
 use super::sheet::{Grid, HeaderColumns};
 use crate::framework::Framework;
-use crate::workbook::{a1, Answer, AnswerRow, Diagnostic, AnswerCells, Submission};
+use crate::workbook::{a1, Answer, AnswerCells, AnswerRow, Diagnostic, Submission};
 
 pub const SHEET: &str = "Assessment";
 /// The header row is looked for in rows 1 to 20.
