@@ -733,7 +733,7 @@ fn planted(cycle: &str) -> Vec<(&'static str, Pattern)> {
     match cycle {
         "2025" => vec![],
         _ => vec![
-            ("PRV-BMC", Pattern::StraightLine(3)),
+            ("MOT", Pattern::StraightLine(3)),
             (
                 "MOC",
                 Pattern::PastedEvidence("See the ICT master plan 2024-2028"),
