@@ -1,5 +1,5 @@
 //! Scoring and national aggregation at national scale: 10,000 synthetic agencies answering
-//! the built-in kh-ncmf framework (87 questions), built in memory, then `score_all`,
+//! the built-in kh-ncmf framework (87 questions), built in memory, then `score_batch`,
 //! `aggregate` and the JSON document timed. For scale, it also times reading one real
 //! workbook of the same framework, so the report can compare aggregation with ingestion
 //! of the same batch in one run (ratios, not absolute thresholds).
@@ -10,10 +10,10 @@
 
 use std::time::{Duration, Instant};
 
-use posture::aggregate::aggregate;
+use posture::aggregate::aggregate_scored;
 use posture::export::{build_document, long_rows, to_csv, to_json};
 use posture::framework::{builtin, Framework};
-use posture::score::score_all;
+use posture::score::score_batch;
 use posture::workbook::ingest::{read_submission_bytes, IngestOptions};
 use posture::workbook::{Answer, AnswerRow, Limits, Profile, Status, Submission};
 
@@ -139,12 +139,14 @@ fn main() {
     );
 
     let (subs, _) = time("build submissions in memory", || synthetic(&framework, n));
-    let (scores, t_score) = time("score_all", || score_all(&framework, &subs, None));
+    let (scored, t_score) = time("score_batch (scores and assurance)", || {
+        score_batch(&framework, &subs, &[], None)
+    });
     let (national, t_agg) = time("aggregate (polars)", || {
-        aggregate(&framework, &scores, &subs, None)
+        aggregate_scored(&framework, &scored, &subs, None)
     });
     let (doc, _) = time("build_document", || {
-        build_document(&framework, None, &subs, &scores, &national)
+        build_document(&framework, None, &subs, &scored, &national)
     });
     let (json, _) = time("JSON bytes", || to_json(&doc));
     let (csv, _) = time("CSV long table", || {

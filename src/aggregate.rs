@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::framework::Framework;
 use crate::registry::Registry;
-use crate::score::{reaches, AgencyScore, RefIndex};
+use crate::score::{reaches, AgencyScore, Confidence, RefIndex, Scored};
 
 pub use crate::score::ref_ancestors;
 use crate::workbook::{Answer, Submission};
@@ -57,6 +57,45 @@ pub struct CycleSummary {
     /// ([`AgencyScore::threats`]); its mean is `crosswalk.THREAT`. Absent without tags.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub threats: BTreeMap<String, Stats>,
+    /// Assurance over the cycle's scored agencies (SPEC section 9); set by
+    /// [`aggregate_scored`], absent from [`aggregate`] (which sees no flags).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assurance: Option<NationalAssurance>,
+}
+
+/// How many agencies of a cycle have each confidence.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ConfidenceCounts {
+    pub high: usize,
+    pub medium: usize,
+    pub low: usize,
+}
+
+/// `national.<cycle>.assurance` (SPEC section 9).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct NationalAssurance {
+    pub confidence: ConfidenceCounts,
+    /// The mean of the agencies' unsupported shares; `None` without scored agencies.
+    pub unsupported_share: Option<f64>,
+    /// Every rule of the framework -> how many agencies violate it (0 included).
+    pub rules: BTreeMap<String, usize>,
+    /// The agencies of low confidence, by id (for reports; not in the JSON).
+    #[serde(skip)]
+    pub low_confidence: Vec<String>,
+}
+
+impl NationalAssurance {
+    /// The rules violated by at least one agency, most often first (ties by rule id).
+    pub fn most_violated(&self) -> Vec<(&str, usize)> {
+        let mut rules: Vec<(&str, usize)> = self
+            .rules
+            .iter()
+            .filter(|(_, &n)| n > 0)
+            .map(|(id, &n)| (id.as_str(), n))
+            .collect();
+        rules.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        rules
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -302,6 +341,50 @@ pub fn aggregate(
     // on a bug in this function, never on agency data.
     try_aggregate(framework, scores, submissions, registry)
         .expect("polars aggregation over a well-formed frame")
+}
+
+/// [`aggregate`], plus the national assurance of every cycle (SPEC section 9) from the
+/// flags [`crate::score::score_batch`] computed.
+pub fn aggregate_scored(
+    framework: &Framework,
+    scored: &Scored,
+    submissions: &[Submission],
+    registry: Option<&Registry>,
+) -> National {
+    let mut national = aggregate(framework, &scored.scores, submissions, registry);
+    for (cycle, summary) in national.cycles.iter_mut() {
+        summary.assurance = Some(national_assurance(framework, scored, cycle));
+    }
+    national
+}
+
+/// Confidence counts, the mean unsupported share and the agencies violating each rule, over
+/// the agencies scored in `cycle`. `scored` is sorted, so the mean is summed in a fixed order.
+fn national_assurance(framework: &Framework, scored: &Scored, cycle: &str) -> NationalAssurance {
+    let mut out = NationalAssurance {
+        rules: framework.rules.iter().map(|r| (r.id.clone(), 0)).collect(),
+        ..NationalAssurance::default()
+    };
+    let (mut sum, mut n) = (0.0, 0usize);
+    for (s, a) in scored.iter().filter(|(s, _)| s.cycle == cycle) {
+        match a.confidence {
+            Confidence::High => out.confidence.high += 1,
+            Confidence::Medium => out.confidence.medium += 1,
+            Confidence::Low => {
+                out.confidence.low += 1;
+                out.low_confidence.push(s.agency_id.clone());
+            }
+        }
+        sum += a.unsupported_share;
+        n += 1;
+        for (id, count) in out.rules.iter_mut() {
+            *count += usize::from(a.violates(id));
+        }
+    }
+    out.unsupported_share = (n > 0).then(|| sum / n as f64);
+    out.low_confidence.sort();
+    out.low_confidence.dedup();
+    out
 }
 
 fn try_aggregate(

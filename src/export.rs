@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::aggregate::{cycle_cmp, Crosswalk, CycleSummary, National, Trend};
 use crate::framework::Framework;
 use crate::registry::Registry;
-use crate::score::{AgencyScore, QuestionGap};
+use crate::score::{AgencyScore, Assurance, QuestionGap, Scored};
 use crate::workbook::{Answer, Diagnostic, Status, Submission};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -106,6 +106,9 @@ pub struct AgencyEntry {
     /// Readiness per threat (`THREAT:` tags, the crosswalk rule); absent without tags.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub threats: BTreeMap<String, Option<f64>>,
+    /// Confidence, unsupported share and flags (SPEC section 9).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assurance: Option<Assurance>,
 }
 
 /// Answers keyed by question id, serialised in framework order (not alphabetical), which
@@ -145,7 +148,7 @@ pub fn build_document(
     framework: &Framework,
     registry: Option<&Registry>,
     submissions: &[Submission],
-    scores: &[AgencyScore],
+    scored: &Scored,
     national: &National,
 ) -> ScoresDocument {
     let mut subs: Vec<SubmissionEntry> = submissions
@@ -162,8 +165,13 @@ pub fn build_document(
         .collect();
     subs.sort_by(|a, b| a.file.cmp(&b.file).then_with(|| a.sha256.cmp(&b.sha256)));
 
-    let mut sorted: Vec<&AgencyScore> = scores.iter().collect();
-    sorted.sort_by(|a, b| {
+    let mut sorted: Vec<(&AgencyScore, Option<&Assurance>)> = scored
+        .scores
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s, scored.assurance.get(i)))
+        .collect();
+    sorted.sort_by(|(a, _), (b, _)| {
         a.agency_id
             .cmp(&b.agency_id)
             .then_with(|| cycle_cmp(&a.cycle, &b.cycle))
@@ -171,7 +179,7 @@ pub fn build_document(
     });
     let agencies = sorted
         .into_iter()
-        .map(|s| AgencyEntry {
+        .map(|(s, assurance)| AgencyEntry {
             agency_id: s.agency_id.clone(),
             agency_name: s.agency_name.clone(),
             sector: s.sector.clone(),
@@ -200,6 +208,7 @@ pub fn build_document(
             category_gaps: s.category_gaps(),
             gaps: s.gaps.clone(),
             threats: s.threats.clone(),
+            assurance: assurance.cloned(),
         })
         .collect();
 
@@ -329,11 +338,15 @@ pub struct LongRow {
     /// For a question: the answer as given (`3`, `na`, or empty when unanswered).
     pub answer: Option<String>,
     pub target: u8,
+    /// The agency's confidence (`high`, `medium`, `low`, SPEC section 9), on every row.
+    pub confidence: Option<&'static str>,
+    /// The agency's unsupported share, on every row.
+    pub unsupported_share: Option<f64>,
 }
 
 /// The long table's columns. `framework_id` and `framework_version` lead every row, so
 /// lakes of several frameworks, or several countries, can be unioned.
-pub const LONG_COLUMNS: [&str; 11] = [
+pub const LONG_COLUMNS: [&str; 13] = [
     "framework_id",
     "framework_version",
     "agency_id",
@@ -345,6 +358,8 @@ pub const LONG_COLUMNS: [&str; 11] = [
     "score",
     "answer",
     "target",
+    "confidence",
+    "unsupported_share",
 ];
 
 /// The long table of SPEC section 6, in document order (agency, cycle; then overall,
@@ -369,6 +384,8 @@ pub fn long_rows(framework: &Framework, doc: &ScoresDocument) -> Vec<LongRow> {
                 score,
                 answer,
                 target: a.target,
+                confidence: a.assurance.as_ref().map(|x| x.confidence.as_str()),
+                unsupported_share: a.assurance.as_ref().map(|x| x.unsupported_share),
             };
         rows.push(row("overall", "overall", a.overall, None));
         for d in &framework.domains {
@@ -419,6 +436,10 @@ pub fn to_csv(framework: &Framework, rows: &[LongRow]) -> Result<Vec<u8>, csv::E
     for r in rows {
         let score = r.score.map(|s| s.to_string()).unwrap_or_default();
         let target = r.target.to_string();
+        let share = r
+            .unsupported_share
+            .map(|s| s.to_string())
+            .unwrap_or_default();
         w.write_record([
             framework_id.as_ref(),
             framework_version.as_ref(),
@@ -431,6 +452,8 @@ pub fn to_csv(framework: &Framework, rows: &[LongRow]) -> Result<Vec<u8>, csv::E
             score.as_str(),
             r.answer.as_deref().unwrap_or(""),
             target.as_str(),
+            r.confidence.unwrap_or(""),
+            share.as_str(),
         ])?;
     }
     w.into_inner().map_err(|e| e.into_error().into())
@@ -482,6 +505,18 @@ pub fn long_frame(
             rows.iter()
                 .map(|r| i32::from(r.target))
                 .collect::<Vec<i32>>(),
+        ),
+        Column::new(
+            "confidence".into(),
+            rows.iter()
+                .map(|r| r.confidence)
+                .collect::<Vec<Option<&str>>>(),
+        ),
+        Column::new(
+            "unsupported_share".into(),
+            rows.iter()
+                .map(|r| r.unsupported_share)
+                .collect::<Vec<Option<f64>>>(),
         ),
     ]);
     DataFrame::new(rows.len(), columns)
@@ -602,8 +637,8 @@ pub fn write(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::aggregate::aggregate;
-    use crate::score::score_all;
+    use crate::aggregate::aggregate_scored;
+    use crate::score::score_batch;
     use crate::score::tests::{golden, submission};
     use Answer::{Level as L, NotApplicable as NA, Unanswered as U};
 
@@ -639,9 +674,9 @@ mod tests {
     }
 
     fn document(fw: &Framework, subs: &[Submission]) -> ScoresDocument {
-        let scores = score_all(fw, subs, None);
-        let national = aggregate(fw, &scores, subs, None);
-        build_document(fw, None, subs, &scores, &national)
+        let scored = score_batch(fw, subs, &[], None);
+        let national = aggregate_scored(fw, &scored, subs, None);
+        build_document(fw, None, subs, &scored, &national)
     }
 
     #[test]

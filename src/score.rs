@@ -8,6 +8,8 @@
 //! `docs/methodology.md` explains the same method in plain words, with a worked example
 //! that the tests below recompute.
 
+pub mod assurance;
+
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
@@ -15,7 +17,9 @@ use serde::Serialize;
 
 use crate::framework::Framework;
 use crate::registry::Registry;
-use crate::workbook::{Answer, AnswerRow, Status, Submission};
+use crate::workbook::{Answer, AnswerCells, AnswerRow, Status, Submission};
+
+pub use assurance::{Assurance, Confidence, Flag, FlagKind};
 
 /// The tolerance of every score comparison (SPEC section 5): a score that is a whole level
 /// or a target up to f64 rounding (2.9999999999999996) counts as reaching it. Every rule
@@ -306,16 +310,21 @@ pub fn score_submission(
         framework,
         &RefIndex::new(framework, Some(THREAT_SCHEME)),
         submission,
+        &AnswerCells::default(),
         registry,
     )
+    .map(|(score, _)| score)
 }
 
+/// One pass over a submission's answers: its scores, and the assurance flags that need
+/// only this workbook (SPEC section 9), from the same category scores.
 fn score_with(
     framework: &Framework,
     threat_index: &RefIndex,
     submission: &Submission,
+    cells: &AnswerCells,
     registry: Option<&Registry>,
-) -> Option<AgencyScore> {
+) -> Option<(AgencyScore, Assurance)> {
     if submission.status != Status::Scored {
         return None;
     }
@@ -410,7 +419,8 @@ fn score_with(
             .then_with(|| a.question_id.cmp(&b.question_id))
     });
 
-    Some(AgencyScore {
+    let assurance = assurance::own(framework, &answers, &category_scores, cells);
+    let score = AgencyScore {
         agency_id,
         agency_name,
         sector,
@@ -436,7 +446,8 @@ fn score_with(
         threats: threat_index.means_by_id(&answers),
         answers,
         gaps,
-    })
+    };
+    Some((score, assurance))
 }
 
 /// The order of cycles: numerically when both parse as integers (`9` before `10`), as
@@ -453,6 +464,28 @@ pub fn cycle_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     }
 }
 
+/// Every scored agency of a batch with its assurance: `assurance[i]` belongs to
+/// `scores[i]`. Sorted by (agency id, cycle — see [`cycle_cmp`], then file).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Scored {
+    pub scores: Vec<AgencyScore>,
+    pub assurance: Vec<Assurance>,
+}
+
+impl Scored {
+    /// Each score with its assurance.
+    pub fn iter(&self) -> impl Iterator<Item = (&AgencyScore, &Assurance)> {
+        self.scores.iter().zip(&self.assurance)
+    }
+
+    /// The assurance of `agency` in `cycle`.
+    pub fn assurance_of(&self, agency: &str, cycle: &str) -> Option<&Assurance> {
+        self.iter()
+            .find(|(s, _)| s.agency_id == agency && s.cycle == cycle)
+            .map(|(_, a)| a)
+    }
+}
+
 /// Score every scored submission, sorted by (agency id, cycle — see
 /// [`cycle_cmp`], then file) so that output order never depends on
 /// input order.
@@ -461,19 +494,38 @@ pub fn score_all(
     submissions: &[Submission],
     registry: Option<&Registry>,
 ) -> Vec<AgencyScore> {
+    score_batch(framework, submissions, &[], registry).scores
+}
+
+/// [`score_all`] with the assurance of SPEC section 9, computed in the same pass.
+/// `cells[i]` says where `submissions[i]`'s answers sit, for the cells of the flags
+/// (`ingest::Batch`); a submission without one gets flags without cells.
+pub fn score_batch(
+    framework: &Framework,
+    submissions: &[Submission],
+    cells: &[AnswerCells],
+    registry: Option<&Registry>,
+) -> Scored {
     // Agencies are independent; the sort below restores a fixed order.
     let threat_index = RefIndex::new(framework, Some(THREAT_SCHEME));
-    let mut scores: Vec<AgencyScore> = submissions
+    let none = AnswerCells::default();
+    let mut scored: Vec<(AgencyScore, Assurance)> = submissions
         .par_iter()
-        .filter_map(|s| score_with(framework, &threat_index, s, registry))
+        .enumerate()
+        .filter_map(|(i, s)| {
+            let cells = cells.get(i).unwrap_or(&none);
+            score_with(framework, &threat_index, s, cells, registry)
+        })
         .collect();
-    scores.sort_by(|a, b| {
+    scored.sort_by(|(a, _), (b, _)| {
         a.agency_id
             .cmp(&b.agency_id)
             .then_with(|| cycle_cmp(&a.cycle, &b.cycle))
             .then_with(|| a.file.cmp(&b.file))
     });
-    scores
+    let (scores, mut assurance): (Vec<AgencyScore>, Vec<Assurance>) = scored.into_iter().unzip();
+    assurance::across_batch(&scores, &mut assurance);
+    Scored { scores, assurance }
 }
 
 #[cfg(test)]

@@ -455,6 +455,8 @@ struct Character {
     blanks: f64,
     /// How the focal point types levels.
     style: Style,
+    /// How often an answer at level 3 or above comes with evidence.
+    evidence: f64,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -498,12 +500,19 @@ fn character(framework: &Framework, agency: &Agency) -> Character {
         r if r < 0.92 => Style::Numbers,
         _ => Style::KhmerDigits,
     };
+    // Drawn last, so that the draws above (and every level) stay as they were.
+    let evidence = match rng.unit() {
+        r if r < 0.6 => rng.range(0.93, 1.0),
+        r if r < 0.9 => rng.range(0.75, 0.92),
+        _ => rng.range(0.35, 0.55),
+    };
     Character {
         base,
         domains,
         trend,
         blanks,
         style,
+        evidence,
     }
 }
 
@@ -603,11 +612,13 @@ fn submission(
             Style::Numbers => LevelCell::Number(level as f64),
             Style::KhmerDigits => LevelCell::Text(khmer_digit(level)),
         };
-        let evidence = if level as f64 >= 3.0 * scale && this.chance(0.5) {
+        // Evidence names a page, as focal points cite one document for several questions.
+        let evidence = if level as f64 >= 3.0 * scale && this.chance(ch.evidence) {
+            let page = 1 + this.next_u64() % 40;
             Some(if this.chance(0.3) {
-                this.pick(EVIDENCE_KM).to_string()
+                format!("{}, ទំព័រ {page}", this.pick(EVIDENCE_KM))
             } else {
-                this.pick(EVIDENCE_EN).to_string()
+                format!("{}, p. {page}", this.pick(EVIDENCE_EN))
             })
         } else {
             None
@@ -702,6 +713,48 @@ fn mistakes(cycle: &str) -> Vec<(&'static str, Mistake)> {
     }
 }
 
+/// A pattern an assurance reviewer should catch (SPEC section 9), planted in one agency's
+/// workbook so that the demo shows every flag with real content.
+enum Pattern {
+    /// Every answered question at one level: `straight_line`.
+    StraightLine(u8),
+    /// One evidence text pasted onto every question: `repeated_evidence`.
+    PastedEvidence(&'static str),
+    /// The answers of another agency, copied: `identical_answers` on both.
+    CopyOf(&'static str),
+    /// Every level this much higher than the agency's character gives: `jump`.
+    Lift(f64),
+    /// Claims that contradict each other: (question, level) pairs, for `rule_violated`.
+    Contradictions(&'static [(&'static str, u8)]),
+}
+
+/// The planted patterns of a cycle; data/README.md lists them.
+fn planted(cycle: &str) -> Vec<(&'static str, Pattern)> {
+    match cycle {
+        "2025" => vec![],
+        _ => vec![
+            ("MOT", Pattern::StraightLine(3)),
+            (
+                "MOC",
+                Pattern::PastedEvidence("See the ICT master plan 2024-2028"),
+            ),
+            ("PRV-SHV", Pattern::CopyOf("PRV-KDL")),
+            ("MOJ", Pattern::Lift(1.6)),
+            (
+                "MOH",
+                Pattern::Contradictions(&[
+                    ("TEC.IA-01", 4),
+                    ("TEC.IA-03", 1),
+                    ("COL.IR-01", 4),
+                    ("GOA.CR-01", 1),
+                    ("COL.SC-01", 3),
+                    ("TEC.AM-01", 1),
+                ]),
+            ),
+        ],
+    }
+}
+
 /// Agencies whose workbook was sent twice, identical, under another name.
 fn sent_twice(cycle: &str) -> &'static [&'static str] {
     match cycle {
@@ -736,6 +789,12 @@ fn sample(out: &Path) -> Result<()> {
                 continue;
             }
             let (mut profile, mut rows) = submission(&framework, agency, cycle, index);
+            for (_, pattern) in planted(cycle)
+                .iter()
+                .filter(|(id, _)| *id == agency.agency_id)
+            {
+                plant(&framework, &agencies, pattern, cycle, index, &mut rows)?;
+            }
             let mut sheet = None;
             for (_, mistake) in mistakes.iter().filter(|(id, _)| *id == agency.agency_id) {
                 apply(&framework, mistake, &mut profile, &mut rows, &mut sheet)?;
@@ -765,6 +824,72 @@ fn sample(out: &Path) -> Result<()> {
         out.display()
     );
     Ok(())
+}
+
+fn plant(
+    framework: &Framework,
+    agencies: &[Agency],
+    pattern: &Pattern,
+    cycle: &str,
+    cycle_index: usize,
+    rows: &mut [FilledRow],
+) -> Result<()> {
+    let choice = |level: u8| LevelCell::Text(framework.level_choice(level));
+    let answered = |row: &FilledRow| match &row.level {
+        LevelCell::Blank => false,
+        LevelCell::Text(t) => t != "N/A",
+        LevelCell::Number(_) => true,
+    };
+    match pattern {
+        Pattern::StraightLine(level) => {
+            for row in rows.iter_mut().filter(|r| answered(r)) {
+                row.level = choice(*level);
+            }
+        }
+        Pattern::PastedEvidence(text) => {
+            for row in rows.iter_mut() {
+                row.evidence = Some(text.to_string());
+            }
+        }
+        Pattern::CopyOf(other) => {
+            let source = agencies
+                .iter()
+                .find(|a| a.agency_id == *other)
+                .with_context(|| format!("planted copy of unknown agency {other}"))?;
+            let (_, copied) = submission(framework, source, cycle, cycle_index);
+            for (row, from) in rows.iter_mut().zip(copied) {
+                *row = from;
+            }
+        }
+        Pattern::Lift(lift) => {
+            let max = framework.max_level();
+            for row in rows.iter_mut() {
+                if let Some(level) = level_of(framework, &row.level) {
+                    let lifted = (f64::from(level) + lift).round().min(f64::from(max)) as u8;
+                    row.level = choice(lifted);
+                }
+            }
+        }
+        Pattern::Contradictions(pairs) => {
+            for (id, level) in pairs.iter() {
+                let q = framework
+                    .question_index(id)
+                    .with_context(|| format!("planted pattern names unknown question {id}"))?;
+                rows[q].level = choice(*level);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The level a generated cell holds (dropdown label, number or Khmer digit).
+fn level_of(framework: &Framework, cell: &LevelCell) -> Option<u8> {
+    match cell {
+        LevelCell::Number(n) => Some(*n as u8),
+        LevelCell::Text(t) => (0..=framework.max_level())
+            .find(|&l| *t == framework.level_choice(l) || *t == khmer_digit(l)),
+        LevelCell::Blank => None,
+    }
 }
 
 fn apply(

@@ -83,12 +83,13 @@ impl IngestConfig {
     }
 }
 
-/// Find and read the workbooks of INPUTS; a progress bar shows on a terminal.
+/// Find and read the workbooks of INPUTS; a progress bar shows on a terminal. The batch
+/// keeps where each workbook's answers sit, for the assurance flags.
 pub fn read_inputs(
     inputs: &[PathBuf],
     config: &IngestConfig,
     retain: Retain,
-) -> Result<Vec<Submission>, ConfigError> {
+) -> Result<ingest::Batch, ConfigError> {
     let files = ingest::discover(inputs)?;
     if files.is_empty() {
         return Err(ConfigError::new(format!(
@@ -101,7 +102,12 @@ pub fn read_inputs(
         )));
     }
     let progress = files.len() > 1 && std::io::stderr().is_terminal();
-    Ok(ingest::ingest(&files, &config.options(), progress, retain))
+    Ok(ingest::ingest_located(
+        &files,
+        &config.options(),
+        progress,
+        retain,
+    ))
 }
 
 /// Every rejected file with every error on stderr, so that users of the exports and

@@ -10,11 +10,11 @@ use clap::Args;
 use super::assets::{load_report_assets, locate_typst};
 use super::inputs::{print_rejects, read_inputs, IngestArgs, IngestConfig};
 use super::{CmdResult, ConfigError, Exit};
-use crate::aggregate::aggregate;
+use crate::aggregate::aggregate_scored;
 use crate::export;
 use crate::lang::Lang;
 use crate::report::{self, Assets, BuildOptions, CompileOptions, ReportInput, Typst};
-use crate::score::score_all;
+use crate::score::score_batch;
 use crate::workbook::ingest::Retain;
 use crate::workbook::Status;
 
@@ -94,12 +94,14 @@ impl ReportConfig {
 
 pub fn run(args: ReportArgs) -> CmdResult {
     let mut config = ReportConfig::new(args)?;
-    let submissions = read_inputs(&config.inputs, &config.ingest, Retain::Everything)?;
+    let batch = read_inputs(&config.inputs, &config.ingest, Retain::Everything)?;
+    let (submissions, cells) = (batch.submissions, batch.cells);
     let registry = config.ingest.registry.as_ref();
     let framework = &config.ingest.framework;
-    let scores = score_all(framework, &submissions, registry);
-    let national = aggregate(framework, &scores, &submissions, registry);
-    let doc = export::build_document(framework, registry, &submissions, &scores, &national);
+    let scored = score_batch(framework, &submissions, &cells, registry);
+    let national = aggregate_scored(framework, &scored, &submissions, registry);
+    let doc = export::build_document(framework, registry, &submissions, &scored, &national);
+    let scores = scored.scores;
     config
         .compile
         .extra_files

@@ -9,9 +9,9 @@ use clap::Args;
 
 use super::inputs::{print_rejects, read_inputs, IngestArgs, IngestConfig};
 use super::{CmdResult, ConfigError, Exit};
-use crate::aggregate::aggregate;
+use crate::aggregate::aggregate_scored;
 use crate::export::{self, Format};
-use crate::score::score_all;
+use crate::score::score_batch;
 use crate::workbook::ingest::Retain;
 use crate::workbook::Status;
 
@@ -66,17 +66,18 @@ impl ScoreConfig {
 
 pub fn run(args: ScoreArgs) -> CmdResult {
     let config = ScoreConfig::new(args)?;
-    let submissions = read_inputs(&config.inputs, &config.ingest, Retain::Levels)?;
+    let batch = read_inputs(&config.inputs, &config.ingest, Retain::Levels)?;
+    let (submissions, cells) = (&batch.submissions, &batch.cells);
     let framework = &config.ingest.framework;
 
     let registry = config.ingest.registry.as_ref();
-    let scores = score_all(framework, &submissions, registry);
-    let national = aggregate(framework, &scores, &submissions, registry);
-    let doc = export::build_document(framework, registry, &submissions, &scores, &national);
+    let scored = score_batch(framework, submissions, cells, registry);
+    let national = aggregate_scored(framework, &scored, submissions, registry);
+    let doc = export::build_document(framework, registry, submissions, &scored, &national);
     let written = export::write(framework, &doc, config.format, &config.out)
         .map_err(|e| ConfigError::new(e.to_string()))?;
 
-    print_rejects(&submissions);
+    print_rejects(submissions);
     let count = |status: Status| submissions.iter().filter(|s| s.status == status).count();
     let (scored, duplicate, rejected) = (
         count(Status::Scored),

@@ -1,6 +1,7 @@
 //! `posture validate INPUTS...`: located diagnostics for each workbook, grouped by file,
 //! in colour on a terminal, plain when piped, or JSON. Nothing else is written.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -12,7 +13,8 @@ use super::inputs::{read_inputs, IngestArgs, IngestConfig};
 use super::{write_out, CmdResult, Exit};
 use crate::framework::Framework;
 use crate::lang::Lang;
-use crate::workbook::ingest::Retain;
+use crate::score::{score_batch, Flag};
+use crate::workbook::ingest::{self, Retain};
 use crate::workbook::{Diagnostic, Status, Submission};
 
 #[derive(Args, Debug)]
@@ -40,17 +42,73 @@ pub enum Format {
 
 pub fn run(args: ValidateArgs) -> CmdResult {
     let config = IngestConfig::new(&args.common)?;
-    let subs = read_inputs(&args.inputs, &config, Retain::Diagnostics)?;
+    // Levels and evidence are kept for the assurance notes (SPEC section 9).
+    let batch = read_inputs(&args.inputs, &config, Retain::Levels)?;
+    let subs = &batch.submissions;
+    let notes = notes(&config, &batch);
     // The verdict stands even when the reader stops early (`| head`).
     write_out(anstream::stdout().lock(), |out| match args.format {
-        Format::Text => write_text(out, &subs, &config.framework, args.lang),
+        Format::Text => write_text(out, subs, &config.framework, args.lang, &notes),
         Format::Json => {
-            let doc = to_json(&subs, &config.framework, args.lang);
+            let mut doc = to_json(subs, &config.framework, args.lang);
+            for (entry, flags) in doc["submissions"]
+                .as_array_mut()
+                .into_iter()
+                .flatten()
+                .zip(&notes)
+            {
+                entry["notes"] = json!(flags);
+            }
             serde_json::to_writer_pretty(&mut *out, &doc)?;
             writeln!(out)
         }
     })?;
-    Ok(exit_for(&subs))
+    Ok(exit_for(subs))
+}
+
+/// The assurance flags of each submission (empty unless scored), in `batch` order. They
+/// are notes: they never change the exit status.
+fn notes(config: &IngestConfig, batch: &ingest::Batch) -> Vec<Vec<Flag>> {
+    let scored = score_batch(
+        &config.framework,
+        &batch.submissions,
+        &batch.cells,
+        config.registry.as_ref(),
+    );
+    let by_file: BTreeMap<&str, &Vec<Flag>> = scored
+        .iter()
+        .map(|(s, a)| (s.file.as_str(), &a.flags))
+        .collect();
+    batch
+        .submissions
+        .iter()
+        .map(|s| match s.status {
+            Status::Scored => by_file
+                .get(s.file.as_str())
+                .map_or_else(Vec::new, |f| f.to_vec()),
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
+/// `Assessment!E12, Assessment!E15: message (kind)`; a long list of cells is cut after
+/// the first few (the JSON format lists them all).
+fn note_for(f: &Flag) -> String {
+    const SHOWN: usize = 6;
+    let mut cells = f
+        .cells
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if f.cells.len() > SHOWN {
+        cells.push_str(&format!(" and {} more", f.cells.len() - SHOWN));
+    }
+    match cells.as_str() {
+        "" => format!("{} ({})", f.message, f.kind.as_str()),
+        cells => format!("{cells}: {} ({})", f.message, f.kind.as_str()),
+    }
 }
 
 /// 0 when every input is scored or counted once as a duplicate, 1 when any is rejected.
@@ -72,13 +130,15 @@ pub fn write_text(
     subs: &[Submission],
     framework: &Framework,
     lang: Lang,
+    notes: &[Vec<Flag>],
 ) -> std::io::Result<()> {
     let bold = Style::new().bold();
     let red = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
     let yellow = Style::new().fg_color(Some(AnsiColor::Yellow.into())).bold();
     let green = Style::new().fg_color(Some(AnsiColor::Green.into())).bold();
+    let cyan = Style::new().fg_color(Some(AnsiColor::Cyan.into())).bold();
     let total = framework.questions.len();
-    for s in subs {
+    for (i, s) in subs.iter().enumerate() {
         let counts = format!(
             "{}, {}",
             plural(s.errors.len(), "error"),
@@ -105,6 +165,9 @@ pub fn write_text(
         }
         for w in &s.warnings {
             writeln!(out, "  {yellow}warning{yellow:#}: {}", w.line(lang))?;
+        }
+        for f in notes.get(i).into_iter().flatten() {
+            writeln!(out, "  {cyan}note{cyan:#}: {}", note_for(f))?;
         }
     }
     let count = |st: Status| subs.iter().filter(|s| s.status == st).count();

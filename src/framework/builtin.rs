@@ -55,7 +55,7 @@ mod tests {
     #[test]
     fn national_framework_shape() {
         let f = load("kh-ncmf");
-        assert_eq!(f.version, "1.0.1");
+        assert_eq!(f.version, "1.0.2");
         let domains: Vec<&str> = f.domains.iter().map(|d| d.id.as_str()).collect();
         assert_eq!(domains, ["PEO", "TEC", "COL", "GOA"]);
         assert!(
@@ -138,6 +138,30 @@ mod tests {
             for (code, (_, threat)) in index.refs.iter().enumerate() {
                 let n = index.questions(code).len();
                 assert!(n >= 5, "{id}: THREAT:{threat} has only {n} questions");
+            }
+        }
+    }
+
+    /// SPEC section 9: kh-ncmf has at least 12 consistency rules and nist-csf-2.0 at least
+    /// four, each in English and Khmer, each naming in its text the two things it compares.
+    #[test]
+    fn built_in_rules_are_bilingual_and_name_their_questions() {
+        for (id, at_least) in [("kh-ncmf", 12), ("nist-csf-2.0", 4)] {
+            let f = load(id);
+            assert!(f.rules.len() >= at_least, "{id}: {} rules", f.rules.len());
+            assert_eq!(f.evidence_from, 3, "{id}");
+            for r in &f.rules {
+                assert!(r.text.has("km"), "{id} {}: no Khmer text", r.id);
+                for text in [r.text.get("en"), r.text.get("km")] {
+                    assert!(
+                        text.contains(&r.when.id) && text.contains(&r.requires.id),
+                        "{id} {}: the text should name {} and {}: {text}",
+                        r.id,
+                        r.when.id,
+                        r.requires.id
+                    );
+                }
+                assert!(r.requires.at_least <= r.when.at_least, "{id} {}", r.id);
             }
         }
     }

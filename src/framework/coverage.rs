@@ -25,6 +25,8 @@ pub enum TextKind {
     QuestionText,
     /// One entry of a question's per-level guidance.
     Guidance,
+    /// The text of an assurance rule (SPEC section 9).
+    RuleText,
 }
 
 impl TextKind {
@@ -41,6 +43,7 @@ impl TextKind {
             TextKind::CategoryDescription => "category descriptions",
             TextKind::QuestionText => "question texts",
             TextKind::Guidance => "guidance (per level)",
+            TextKind::RuleText => "assurance rule texts",
         }
     }
 
@@ -65,7 +68,7 @@ impl TextKind {
             | TextKind::CategoryDescription => "description",
             TextKind::ScaleLabel => "label",
             TextKind::DomainName | TextKind::CategoryName => "name",
-            TextKind::QuestionText => "text",
+            TextKind::QuestionText | TextKind::RuleText => "text",
             TextKind::Guidance => "guidance",
         }
     }

@@ -9,7 +9,9 @@ use serde::Deserialize;
 use serde_spanned::Spanned;
 
 use super::coverage::{TextKind, TextSite};
-use super::{Category, Domain, Framework, Question, ScaleLevel, Source, Text};
+use super::{
+    Category, Domain, Framework, Question, Rule, RuleSubject, RuleTerm, ScaleLevel, Source, Text,
+};
 
 /// One thing wrong with a framework file, located by line and column (1-based).
 #[derive(Clone, Debug, PartialEq)]
@@ -111,6 +113,35 @@ struct RawFile {
     categories: Vec<Spanned<RawCategory>>,
     #[serde(default)]
     questions: Vec<Spanned<RawQuestion>>,
+    assurance: Option<Spanned<RawAssurance>>,
+    #[serde(default)]
+    rules: Vec<Spanned<RawRule>>,
+}
+
+/// `[assurance]` (SPEC section 9).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAssurance {
+    evidence_from: Option<Spanned<i64>>,
+}
+
+/// One `[[rules]]` entry.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: Spanned<String>,
+    when: Spanned<RawTerm>,
+    requires: Spanned<RawTerm>,
+    text: RawText,
+}
+
+/// `{ question = "...", at_least = 3 }` or `{ category = "...", at_least = 2.5 }`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTerm {
+    question: Option<Spanned<String>>,
+    category: Option<Spanned<String>>,
+    at_least: Spanned<f64>,
 }
 
 // Dotted keys (`title.en`) cannot be wrapped in Spanned as a whole table by toml, so the
@@ -652,6 +683,16 @@ fn build(raw: &RawFile, check: &mut Checker<'_>, source_text: &str, source: Sour
         }
     }
 
+    let evidence_from = match raw
+        .assurance
+        .as_ref()
+        .and_then(|a| a.get_ref().evidence_from.as_ref())
+    {
+        Some(value) => target(check, value, "[assurance] evidence_from"),
+        None => default_target,
+    };
+    let rules = rules(raw, check, &questions, &categories, max_level);
+
     let mut framework = Framework {
         id,
         version,
@@ -663,6 +704,8 @@ fn build(raw: &RawFile, check: &mut Checker<'_>, source_text: &str, source: Sour
         domains,
         categories,
         questions,
+        evidence_from,
+        rules,
         translations: header
             .translations
             .iter()
@@ -681,6 +724,136 @@ fn build(raw: &RawFile, check: &mut Checker<'_>, source_text: &str, source: Sour
     };
     framework.rebuild_index();
     framework
+}
+
+/// The `[[rules]]`: ids `[a-z0-9-]+` and unique, every question or category defined, every
+/// `at_least` inside the scale (and a whole level for a question).
+fn rules(
+    raw: &RawFile,
+    check: &mut Checker<'_>,
+    questions: &[Question],
+    categories: &[Category],
+    max_level: i64,
+) -> Vec<Rule> {
+    let mut seen: std::collections::HashSet<String> = Default::default();
+    let mut out = Vec::new();
+    for r in &raw.rules {
+        let r = r.get_ref();
+        let id = r.id.get_ref().clone();
+        if id.is_empty()
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            check.at(
+                r.id.span(),
+                format!("rule id `{id}` may only contain lower-case letters, digits and `-`"),
+            );
+        }
+        if !seen.insert(id.clone()) {
+            check.at(
+                r.id.span(),
+                format!("duplicate rule id `{id}`; rule ids must be unique"),
+            );
+        }
+        let what = format!("rule `{id}`");
+        let when = rule_term(
+            check, &r.when, &what, "when", questions, categories, max_level,
+        );
+        let requires = rule_term(
+            check,
+            &r.requires,
+            &what,
+            "requires",
+            questions,
+            categories,
+            max_level,
+        );
+        if let Some(when) = &when {
+            if when.subject == RuleSubject::Category {
+                check.at(
+                    r.when.span(),
+                    format!("{what}: `when` names a category; it takes a question (`when = {{ question = \"...\", at_least = 3 }}`)"),
+                );
+            }
+        }
+        let text = check.text(
+            &r.text,
+            r.id.span(),
+            TextKind::RuleText,
+            &format!("{what} text"),
+        );
+        if let (Some(when), Some(requires)) = (when, requires) {
+            out.push(Rule {
+                id,
+                when,
+                requires,
+                text,
+            });
+        }
+    }
+    out
+}
+
+/// One side of a rule, checked; `None` (with a problem recorded) when it names nothing
+/// the file defines.
+fn rule_term(
+    check: &mut Checker<'_>,
+    raw: &Spanned<RawTerm>,
+    what: &str,
+    side: &str,
+    questions: &[Question],
+    categories: &[Category],
+    max_level: i64,
+) -> Option<RuleTerm> {
+    let term = raw.get_ref();
+    let (subject, id) = match (&term.question, &term.category) {
+        (Some(q), None) => (RuleSubject::Question, q),
+        (None, Some(c)) => (RuleSubject::Category, c),
+        _ => {
+            check.at(
+                raw.span(),
+                format!("{what}: `{side}` needs exactly one of `question` or `category`"),
+            );
+            return None;
+        }
+    };
+    let index = match subject {
+        RuleSubject::Question => questions.iter().position(|q| &q.id == id.get_ref()),
+        RuleSubject::Category => categories.iter().position(|c| &c.id == id.get_ref()),
+    };
+    let noun = match subject {
+        RuleSubject::Question => "question",
+        RuleSubject::Category => "category",
+    };
+    let Some(index) = index else {
+        check.at(
+            id.span(),
+            format!(
+                "{what} refers to {noun} `{}`, which is not defined",
+                id.get_ref()
+            ),
+        );
+        return None;
+    };
+    let at_least = *term.at_least.get_ref();
+    if !(0.0..=max_level as f64).contains(&at_least) {
+        check.at(
+            term.at_least.span(),
+            format!("{what}: `{side}` at_least {at_least} is outside the scale (0 to {max_level})"),
+        );
+    } else if subject == RuleSubject::Question && at_least.fract() != 0.0 {
+        check.at(
+            term.at_least.span(),
+            format!("{what}: `{side}` at_least {at_least} is not a level; a question's at_least is a whole level (a category's may be a fraction)"),
+        );
+    }
+    Some(RuleTerm {
+        subject,
+        id: id.get_ref().clone(),
+        index,
+        at_least,
+    })
 }
 
 fn list_ids<'a>(ids: impl Iterator<Item = &'a str>) -> String {

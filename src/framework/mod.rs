@@ -113,6 +113,37 @@ pub struct Question {
     pub refs: Vec<String>,
 }
 
+/// What a consistency rule looks at: a question's level or a category's score.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleSubject {
+    Question,
+    Category,
+}
+
+/// One side of a rule: `{ question = "TEC.IA-01", at_least = 3 }`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RuleTerm {
+    pub subject: RuleSubject,
+    pub id: String,
+    /// Index into [`Framework::questions`] or [`Framework::categories`], by `subject`.
+    #[serde(skip)]
+    pub index: usize,
+    /// Inside the scale; a whole level for a question (the loader checks both).
+    pub at_least: f64,
+}
+
+/// A claim that only makes sense together with another (`[[rules]]`, SPEC section 9):
+/// when `when` holds, `requires` should too. A broken rule is flagged, never scored.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Rule {
+    pub id: String,
+    /// Always a question (the loader refuses a category here).
+    pub when: RuleTerm,
+    pub requires: RuleTerm,
+    pub text: Text,
+}
+
 impl Question {
     /// What `level` looks like for this question, in `lang` or else English.
     pub fn guidance_at(&self, level: u8, lang: &str) -> Option<&str> {
@@ -137,6 +168,11 @@ pub struct Framework {
     pub domains: Vec<Domain>,
     pub categories: Vec<Category>,
     pub questions: Vec<Question>,
+    /// `[assurance] evidence_from`: an answer at or above this level with no evidence is
+    /// an unsupported claim; `default_target` when the file does not say.
+    pub evidence_from: u8,
+    /// `[[rules]]`, in file order.
+    pub rules: Vec<Rule>,
     /// Language -> whether its texts were reviewed (`[framework] translations`).
     pub translations: BTreeMap<String, TranslationStatus>,
     /// sha256 of the framework file's bytes, lower-case hex.

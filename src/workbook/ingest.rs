@@ -24,7 +24,7 @@ use rayon::prelude::*;
 
 pub use discover::{discover, DiscoverError, InputFile};
 
-use super::{Diagnostic, Kind, Limits, Profile, Severity, Status, Submission};
+use super::{AnswerCells, Diagnostic, Kind, Limits, Profile, Severity, Status, Submission};
 use crate::framework::Framework;
 use crate::registry::Registry;
 use sheet::{Book, SheetError};
@@ -53,6 +53,12 @@ fn rejected(display: &str, path: std::path::PathBuf, sha256: String, reason: Kin
 
 /// Read one workbook file. Never panics; every problem becomes a diagnostic.
 pub fn read_submission(file: &InputFile, opts: &IngestOptions) -> Submission {
+    read_located(file, opts).0
+}
+
+/// [`read_submission`], and where its answers sit (an empty cells when the Assessment
+/// sheet could not be read).
+pub fn read_located(file: &InputFile, opts: &IngestOptions) -> (Submission, AnswerCells) {
     let limit = opts.limits.max_file_bytes;
     let read = std::fs::File::open(&file.path).and_then(|f| {
         // Read one byte past the limit, never the whole of an enormous file.
@@ -60,25 +66,31 @@ pub fn read_submission(file: &InputFile, opts: &IngestOptions) -> Submission {
         f.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
         Ok(bytes)
     });
-    let mut sub = match read {
-        Ok(bytes) if bytes.len() as u64 > limit => rejected(
-            &file.display,
-            file.path.clone(),
-            String::new(),
-            Kind::FileTooLarge { size: None, limit },
+    let (mut sub, cells) = match read {
+        Ok(bytes) if bytes.len() as u64 > limit => (
+            rejected(
+                &file.display,
+                file.path.clone(),
+                String::new(),
+                Kind::FileTooLarge { size: None, limit },
+            ),
+            AnswerCells::default(),
         ),
-        Ok(bytes) => read_submission_bytes(&file.display, &bytes, opts),
-        Err(e) => rejected(
-            &file.display,
-            file.path.clone(),
-            String::new(),
-            Kind::UnreadableFile {
-                cause: e.to_string(),
-            },
+        Ok(bytes) => read_located_bytes(&file.display, &bytes, opts),
+        Err(e) => (
+            rejected(
+                &file.display,
+                file.path.clone(),
+                String::new(),
+                Kind::UnreadableFile {
+                    cause: e.to_string(),
+                },
+            ),
+            AnswerCells::default(),
         ),
     };
     sub.path = file.path.clone();
-    sub
+    (sub, cells)
 }
 
 thread_local! {
@@ -106,18 +118,37 @@ fn quietly<T>(f: impl FnOnce() -> T) -> T {
 
 /// Read one workbook from memory (tests and fuzzing). Never panics.
 pub fn read_submission_bytes(display: &str, bytes: &[u8], opts: &IngestOptions) -> Submission {
+    read_located_bytes(display, bytes, opts).0
+}
+
+/// [`read_submission_bytes`], and where its answers sit.
+pub fn read_located_bytes(
+    display: &str,
+    bytes: &[u8],
+    opts: &IngestOptions,
+) -> (Submission, AnswerCells) {
     let sha256 = crate::framework::sha256_hex(bytes);
     let path = std::path::PathBuf::from(display);
     let result = quietly(|| catch_unwind(AssertUnwindSafe(|| read_checked(bytes, opts))));
-    let (profile, answers, diags) = match result {
+    let (profile, answers, cells, diags) = match result {
         Ok(Ok(parts)) => parts,
-        Ok(Err(reason)) => return rejected(display, path, sha256, reason),
-        Err(_) => return rejected(display, path, sha256, Kind::ParserFailed),
+        Ok(Err(reason)) => {
+            return (
+                rejected(display, path, sha256, reason),
+                AnswerCells::default(),
+            )
+        }
+        Err(_) => {
+            return (
+                rejected(display, path, sha256, Kind::ParserFailed),
+                AnswerCells::default(),
+            );
+        }
     };
     let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = diags
         .into_iter()
         .partition(|d| d.severity == Severity::Error);
-    Submission {
+    let submission = Submission {
         file: display.to_string(),
         path,
         sha256,
@@ -131,10 +162,11 @@ pub fn read_submission_bytes(display: &str, bytes: &[u8], opts: &IngestOptions) 
         answers,
         errors,
         warnings,
-    }
+    };
+    (submission, cells)
 }
 
-type Parts = (Profile, Vec<super::AnswerRow>, Vec<Diagnostic>);
+type Parts = (Profile, Vec<super::AnswerRow>, AnswerCells, Vec<Diagnostic>);
 
 /// The whole-file reason on `Err`, otherwise what could be read with its diagnostics.
 fn read_checked(bytes: &[u8], opts: &IngestOptions) -> Result<Parts, Kind> {
@@ -163,23 +195,23 @@ fn read_checked(bytes: &[u8], opts: &IngestOptions) -> Result<Parts, Kind> {
         }
         Err(e) => return Err(sheet_reason(profile::SHEET, e, &opts.limits)),
     };
-    let answers = match book.find_sheet(assessment::SHEET) {
+    let (answers, cells) = match book.find_sheet(assessment::SHEET) {
         Ok(name) => match book.read(
             &name,
             opts.limits.max_assessment_rows,
             false,
             Some(&assessment::COLUMNS),
         ) {
-            Ok(grid) => assessment::parse(&grid, opts.framework, &mut diags),
+            Ok(grid) => assessment::parse_located(&grid, opts.framework, &mut diags),
             Err(e) => return Err(sheet_reason(&name, e, &opts.limits)),
         },
         Err(SheetError::Missing(sheets)) => {
             diags.push(missing(assessment::SHEET, sheets));
-            Vec::new()
+            (Vec::new(), AnswerCells::default())
         }
         Err(e) => return Err(sheet_reason(assessment::SHEET, e, &opts.limits)),
     };
-    Ok((profile, answers, diags))
+    Ok((profile, answers, cells, diags))
 }
 
 fn sheet_reason(sheet: &str, e: SheetError, limits: &Limits) -> Kind {
@@ -210,13 +242,22 @@ fn sheet_reason(sheet: &str, e: SheetError, limits: &Limits) -> Kind {
 pub enum Retain {
     /// Everything, answers included: for reports, which quote evidence and comments.
     Everything,
-    /// Answers without their evidence and comment text: for scoring and exports, which
-    /// carry levels only.
+    /// Answers with their evidence but without comment text: for scoring, exports and the
+    /// notes of `validate`, which carry levels and judge evidence (assurance, SPEC
+    /// section 9: an empty evidence cell, the same evidence pasted on many questions).
     Levels,
     /// Status, profile and diagnostics, without the answer rows, so that memory does not
     /// grow with the number of workbooks (a few hundred bytes each instead of about
     /// 20 KB): for `validate`.
     Diagnostics,
+}
+
+/// Every submission of a batch, sorted by file, and beside each where its answers sit:
+/// `cells[i]` belongs to `submissions[i]`.
+#[derive(Clone, Debug, Default)]
+pub struct Batch {
+    pub submissions: Vec<Submission>,
+    pub cells: Vec<AnswerCells>,
 }
 
 /// Read every file in parallel, then apply the duplicate rules; sorted by file.
@@ -226,6 +267,16 @@ pub fn ingest(
     progress: bool,
     retain: Retain,
 ) -> Vec<Submission> {
+    ingest_located(files, opts, progress, retain).submissions
+}
+
+/// [`ingest`], keeping where each workbook's answers sit (for assurance flags).
+pub fn ingest_located(
+    files: &[InputFile],
+    opts: &IngestOptions,
+    progress: bool,
+    retain: Retain,
+) -> Batch {
     let bar = if progress {
         let bar = indicatif::ProgressBar::new(files.len() as u64);
         if let Ok(style) = indicatif::ProgressStyle::with_template(
@@ -237,28 +288,31 @@ pub fn ingest(
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let mut subs: Vec<Submission> = files
+    let mut read: Vec<(Submission, AnswerCells)> = files
         .par_iter()
         .map(|f| {
-            let mut s = read_submission(f, opts);
+            let (mut s, mut cells) = read_located(f, opts);
             match retain {
                 Retain::Everything => {}
                 Retain::Levels => {
                     for row in &mut s.answers {
-                        row.evidence = None;
                         row.comment = None;
                     }
                 }
-                Retain::Diagnostics => s.answers = Vec::new(),
+                Retain::Diagnostics => {
+                    s.answers = Vec::new();
+                    cells = AnswerCells::default();
+                }
             }
             bar.inc(1);
-            s
+            (s, cells)
         })
         .collect();
     bar.finish_and_clear();
-    subs.sort_by(|a, b| a.file.cmp(&b.file));
-    apply_duplicate_rules(&mut subs);
-    subs
+    read.sort_by(|a, b| a.0.file.cmp(&b.0.file));
+    let (mut submissions, cells): (Vec<Submission>, Vec<AnswerCells>) = read.into_iter().unzip();
+    apply_duplicate_rules(&mut submissions);
+    Batch { submissions, cells }
 }
 
 /// SPEC section 4: among otherwise valid workbooks of the same agency and cycle,

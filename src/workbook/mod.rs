@@ -57,6 +57,39 @@ impl Default for AnswerRow {
     }
 }
 
+/// Where one submission's answers sit in its workbook, so that assurance flags can point
+/// at cells (`Assessment!B12`, SPEC section 9). It travels beside the [`Submission`]
+/// (in [`ingest::Batch`]) rather than inside it: `Submission` and [`AnswerRow`] are built
+/// field by field in report samples and benches, and a cells is only needed for flags.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AnswerCells {
+    /// The Assessment sheet's name as found in the workbook.
+    pub sheet: String,
+    pub level_col: u32,
+    pub evidence_col: Option<u32>,
+    /// Per framework question: the zero-based row of its Assessment row, `None` without one.
+    pub rows: Vec<Option<u32>>,
+}
+
+impl AnswerCells {
+    /// The zero-based row of question `question`'s Assessment row, if it has one.
+    pub fn row(&self, question: usize) -> Option<u32> {
+        self.rows.get(question).copied().flatten()
+    }
+
+    /// `Assessment!B12`: the question's level cell, `None` when it has no row.
+    pub fn level_cell(&self, question: usize) -> Option<String> {
+        let row = self.row(question)?;
+        Some(format!("{}!{}", self.sheet, a1(row, self.level_col)))
+    }
+
+    /// The question's evidence cell, `None` without a row or an evidence column.
+    pub fn evidence_cell(&self, question: usize) -> Option<String> {
+        let (row, col) = (self.row(question)?, self.evidence_col?);
+        Some(format!("{}!{}", self.sheet, a1(row, col)))
+    }
+}
+
 /// The Profile field names in SPEC order, as written in column A of the Profile sheet: the
 /// template writes them and ingestion looks for them.
 pub const PROFILE_FIELDS: [&str; 8] = [

@@ -34,6 +34,19 @@ fn broken_frameworks_get_one_located_error_each() {
         ("12-bad-version", ":4:11: framework version `1.0` is not semver"),
         ("13-nan-weight", ":45:10: category `B.1` has weight NaN; weights must be finite and greater than 0"),
         ("14-wrong-type", ":7:18: invalid type: string \"two\", expected a whole number"),
+        // [assurance] and [[rules]] (SPEC section 9)
+        ("15-rule-unknown-question", ":70:21: rule `a-needs-b` refers to question `A.1-09`, which is not defined"),
+        ("16-rule-unknown-category", ":71:25: rule `a-needs-b` refers to category `B.9`, which is not defined"),
+        ("17-rule-level-outside-scale", ":70:42: rule `a-needs-b`: `when` at_least 4 is outside the scale (0 to 3)"),
+        ("18-rule-unknown-key", ":71:35: unknown key `at_leest`, expected one of `question`, `category`, `at_least`"),
+        ("19-rule-duplicate-id", ":75:6: duplicate rule id `a-needs-b`; rule ids must be unique"),
+        ("20-rule-bad-id", ":69:6: rule id `A_needs_B` may only contain lower-case letters, digits and `-`"),
+        ("21-rule-fraction-on-question", ":71:46: rule `a-needs-b`: `requires` at_least 1.5 is not a level"),
+        ("22-rule-when-category", ":70:8: rule `a-needs-b`: `when` names a category; it takes a question"),
+        ("23-rule-question-and-category", ":71:12: rule `a-needs-b`: `requires` needs exactly one of `question` or `category`"),
+        ("24-rule-missing-english", ":69:6: rule `a-needs-b` text has no English text"),
+        ("25-evidence-from-outside-scale", ":69:17: [assurance] evidence_from 7 is outside the scale (0 to 3)"),
+        ("26-assurance-unknown-key", ":69:1: unknown key `evidence_form`, expected `evidence_from`"),
     ];
     for (name, expected) in cases {
         let path = format!("tests/frameworks/broken/{name}.toml");

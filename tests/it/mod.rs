@@ -1,3 +1,4 @@
+mod assurance;
 mod batch;
 mod books;
 mod demo;

@@ -119,7 +119,8 @@ fn sample_submissions_show_the_designed_mistakes() {
             assert!(full.answered > 0 && full.answered <= full.answers.len());
         }
     }
-    // What `score` keeps: every level, without the evidence and comment text.
+    // What `score` keeps: every level and evidence text (for the assurance flags), without
+    // the comments.
     let levels_only = ingest(&files, &opts, false, Retain::Levels);
     assert!(subs
         .iter()
@@ -130,10 +131,11 @@ fn sample_submissions_show_the_designed_mistakes() {
             s.answers.iter().map(|a| a.answer).collect()
         };
         assert_eq!(levels(full), levels(lean), "{}", full.file);
-        assert!(lean
-            .answers
-            .iter()
-            .all(|a| a.evidence.is_none() && a.comment.is_none()));
+        let evidence = |s: &posture::workbook::Submission| -> Vec<Option<String>> {
+            s.answers.iter().map(|a| a.evidence.clone()).collect()
+        };
+        assert_eq!(evidence(full), evidence(lean), "{}", full.file);
+        assert!(lean.answers.iter().all(|a| a.comment.is_none()));
     }
 
     // Believable differences: per-sector mean level by domain, 2026.

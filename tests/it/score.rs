@@ -190,15 +190,18 @@ fn csv_and_parquet_exports() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next(),
-        Some("framework_id,framework_version,agency_id,agency_name,sector,cycle,level,id,score,answer,target")
+        Some("framework_id,framework_version,agency_id,agency_name,sector,cycle,level,id,score,answer,target,confidence,unsupported_share")
     );
     // 2 agencies x (1 overall + 2 domains + 3 categories + 5 questions)
     assert_eq!(csv.lines().count(), 1 + 2 * 11);
     assert!(
-        csv.contains("worked-example,1.0.0,MOP,\"'=HYPERLINK(\"\"http://x\"\")\",ministry,2026,overall,overall,2.5,,3")
+        csv.contains("worked-example,1.0.0,MOP,\"'=HYPERLINK(\"\"http://x\"\")\",ministry,2026,overall,overall,2.5,,3,low,1")
     );
     assert!(csv
-        .contains("worked-example,1.0.0,MOP,\"'=HYPERLINK(\"\"http://x\"\")\",ministry,2026,question,TEC.PR-02,,na,3"));
+        .contains("worked-example,1.0.0,MOP,\"'=HYPERLINK(\"\"http://x\"\")\",ministry,2026,question,TEC.PR-02,,na,3,low,1"));
+    // The worked example's workbooks have no evidence column: every answer at level 3
+    // (its default target) or above is an unsupported claim.
+    assert!(csv.contains("EDC,Électricité du Cambodge,energy,2026,overall,overall,4,,4,low,1"));
 
     let o = run_in(
         dir,

@@ -36,6 +36,7 @@ fn text_output_groups_diagnostics_by_file() {
     let out = stdout(&o);
     let expected = "\
 in/a-moh.xlsx: ok (scored: MOH 2026, 3/3 answered)
+  note: Assessment!B4: 1 of 2 answers at level 2 or above have no evidence (unsupported_claim)
 in/c-edc.xlsx: rejected (1 error, 0 warnings)
   error: Assessment!B2: found \"2.5\"; expected a whole level 0–3 or a label like \"3 - ...\" (this question does not allow N/A)
 in/sub/b-moh-copy.XLSX: duplicate (1 warning)

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use super::level::{parse_level, CellValue};
 use super::sheet::{Grid, HeaderColumns};
 use crate::framework::Framework;
-use crate::workbook::{Answer, AnswerRow, Diagnostic, Kind, Submission};
+use crate::workbook::{Answer, AnswerCells, AnswerRow, Diagnostic, Kind, Submission};
 
 pub const SHEET: &str = "Assessment";
 /// The header row is looked for in rows 1 to 20.
@@ -84,11 +84,27 @@ fn header(grid: &Grid, diags: &mut Vec<Diagnostic>) -> Option<(u32, Columns)> {
 
 /// Read the answers, one per framework question (in framework order).
 pub fn parse(grid: &Grid, framework: &Framework, diags: &mut Vec<Diagnostic>) -> Vec<AnswerRow> {
+    parse_located(grid, framework, diags).0
+}
+
+/// [`parse`], and where each answer was found.
+pub fn parse_located(
+    grid: &Grid,
+    framework: &Framework,
+    diags: &mut Vec<Diagnostic>,
+) -> (Vec<AnswerRow>, AnswerCells) {
     let sheet = grid.name.as_str();
     let mut answers = vec![AnswerRow::default(); framework.questions.len()];
-    let Some((header_row, cols)) = header(grid, diags) else {
-        return answers;
+    let mut cells = AnswerCells {
+        sheet: sheet.to_string(),
+        rows: vec![None; framework.questions.len()],
+        ..AnswerCells::default()
     };
+    let Some((header_row, cols)) = header(grid, diags) else {
+        return (answers, cells);
+    };
+    cells.level_col = cols.level;
+    cells.evidence_col = cols.evidence;
     // The (row, column) of each question's first row.
     let mut seen: Vec<Option<(u32, u32)>> = vec![None; framework.questions.len()];
     let mut level_errors = 0usize;
@@ -123,6 +139,7 @@ pub fn parse(grid: &Grid, framework: &Framework, diags: &mut Vec<Diagnostic>) ->
             continue;
         }
         seen[q] = Some((row, cols.question_id));
+        cells.rows[q] = Some(row);
         let question = &framework.questions[q];
         let answer = match parse_level(grid.get(row, cols.level), max, question.allow_na) {
             Ok(a) => a,
@@ -158,5 +175,5 @@ pub fn parse(grid: &Grid, framework: &Framework, diags: &mut Vec<Diagnostic>) ->
     if Submission::count_answered(&answers) == 0 && level_errors == 0 {
         diags.push(Diagnostic::error(Kind::NoAnswers).in_sheet(sheet));
     }
-    answers
+    (answers, cells)
 }
