@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use polars::prelude::*;
 use serde::Serialize;
 
+use crate::cycle::Cycle;
 use crate::framework::Framework;
 use crate::registry::Registry;
 use crate::score::{reaches, AgencyScore, Confidence, RefIndex, Scored};
@@ -117,7 +118,7 @@ pub struct AgencyChange {
 /// Change from the previous cycle to this one.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Trend {
-    pub from: String,
+    pub from: Cycle,
     pub national: NationalChange,
     pub agencies: BTreeMap<String, AgencyChange>,
     /// Change of the national readiness per threat (the mean over agencies, as in
@@ -127,17 +128,15 @@ pub struct Trend {
 }
 
 /// scheme (`CSF`, `GCI`, ...) -> cycle -> reference id (`GV`, `GV.OC`, `technical`) -> mean level.
-pub type Crosswalk = BTreeMap<String, BTreeMap<String, BTreeMap<String, f64>>>;
+pub type Crosswalk = BTreeMap<String, BTreeMap<Cycle, BTreeMap<String, f64>>>;
 
 /// The national picture across all cycles in the inputs.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct National {
-    pub cycles: BTreeMap<String, CycleSummary>,
-    pub trends: BTreeMap<String, Trend>,
+    pub cycles: BTreeMap<Cycle, CycleSummary>,
+    pub trends: BTreeMap<Cycle, Trend>,
     pub crosswalk: Crosswalk,
 }
-
-pub use crate::score::cycle_cmp;
 
 /// What a row of the long table measures. Keys are numbered in this order (overall, index,
 /// domains, categories, questions, threats), so the rows that sector summaries need are the
@@ -360,13 +359,13 @@ pub fn aggregate_scored(
 
 /// Confidence counts, the mean unsupported share and the agencies violating each rule, over
 /// the agencies scored in `cycle`. `scored` is sorted, so the mean is summed in a fixed order.
-fn national_assurance(framework: &Framework, scored: &Scored, cycle: &str) -> NationalAssurance {
+fn national_assurance(framework: &Framework, scored: &Scored, cycle: &Cycle) -> NationalAssurance {
     let mut out = NationalAssurance {
         rules: framework.rules.iter().map(|r| (r.id.clone(), 0)).collect(),
         ..NationalAssurance::default()
     };
     let (mut sum, mut n) = (0.0, 0usize);
-    for (s, a) in scored.iter().filter(|(s, _)| s.cycle == cycle) {
+    for (s, a) in scored.iter().filter(|(s, _)| &s.cycle == cycle) {
         match a.confidence {
             Confidence::High => out.confidence.high += 1,
             Confidence::Medium => out.confidence.medium += 1,
@@ -397,20 +396,22 @@ fn try_aggregate(
     // the order the caller passes agencies in.
     let mut sorted: Vec<&AgencyScore> = scores.iter().collect();
     sorted.sort_by(|a, b| {
-        cycle_cmp(&a.cycle, &b.cycle)
+        a.cycle
+            .cmp(&b.cycle)
             .then_with(|| a.agency_id.cmp(&b.agency_id))
             .then_with(|| a.file.cmp(&b.file))
     });
 
-    let mut cycle_set: BTreeSet<&str> = sorted.iter().map(|s| s.cycle.as_str()).collect();
-    cycle_set.extend(submissions.iter().filter_map(|s| s.cycle()));
-    let mut cycles: Vec<&str> = cycle_set.into_iter().collect();
-    cycles.sort_by(|a, b| cycle_cmp(a, b));
-    let cycle_code: BTreeMap<&str, u32> = cycles
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (*c, i as u32))
-        .collect();
+    // A set of cycles is in cycle order.
+    let mut cycle_set: BTreeSet<Cycle> = sorted.iter().map(|s| s.cycle.clone()).collect();
+    cycle_set.extend(
+        submissions
+            .iter()
+            .filter_map(|s| s.cycle())
+            .map(Cycle::from),
+    );
+    let cycles: Vec<Cycle> = cycle_set.into_iter().collect();
+    let cycle_code = cycle_codes(&cycles);
 
     let threat_ids: Vec<String> = RefIndex::new(framework, Some(crate::score::THREAT_SCHEME))
         .refs
@@ -475,9 +476,9 @@ fn try_aggregate(
         .agg(stat_exprs())
         .collect()?;
 
-    let mut summaries: BTreeMap<String, CycleSummary> = cycles
+    let mut summaries: BTreeMap<Cycle, CycleSummary> = cycles
         .iter()
-        .map(|c| (c.to_string(), CycleSummary::default()))
+        .map(|c| (c.clone(), CycleSummary::default()))
         .collect();
     for (group, stats) in read_stats(&national_stats, &["cycle", "key"])? {
         let (Some(cycle), Some((kind, id))) = (
@@ -486,7 +487,7 @@ fn try_aggregate(
         ) else {
             continue;
         };
-        let Some(summary) = summaries.get_mut(*cycle) else {
+        let Some(summary) = summaries.get_mut(cycle) else {
             continue;
         };
         match kind {
@@ -506,7 +507,7 @@ fn try_aggregate(
         ) else {
             continue;
         };
-        let Some(summary) = summaries.get_mut(*cycle) else {
+        let Some(summary) = summaries.get_mut(cycle) else {
             continue;
         };
         let entry = summary.sectors.entry(sector.clone()).or_default();
@@ -557,7 +558,7 @@ fn try_aggregate(
 /// registry; without one, every agency whose Profile gave an id in that cycle, whatever
 /// became of its workbook (rejected ones included).
 fn response_rates(
-    summaries: &mut BTreeMap<String, CycleSummary>,
+    summaries: &mut BTreeMap<Cycle, CycleSummary>,
     scores: &[&AgencyScore],
     submissions: &[Submission],
     registry: Option<&Registry>,
@@ -594,16 +595,15 @@ fn diff(now: Option<f64>, before: Option<f64>) -> Option<f64> {
 }
 
 /// Changes between each cycle with scored agencies and the one before it (in
-/// [`cycle_cmp`] order, skipping cycles where nothing was scored).
+/// [`Cycle`] order, skipping cycles where nothing was scored).
 fn trends(
-    cycles: &[&str],
-    summaries: &BTreeMap<String, CycleSummary>,
+    cycles: &[Cycle],
+    summaries: &BTreeMap<Cycle, CycleSummary>,
     scores: &[&AgencyScore],
-) -> BTreeMap<String, Trend> {
-    let scored_cycles: Vec<&str> = cycles
+) -> BTreeMap<Cycle, Trend> {
+    let scored_cycles: Vec<&Cycle> = cycles
         .iter()
-        .copied()
-        .filter(|c| scores.iter().any(|s| s.cycle == *c))
+        .filter(|c| scores.iter().any(|s| &s.cycle == *c))
         .collect();
     let by_key: BTreeMap<(&str, &str), &AgencyScore> = scores
         .iter()
@@ -612,12 +612,16 @@ fn trends(
     let mut out = BTreeMap::new();
     for pair in scored_cycles.windows(2) {
         let (from, to) = (pair[0], pair[1]);
+        let (from_key, to_key) = (from.as_str(), to.as_str());
         let (Some(before), Some(now)) = (summaries.get(from), summaries.get(to)) else {
             continue;
         };
         let mut agencies = BTreeMap::new();
-        for ((_, agency), now) in by_key.range((to, "")..).take_while(|((c, _), _)| *c == to) {
-            let Some(before) = by_key.get(&(from, *agency)) else {
+        for ((_, agency), now) in by_key
+            .range((to_key, "")..)
+            .take_while(|((c, _), _)| *c == to_key)
+        {
+            let Some(before) = by_key.get(&(from_key, *agency)) else {
                 continue;
             };
             let change = |a: &BTreeMap<String, Option<f64>>, b: &BTreeMap<String, Option<f64>>| {
@@ -636,9 +640,9 @@ fn trends(
             );
         }
         out.insert(
-            to.to_string(),
+            to.clone(),
             Trend {
-                from: from.to_string(),
+                from: from.clone(),
                 national: NationalChange {
                     mean: diff(now.overall.mean, before.overall.mean),
                     median: diff(now.overall.median, before.overall.median),
@@ -658,20 +662,25 @@ fn trends(
     out
 }
 
+/// Each cycle's number in the frames (its index in `cycles`), by cycle text.
+fn cycle_codes(cycles: &[Cycle]) -> BTreeMap<&str, u32> {
+    cycles
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.as_str(), i as u32))
+        .collect()
+}
+
 /// Crosswalk views: per agency, the plain mean of the levels of the questions tagged with
 /// a reference or one below it (unanswered 0, N/A left out); then the mean over agencies.
 fn crosswalk(
     framework: &Framework,
-    cycles: &[&str],
+    cycles: &[Cycle],
     scores: &[&AgencyScore],
 ) -> PolarsResult<Crosswalk> {
     let index = RefIndex::new(framework, None);
     let ref_names = &index.refs;
-    let cycle_code: BTreeMap<&str, u32> = cycles
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (*c, i as u32))
-        .collect();
+    let cycle_code = cycle_codes(cycles);
 
     // The per-agency mean is the one rule of every crosswalk view (`RefIndex::means`,
     // also behind `AgencyScore::threats`); the frame holds one row per agency and
@@ -719,7 +728,7 @@ fn crosswalk(
         };
         out.entry(scheme.clone())
             .or_default()
-            .entry(cycle.to_string())
+            .entry(cycle.clone())
             .or_default()
             .insert(id.clone(), m);
     }
@@ -738,13 +747,6 @@ mod tests {
     fn close(a: Option<f64>, b: f64) {
         let a = a.expect("a value");
         assert!((a - b).abs() < 1e-12, "{a} != {b}");
-    }
-
-    #[test]
-    fn cycles_order_numerically_then_as_text() {
-        let mut c = vec!["2026-H1", "10", "9", "2025-H2", "1a"];
-        c.sort_by(|a, b| cycle_cmp(a, b));
-        assert_eq!(c, ["9", "10", "1a", "2025-H2", "2026-H1"]);
     }
 
     #[test]
@@ -767,7 +769,7 @@ mod tests {
             .collect();
         let scores = score_all(&fw, &subs, None);
         let n = aggregate(&fw, &scores, &subs, None);
-        let c = &n.cycles["2026"];
+        let c = &n.cycles[&Cycle::from("2026")];
         assert_eq!(c.overall.count, 4);
         close(c.overall.mean, 2.5);
         close(c.overall.median, 2.5);
@@ -798,7 +800,7 @@ mod tests {
             submission("C", "energy", "2026", &[L(4), L(4), L(4), L(4), L(4), L(4)]),
         ];
         let scores = score_all(&fw, &subs, None);
-        let c = &aggregate(&fw, &scores, &subs, None).cycles["2026"];
+        let c = &aggregate(&fw, &scores, &subs, None).cycles[&Cycle::from("2026")];
         close(c.overall.p25, 0.5);
         close(c.overall.p75, 2.5);
         // A's D1.B is not applicable: left out of the count, not counted as 0.
@@ -825,7 +827,7 @@ mod tests {
             unreadable,
         ];
         let scores = score_all(&fw, &subs, None);
-        let c = &aggregate(&fw, &scores, &subs, None).cycles["2026"];
+        let c = &aggregate(&fw, &scores, &subs, None).cycles[&Cycle::from("2026")];
         // Expected: A and R (readable Profiles); X had no readable agency id.
         assert_eq!((c.scored, c.expected), (1, 2));
         close(c.response_rate, 0.5);
@@ -838,7 +840,7 @@ mod tests {
         )
         .unwrap();
         let scores = score_all(&fw, &subs, Some(&reg));
-        let c = &aggregate(&fw, &scores, &subs, Some(&reg)).cycles["2026"];
+        let c = &aggregate(&fw, &scores, &subs, Some(&reg)).cycles[&Cycle::from("2026")];
         assert_eq!((c.scored, c.expected), (1, 4));
         close(c.response_rate, 0.25);
         assert_eq!(c.missing, ["B", "C", "R"]);
@@ -856,8 +858,8 @@ mod tests {
         ];
         let scores = score_all(&fw, &subs, None);
         let n = aggregate(&fw, &scores, &subs, None);
-        assert!(!n.trends.contains_key("9"));
-        let t = &n.trends["10"];
+        assert!(!n.trends.contains_key(&Cycle::from("9")));
+        let t = &n.trends[&Cycle::from("10")];
         assert_eq!(t.from, "9");
         // mean 2 -> 3, median 2 -> 3
         close(t.national.mean, 1.0);
@@ -868,8 +870,8 @@ mod tests {
         close(a.domains["D1"], 1.0);
         // D1.B is N/A in cycle 10: no change can be stated.
         assert_eq!(a.categories["D1.B"], None);
-        assert_eq!(n.trends["11"].from, "10");
-        close(n.trends["11"].agencies["A"].overall, 2.0);
+        assert_eq!(n.trends[&Cycle::from("11")].from, "10");
+        close(n.trends[&Cycle::from("11")].agencies["A"].overall, 2.0);
     }
 
     #[test]
@@ -881,7 +883,7 @@ mod tests {
         ];
         let scores = score_all(&fw, &subs, None);
         let x = &aggregate(&fw, &scores, &subs, None).crosswalk;
-        let csf = &x["CSF"]["2026"];
+        let csf = &x["CSF"][&Cycle::from("2026")];
         // A: GV = q1, q2, q5 -> (4 + 2 + 3)/3 = 3; B: GV = q1 -> 0. Mean 1.5.
         close(csf.get("GV").copied(), 1.5);
         // A: GV.OC = q1, q5 -> 3.5; B: q1 -> 0.
@@ -891,7 +893,7 @@ mod tests {
         close(csf.get("GV.RR").copied(), 2.0);
         close(csf.get("PR").copied(), 1.0);
         close(csf.get("PR.AA-01").copied(), 1.0);
-        let gci = &x["GCI"]["2026"];
+        let gci = &x["GCI"][&Cycle::from("2026")];
         close(gci.get("legal").copied(), 2.0);
         close(gci.get("technical").copied(), 3.0);
         assert_eq!(gci.len(), 2);
@@ -930,12 +932,12 @@ mod tests {
         assert_eq!(b.threats["ransomware"], None);
 
         let n = aggregate(&fw, &scores, &subs, None);
-        let x = &n.crosswalk["THREAT"]["2026"];
+        let x = &n.crosswalk["THREAT"][&Cycle::from("2026")];
         // ddos: (5/3 + 0 + 7/3) / 3 = 4/3; ransomware: (1 + 2) / 2 = 1.5.
         close(x.get("ddos").copied(), 4.0 / 3.0);
         close(x.get("ransomware").copied(), 1.5);
         assert_eq!(x.len(), 2);
-        let c = &n.cycles["2026"];
+        let c = &n.cycles[&Cycle::from("2026")];
         close(c.threats["ddos"].mean, 4.0 / 3.0);
         assert_eq!(
             c.threats["ddos"].mean,
@@ -950,8 +952,13 @@ mod tests {
         close(c.sectors["energy"].threats["ddos"].mean, 7.0 / 3.0);
         assert_eq!(c.sectors["ministry"].threats["ransomware"].count, 1);
         // 2025: ddos and ransomware (1 + 2) / 2 = 1.5.
-        close(n.crosswalk["THREAT"]["2025"].get("ddos").copied(), 1.5);
-        let t = &n.trends["2026"];
+        close(
+            n.crosswalk["THREAT"][&Cycle::from("2025")]
+                .get("ddos")
+                .copied(),
+            1.5,
+        );
+        let t = &n.trends[&Cycle::from("2026")];
         close(t.threats["ddos"], 4.0 / 3.0 - 1.5);
         close(t.threats["ransomware"], 0.0);
         close(t.agencies["A"].threats["ddos"], 5.0 / 3.0 - 1.0);
@@ -967,7 +974,7 @@ mod tests {
         let scores = score_all(&fw, &subs, None);
         assert!(scores[0].threats.is_empty());
         let n = aggregate(&fw, &scores, &subs, None);
-        assert!(n.cycles["2026"].threats.is_empty());
+        assert!(n.cycles[&Cycle::from("2026")].threats.is_empty());
         assert!(!n.crosswalk.contains_key("THREAT"));
     }
 
@@ -1021,7 +1028,7 @@ mod tests {
         assert_eq!(gaps, [("TEC.PR-01", 6.0), ("TEC.PR-02", 3.0)]);
 
         let n = aggregate(&fw, &scores, &subs, None);
-        let c = &n.cycles["2026"];
+        let c = &n.cycles[&Cycle::from("2026")];
         close(c.overall.mean, 3.25);
         close(c.overall.median, 3.25);
         close(c.overall.p25, 2.875);
@@ -1030,7 +1037,7 @@ mod tests {
         close(c.index.mean, 65.0);
         close(c.domains["PEO"].mean, 2.5);
         close(c.domains["TEC"].mean, 3.5);
-        let csf = &n.crosswalk["CSF"]["2026"];
+        let csf = &n.crosswalk["CSF"][&Cycle::from("2026")];
         close(csf.get("PR").copied(), 2.75);
         close(csf.get("PR.AT").copied(), 2.5);
         close(csf.get("PR.PS").copied(), 3.5);

@@ -12,7 +12,7 @@ use serde::Serialize;
 /// a text one. That last rule makes the order total (mixing numeric and text comparisons
 /// otherwise loops: `9` < `10` < `1a` < `9`), which sorting needs. Two cycles are equal only
 /// when their texts are, so `2026` and `02026` are two cycles, next to each other.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 #[serde(transparent)]
 pub struct Cycle(String);
 
@@ -36,6 +36,22 @@ impl Cycle {
                 .then(|| self.0[i..i + 4].parse().ok())
                 .flatten()
         })
+    }
+}
+
+impl Cycle {
+    /// Seconds since 1970 of 1 January, 00:00 UTC, of the cycle's first four-digit year
+    /// (0 without one, or before 1970): the date of everything posture writes for a cycle
+    /// (PDF creation dates, OSCAL timestamps), so it depends only on the inputs.
+    pub fn start_timestamp(&self) -> i64 {
+        match self.year() {
+            Some(year) if year >= 1970 => {
+                let leap = |y: i64| (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+                let days: i64 = (1970..year).map(|y| if leap(y) { 366 } else { 365 }).sum();
+                days * 86_400
+            }
+            _ => 0,
+        }
     }
 }
 
@@ -117,6 +133,15 @@ mod tests {
         assert_eq!(Cycle::from("FY2025-H1").year(), Some(2025));
         assert_eq!(Cycle::from("12345").year(), None);
         assert_eq!(Cycle::from("Q1").year(), None);
+    }
+
+    #[test]
+    fn the_start_of_a_cycle_is_1_january_of_its_year() {
+        assert_eq!(Cycle::from("1970").start_timestamp(), 0);
+        assert_eq!(Cycle::from("2026").start_timestamp(), 1_767_225_600);
+        assert_eq!(Cycle::from("2026-H1").start_timestamp(), 1_767_225_600);
+        assert_eq!(Cycle::from("Q1").start_timestamp(), 0);
+        assert_eq!(Cycle::from("1900").start_timestamp(), 0);
     }
 
     proptest! {

@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 use polars::prelude::{Column, DataFrame, ParquetCompression, ParquetWriter};
 use serde::Serialize;
 
-use crate::aggregate::{cycle_cmp, Crosswalk, CycleSummary, National, Trend};
+use crate::aggregate::{Crosswalk, CycleSummary, National, Trend};
+use crate::cycle::Cycle;
 use crate::framework::Framework;
 use crate::registry::Registry;
 use crate::score::{AgencyScore, Assurance, QuestionGap, Scored};
@@ -86,7 +87,7 @@ pub struct AgencyEntry {
     pub agency_id: String,
     pub agency_name: String,
     pub sector: String,
-    pub cycle: String,
+    pub cycle: Cycle,
     pub overall: Option<f64>,
     pub index: Option<f64>,
     pub tier: Option<u8>,
@@ -137,8 +138,8 @@ pub struct ScoresDocument {
     pub submissions: Vec<SubmissionEntry>,
     /// Every scored agency, sorted by (agency id, cycle).
     pub agencies: Vec<AgencyEntry>,
-    pub national: BTreeMap<String, CycleSummary>,
-    pub trends: BTreeMap<String, Trend>,
+    pub national: BTreeMap<Cycle, CycleSummary>,
+    pub trends: BTreeMap<Cycle, Trend>,
     pub crosswalk: Crosswalk,
 }
 
@@ -174,7 +175,7 @@ pub fn build_document(
     sorted.sort_by(|(a, _), (b, _)| {
         a.agency_id
             .cmp(&b.agency_id)
-            .then_with(|| cycle_cmp(&a.cycle, &b.cycle))
+            .then_with(|| a.cycle.cmp(&b.cycle))
             .then_with(|| a.file.cmp(&b.file))
     });
     let agencies = sorted
@@ -378,7 +379,7 @@ pub fn long_rows(framework: &Framework, doc: &ScoresDocument) -> Vec<LongRow> {
                 agency_id: a.agency_id.clone(),
                 agency_name: a.agency_name.clone(),
                 sector: a.sector.clone(),
-                cycle: a.cycle.clone(),
+                cycle: a.cycle.to_string(),
                 level,
                 id: id.to_string(),
                 score,

@@ -11,7 +11,7 @@
 //!
 //! No module reaches back up the pipeline; `cli` is a thin shell over the rest.
 //! `atomic_file` sits below them all: outputs are written through it; `lang` names the
-//! languages the reports are written in.
+//! languages the reports are written in, and `cycle` gives assessment cycles their one order.
 
 #![warn(clippy::iter_over_hash_type)]
 
@@ -19,6 +19,7 @@ pub mod aggregate;
 pub mod atomic_file;
 pub mod chart;
 pub mod cli;
+pub mod cycle;
 pub mod export;
 pub mod framework;
 pub mod lang;

@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::cycle::Cycle;
 use crate::framework::Framework;
 use crate::registry::Registry;
 use crate::workbook::{Answer, AnswerCells, AnswerRow, Status, Submission};
@@ -86,7 +87,7 @@ pub struct AgencyScore {
     pub agency_name: String,
     /// The authoritative sector: the registry's when given, else the Profile's.
     pub sector: String,
-    pub cycle: String,
+    pub cycle: Cycle,
     /// The submission file this score came from.
     pub file: String,
     pub overall: Option<f64>,
@@ -424,7 +425,7 @@ fn score_with(
         agency_id,
         agency_name,
         sector,
-        cycle,
+        cycle: cycle.into(),
         file: submission.file.clone(),
         overall,
         index,
@@ -450,22 +451,8 @@ fn score_with(
     Some((score, assurance))
 }
 
-/// The order of cycles: numerically when both parse as integers (`9` before `10`), as
-/// strings when neither does (`2025-H2` before `2026-H1`), and an integer cycle before a
-/// text one. That last rule is what makes the order total (mixing numeric and string
-/// comparisons otherwise loops: `9` < `10` < `1a` < `9`), which sorting needs.
-/// "The previous cycle" of a trend is the one just before in this order.
-pub fn cycle_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    match (a.trim().parse::<i64>(), b.trim().parse::<i64>()) {
-        (Ok(x), Ok(y)) => x.cmp(&y).then_with(|| a.cmp(b)),
-        (Ok(_), Err(_)) => std::cmp::Ordering::Less,
-        (Err(_), Ok(_)) => std::cmp::Ordering::Greater,
-        (Err(_), Err(_)) => a.cmp(b),
-    }
-}
-
 /// Every scored agency of a batch with its assurance: `assurance[i]` belongs to
-/// `scores[i]`. Sorted by (agency id, cycle — see [`cycle_cmp`], then file).
+/// `scores[i]`. Sorted by (agency id, cycle — see [`Cycle`], then file).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Scored {
     pub scores: Vec<AgencyScore>,
@@ -520,7 +507,7 @@ pub fn score_batch(
     scored.sort_by(|(a, _), (b, _)| {
         a.agency_id
             .cmp(&b.agency_id)
-            .then_with(|| cycle_cmp(&a.cycle, &b.cycle))
+            .then_with(|| a.cycle.cmp(&b.cycle))
             .then_with(|| a.file.cmp(&b.file))
     });
     let (scores, mut assurance): (Vec<AgencyScore>, Vec<Assurance>) = scored.into_iter().unzip();
@@ -878,7 +865,7 @@ text.en = "q6"
         ];
         let keys: Vec<(String, String)> = score_all(&fw, &subs, None)
             .into_iter()
-            .map(|s| (s.agency_id, s.cycle))
+            .map(|s| (s.agency_id, s.cycle.to_string()))
             .collect();
         assert_eq!(
             keys,

@@ -11,6 +11,7 @@ use super::assets::{load_report_assets, locate_typst};
 use super::inputs::{print_rejects, read_inputs, IngestArgs, IngestConfig};
 use super::{CmdResult, ConfigError, Exit};
 use crate::aggregate::aggregate_scored;
+use crate::cycle::Cycle;
 use crate::export;
 use crate::lang::Lang;
 use crate::report::{self, Assets, BuildOptions, CompileOptions, ReportInput, Typst};
@@ -42,7 +43,7 @@ pub struct ReportArgs {
     pub lang: Lang,
     /// The cycle to report on (default: the latest among the inputs).
     #[arg(long, value_name = "CYCLE")]
-    pub cycle: Option<String>,
+    pub cycle: Option<Cycle>,
     /// A folder whose files replace the built-in templates of the same name.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,

@@ -7,9 +7,10 @@ use std::collections::BTreeMap;
 
 use super::assets::Assets;
 use super::context::{self, Prepared};
-use super::{agency_file_stems, charts, creation_timestamp, i18n, templates, ReportError};
+use super::{agency_file_stems, charts, i18n, templates, ReportError};
 use super::{BuildOptions, ReportInput};
 use crate::chart::{self, Font};
+use crate::cycle::Cycle;
 
 /// One PDF to produce.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,7 +25,7 @@ pub struct Document {
 #[derive(Clone, Debug, Default)]
 pub struct Build {
     /// The cycle the reports cover.
-    pub cycle: String,
+    pub cycle: Cycle,
     /// The project's files by path relative to its root: `styles.typ`, every document's
     /// `.typ` source and the `charts/*.svg` they include.
     pub files: BTreeMap<String, String>,
@@ -77,7 +78,7 @@ pub fn build(
             }
             c.clone()
         }
-        None => context::latest_cycle(input).unwrap_or_else(|| "–".to_string()),
+        None => context::latest_cycle(input).unwrap_or_else(|| Cycle::from("–")),
     };
     let prepared = Prepared::new(
         input,
@@ -104,7 +105,7 @@ pub fn build(
         .map_err(|e| ReportError::Config(e.to_string()))?;
 
     let mut out = Build {
-        timestamp: creation_timestamp(&cycle),
+        timestamp: cycle.start_timestamp(),
         cycle,
         ..Build::default()
     };
@@ -161,8 +162,8 @@ fn value<T: serde::Serialize>(context: &T) -> minijinja::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::aggregate::aggregate;
-    use crate::score::score_all;
+    use crate::aggregate::aggregate_scored;
+    use crate::score::score_batch;
 
     /// Issue 12: an overall of 2.9999999999999996 is tier 3 in scores.json and in every
     /// report (the agency PDF used to floor it to tier 2).
@@ -171,10 +172,11 @@ mod tests {
         let (fw, mut submission) = crate::score::tests::hair_under_three();
         submission.status = crate::workbook::Status::Scored;
         let submissions = vec![submission];
-        let scores = score_all(&fw, &submissions, None);
-        assert_eq!(scores[0].overall, Some(2.9999999999999996));
-        let national = aggregate(&fw, &scores, &submissions, None);
-        let doc = crate::export::build_document(&fw, None, &submissions, &scores, &national);
+        let scored = score_batch(&fw, &submissions, &[], None);
+        assert_eq!(scored.scores[0].overall, Some(2.9999999999999996));
+        let national = aggregate_scored(&fw, &scored, &submissions, None);
+        let doc = crate::export::build_document(&fw, None, &submissions, &scored, &national);
+        let scores = scored.scores;
         let json: serde_json::Value =
             serde_json::from_slice(&crate::export::to_json(&doc)).unwrap();
         assert_eq!(json["agencies"][0]["tier"], 3, "{json}");

@@ -161,7 +161,13 @@ pub fn build(
             None,
             "trend",
             "national-trend",
-            vec![chart::slope(&items, &trend.from, &p.cycle, max, style)?],
+            vec![chart::slope(
+                &items,
+                trend.from.as_str(),
+                p.cycle.as_str(),
+                max,
+                style,
+            )?],
         );
     } else {
         files.national.insert("trend".into(), Vec::new());

@@ -12,14 +12,13 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::aggregate::{CycleSummary, Stats};
+use crate::cycle::Cycle;
 use crate::framework::Framework;
 use crate::lang::Lang;
 use crate::score::{is_above, reaches, tier_of, AgencyScore, Change, RefIndex, THREAT_SCHEME};
 use crate::workbook::{Answer, Status, Submission};
 
 use super::ReportInput;
-
-pub use crate::aggregate::cycle_cmp;
 
 /// How many questions the national report lists as weakest, and the brief as priorities.
 const WEAKEST_QUESTIONS: usize = 10;
@@ -79,8 +78,8 @@ pub struct Common {
     pub tool: Tool,
     pub framework: FrameworkInfo,
     pub scale: Vec<ScaleEntry>,
-    pub cycle: String,
-    pub previous_cycle: Option<String>,
+    pub cycle: Cycle,
+    pub previous_cycle: Option<Cycle>,
     pub provenance: Provenance,
 }
 
@@ -159,7 +158,7 @@ pub struct TrendRow {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct TrendView {
-    pub from: String,
+    pub from: Cycle,
     pub mean_change: Option<f64>,
     pub median_change: Option<f64>,
     pub improved: usize,
@@ -365,7 +364,7 @@ pub struct Prepared<'a> {
     pub input: &'a ReportInput<'a>,
     pub lang: Lang,
     pub common: Common,
-    pub cycle: String,
+    pub cycle: Cycle,
     pub summary: Option<&'a CycleSummary>,
     /// Scores of the report cycle, sorted by agency id.
     pub scores: Vec<&'a AgencyScore>,
@@ -378,14 +377,19 @@ pub struct Prepared<'a> {
 }
 
 /// The latest cycle among the inputs (scores and readable submissions).
-pub fn latest_cycle(input: &ReportInput) -> Option<String> {
+pub fn latest_cycle(input: &ReportInput) -> Option<Cycle> {
     input
         .scores
         .iter()
-        .map(|s| s.cycle.as_str())
-        .chain(input.submissions.iter().filter_map(|s| s.cycle()))
-        .max_by(|a, b| cycle_cmp(a, b))
-        .map(str::to_string)
+        .map(|s| s.cycle.clone())
+        .chain(
+            input
+                .submissions
+                .iter()
+                .filter_map(|s| s.cycle())
+                .map(Cycle::from),
+        )
+        .max()
 }
 
 fn sector_name(sectors: &BTreeMap<String, String>, id: &str) -> String {
@@ -396,7 +400,7 @@ impl<'a> Prepared<'a> {
     pub fn new(
         input: &'a ReportInput<'a>,
         lang: Lang,
-        cycle: String,
+        cycle: Cycle,
         sector_names: BTreeMap<String, String>,
         threat_words: ThreatWords,
     ) -> Prepared<'a> {
@@ -410,10 +414,10 @@ impl<'a> Prepared<'a> {
                 input
                     .scores
                     .iter()
-                    .map(|s| s.cycle.as_str())
-                    .filter(|c| cycle_cmp(c, &cycle) == Ordering::Less)
-                    .max_by(|a, b| cycle_cmp(a, b))
-                    .map(str::to_string)
+                    .map(|s| &s.cycle)
+                    .filter(|c| **c < cycle)
+                    .max()
+                    .cloned()
             });
         let mut scores: Vec<&AgencyScore> =
             input.scores.iter().filter(|s| s.cycle == cycle).collect();

@@ -24,6 +24,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::aggregate::National;
+use crate::cycle::Cycle;
 use crate::framework::Framework;
 use crate::lang::Lang;
 use crate::registry::Registry;
@@ -33,7 +34,6 @@ use crate::workbook::Submission;
 pub use assets::{Assets, Fonts};
 pub use build::{build, Build, Document};
 pub use compile::compile;
-pub use context::cycle_cmp;
 pub use typst::{Typst, TypstError, TYPST_VERSION};
 
 /// Everything the reports are made from.
@@ -50,7 +50,7 @@ pub struct ReportInput<'a> {
 pub struct BuildOptions {
     pub lang: Lang,
     /// The cycle to report on; the latest among the inputs when `None`.
-    pub cycle: Option<String>,
+    pub cycle: Option<Cycle>,
 }
 
 /// How to write a build out.
@@ -104,7 +104,7 @@ impl std::error::Error for ReportError {}
 /// What one run produced.
 #[derive(Debug, Default)]
 pub struct ReportOutcome {
-    pub cycle: String,
+    pub cycle: Cycle,
     /// Files written, relative to `--out`, sorted.
     pub written: Vec<String>,
     /// Documents that could not be produced: (document, reason).
@@ -156,26 +156,6 @@ pub fn agency_file_stems<'a>(ids: impl IntoIterator<Item = &'a str>) -> BTreeMap
     out
 }
 
-/// Seconds since 1970 for 1 January of `cycle` when it is a year, else 0: a creation date
-/// that depends only on the inputs.
-pub fn creation_timestamp(cycle: &str) -> i64 {
-    match cycle.trim().parse::<i64>() {
-        Ok(year) if (1970..=9999).contains(&year) => {
-            let days: i64 = (1970..year)
-                .map(|y| {
-                    if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 {
-                        366
-                    } else {
-                        365
-                    }
-                })
-                .sum();
-            days * 86_400
-        }
-        _ => 0,
-    }
-}
-
 /// [`build`] then [`compile`]: the reports of `input` into `out`.
 pub fn render(
     input: &ReportInput,
@@ -206,12 +186,5 @@ mod tests {
         assert_eq!(stems["a/b"], "a_b-2");
         assert_eq!(stems["a_b"], "a_b-3");
         assert_eq!(stems["x"], "x");
-    }
-
-    #[test]
-    fn creation_time_comes_from_the_cycle() {
-        assert_eq!(creation_timestamp("1970"), 0);
-        assert_eq!(creation_timestamp("2026"), 1_767_225_600);
-        assert_eq!(creation_timestamp("2026-Q1"), 0);
     }
 }

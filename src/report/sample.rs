@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use crate::aggregate::{CycleSummary, National, NationalChange, SectorSummary, Stats, Trend};
+use crate::cycle::Cycle;
 use crate::framework::Framework;
 use crate::registry::{Agency, Registry};
 use crate::score::{AgencyScore, QuestionGap, RefIndex, THREAT_SCHEME};
@@ -210,7 +211,7 @@ pub fn synthetic(fw: &Framework, n: usize, cycles: &[&str], names: &[&str]) -> S
                 agency_id: id.clone(),
                 agency_name: name.clone(),
                 sector: sector.clone(),
-                cycle: cycle.to_string(),
+                cycle: (*cycle).into(),
                 file,
                 overall,
                 index: overall.map(|o| o / max * 100.0),
@@ -301,9 +302,9 @@ pub fn synthetic(fw: &Framework, n: usize, cycles: &[&str], names: &[&str]) -> S
                 .crosswalk
                 .entry(THREAT_SCHEME.into())
                 .or_default()
-                .insert(cycle.to_string(), threat_means);
+                .insert((*cycle).into(), threat_means);
         }
-        national.cycles.insert(cycle.to_string(), summary);
+        national.cycles.insert((*cycle).into(), summary);
         let mut csf = BTreeMap::new();
         for (f, base) in ["GV", "ID", "PR", "DE", "RS", "RC"].iter().zip(0..) {
             csf.insert(f.to_string(), 1.5 + f64::from(base) * 0.2);
@@ -312,29 +313,32 @@ pub fn synthetic(fw: &Framework, n: usize, cycles: &[&str], names: &[&str]) -> S
             .crosswalk
             .entry("CSF".into())
             .or_default()
-            .insert(cycle.to_string(), csf);
+            .insert((*cycle).into(), csf);
     }
     for w in cycles.windows(2) {
         let (from, to) = (w[0], w[1]);
-        let m = |c: &str| national.cycles[c].overall.mean;
-        let md = |c: &str| national.cycles[c].overall.median;
+        let m = |c: &str| national.cycles[&Cycle::from(c)].overall.mean;
+        let md = |c: &str| national.cycles[&Cycle::from(c)].overall.median;
         let t = Trend {
-            from: from.to_string(),
+            from: from.into(),
             national: NationalChange {
                 mean: m(to).zip(m(from)).map(|(a, b)| a - b),
                 median: md(to).zip(md(from)).map(|(a, b)| a - b),
             },
             agencies: BTreeMap::new(),
-            threats: national.cycles[to]
+            threats: national.cycles[&Cycle::from(to)]
                 .threats
                 .iter()
                 .map(|(id, st)| {
-                    let was = national.cycles[from].threats.get(id).and_then(|b| b.mean);
+                    let was = national.cycles[&Cycle::from(from)]
+                        .threats
+                        .get(id)
+                        .and_then(|b| b.mean);
                     (id.clone(), st.mean.zip(was).map(|(a, b)| a - b))
                 })
                 .collect(),
         };
-        national.trends.insert(to.to_string(), t);
+        national.trends.insert(to.into(), t);
     }
     Sample {
         registry,

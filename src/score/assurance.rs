@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{cycle_cmp, reaches, AgencyScore};
+use super::{reaches, AgencyScore};
 use crate::framework::{Framework, Rule, RuleSubject};
 use crate::workbook::{Answer, AnswerCells, AnswerRow};
 
@@ -370,7 +370,7 @@ pub(super) fn across_batch(scores: &[AgencyScore], assurance: &mut [Assurance]) 
             .iter()
             .rev()
             .take_while(|s| s.agency_id == now.agency_id)
-            .find(|s| cycle_cmp(&s.cycle, &now.cycle).is_lt());
+            .find(|s| s.cycle < now.cycle);
         if let Some(before) = previous {
             if let Some(message) = jump(before, now) {
                 assurance[i].flags.push(Flag {

@@ -133,7 +133,10 @@ fn reports_show_names_and_numbers_and_injected_markup_literally() {
         "injected markup must show literally:\n{national}"
     );
     assert!(national.contains("Ministry of Health"));
-    let index = s.national.cycles["2026"].index.mean.unwrap();
+    let index = s.national.cycles[&posture::cycle::Cycle::from("2026")]
+        .index
+        .mean
+        .unwrap();
     assert!(
         national.contains(&format!("{index:.1}")),
         "index {index:.1} missing"
