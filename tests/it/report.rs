@@ -43,7 +43,7 @@ fn squash(s: &str) -> String {
 }
 
 /// The report assets and typst, found as the CLI finds them.
-fn assets() -> &'static (Assets, Typst) {
+pub(super) fn assets() -> &'static (Assets, Typst) {
     static ASSETS: OnceLock<(Assets, Typst)> = OnceLock::new();
     ASSETS.get_or_init(|| {
         let assets = load_report_assets(None).unwrap_or_else(|e| panic!("{}", e.0));
@@ -57,13 +57,17 @@ fn options(lang: Lang) -> BuildOptions {
 }
 
 /// The Typst project of a build, in memory: sources and charts by path.
-fn sources(input: &ReportInput, lang: Lang) -> BTreeMap<String, String> {
+pub(super) fn sources(input: &ReportInput, lang: Lang) -> BTreeMap<String, String> {
     build(input, &assets().0, &options(lang))
         .unwrap_or_else(|e| panic!("{e}"))
         .files
 }
 
-fn render_input(input: &ReportInput, out: &Path, lang: Lang) -> posture::report::ReportOutcome {
+pub(super) fn render_input(
+    input: &ReportInput,
+    out: &Path,
+    lang: Lang,
+) -> posture::report::ReportOutcome {
     let (assets, typst) = assets();
     posture::report::render(
         input,
