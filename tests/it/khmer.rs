@@ -18,6 +18,7 @@ use posture::report::sample;
 use posture::workbook::Answer;
 
 use super::report::{render_input, sources};
+use super::util::root;
 
 /// Latin words a Khmer report may contain: acronyms and proper names (as the glossary's
 /// style section lists them), the tool's name, and the Latin-script parts of ids and hashes
@@ -315,5 +316,270 @@ fn answers_in_the_evidence_table_are_labelled_in_khmer() {
     assert!(
         agency.contains("មិនបានឆ្លើយ"),
         "unanswered answer not labelled"
+    );
+}
+
+/// Every Khmer text posture ships: the `km` texts of the built-in frameworks and the `[km]`
+/// report strings (not the keep-together list), newlines made spaces (same byte offsets).
+fn shipped_khmer_texts() -> Vec<String> {
+    fn walk(v: &toml::Value, under_km: bool, out: &mut Vec<String>) {
+        match v {
+            toml::Value::String(s) if under_km => out.push(s.replace('\n', " ")),
+            toml::Value::Table(t) => {
+                for (k, x) in t.iter().filter(|(k, _)| *k != "keep_together") {
+                    walk(x, under_km || k == "km", out);
+                }
+            }
+            toml::Value::Array(a) => {
+                for x in a {
+                    walk(x, under_km, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    let mut files: Vec<_> = std::fs::read_dir(root().join("frameworks"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    files.push(root().join("report-templates/strings.toml"));
+    for f in files {
+        let table: toml::Table = std::fs::read_to_string(&f).unwrap().parse().unwrap();
+        walk(&toml::Value::Table(table), false, &mut out);
+    }
+    out.retain(|t| t.chars().any(is_khmer));
+    out
+}
+
+fn is_khmer(c: char) -> bool {
+    ('\u{1780}'..='\u{17FF}').contains(&c) || ('\u{19E0}'..='\u{19FF}').contains(&c)
+}
+
+/// A Khmer mark that belongs to the cluster before it (dependent vowels, signs, coeng).
+fn is_khmer_mark(c: char) -> bool {
+    ('\u{17B6}'..='\u{17D3}').contains(&c) || c == '\u{17DD}'
+}
+
+/// The line-break opportunities of `texts` as typst 0.15.1 finds them (`lstm`) and as the
+/// ICU Khmer dictionary finds word boundaries (`dict`), from `tools/khmer-breaks`.
+fn breaks(texts: &[String]) -> Vec<(Vec<usize>, Vec<usize>)> {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root().join("target"))
+        .join("khmer-breaks");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut child = Command::new(cargo)
+        .args(["run", "--quiet", "--manifest-path"])
+        .arg(root().join("tools/khmer-breaks/Cargo.toml"))
+        .env("CARGO_TARGET_DIR", &target)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("cargo run tools/khmer-breaks");
+    let mut stdin = child.stdin.take().unwrap();
+    let input = texts.join("\n") + "\n";
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        stdin.write_all(input.as_bytes()).unwrap();
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    assert!(out.status.success(), "tools/khmer-breaks failed");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let nums = |l: &str, p: &str| -> Vec<usize> {
+        l.strip_prefix(p)
+            .unwrap_or_else(|| panic!("{l}"))
+            .split_whitespace()
+            .map(|n| n.parse().unwrap())
+            .collect()
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2 * texts.len());
+    lines
+        .chunks(2)
+        .map(|c| (nums(c[0], "lstm"), nums(c[1], "dict")))
+        .collect()
+}
+
+/// The `[km] keep_together` words of strings.toml.
+fn keep_together() -> Vec<String> {
+    let src = std::fs::read_to_string(root().join("report-templates/strings.toml")).unwrap();
+    let table: toml::Table = src.parse().unwrap();
+    table["km"]["keep_together"]
+        .as_array()
+        .expect("[km] keep_together is a list")
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The one-word Khmer terms of the glossary's key concepts (docs/glossary-km.md).
+fn glossary_terms() -> Vec<String> {
+    let doc = std::fs::read_to_string(root().join("docs/glossary-km.md")).unwrap();
+    let section = doc
+        .split("## Key concepts")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("a Key concepts section");
+    section
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| English"))
+        .filter_map(|l| l.split('|').nth(2))
+        .flat_map(|cell| {
+            cell.split('/')
+                .map(|t| t.trim().to_string())
+                .collect::<Vec<_>>()
+        })
+        .filter(|t| !t.is_empty() && !t.contains(' ') && t.chars().all(is_khmer))
+        .collect()
+}
+
+/// Where the template's rule boxes listed words in `text`: the byte ranges it matches, as
+/// typst's regex (leftmost, longest listed word first, then any signs and closing
+/// punctuation after it) does.
+fn kept_ranges(text: &str, words: &[String]) -> Vec<(usize, usize)> {
+    let mut sorted: Vec<&String> = words.iter().collect();
+    sorted.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < text.len() {
+        let hit = sorted
+            .iter()
+            .filter_map(|w| text[at..].find(w.as_str()).map(|i| (at + i, w.len())))
+            .min_by_key(|(start, _)| *start);
+        let Some((start, len)) = hit else { break };
+        let tail: usize = text[start + len..]
+            .chars()
+            .take_while(|c| NO_LINE_START.contains(c))
+            .map(char::len_utf8)
+            .sum();
+        out.push((start, start + len + tail));
+        at = start + len + tail;
+    }
+    out
+}
+
+/// Characters that must not start a line: Khmer sentence and repetition signs, closing
+/// punctuation. The template's rule keeps them in the box of a listed word before them
+/// (typst 0.15.1 gives a break at the end of every Khmer run, so before them).
+const NO_LINE_START: &[char] = &['។', '៕', 'ៗ', '?', '!', ',', ';', ':', ')', '»', '”'];
+
+/// `text` as typst's line breaker sees it with the keep-together rule: each boxed word
+/// (with the punctuation after it, as the rule's regex takes it) is one object character.
+fn as_typst_sees_it(text: &str, kept: &[(usize, usize)]) -> String {
+    let mut out = String::new();
+    let mut at = 0;
+    for &(s, e) in kept {
+        out.push_str(&text[at..s]);
+        out.push('\u{FFFC}');
+        at = e;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// Khmer writes no spaces between words, and typst's line segmenter (ICU4X LSTM) breaks
+/// inside some words (ហា|និភ័យ). The test segments every shipped Khmer text as typst does
+/// with the template's rule in place (each word of `keep_together` an unbreakable box, which
+/// also changes the context the LSTM sees) and fails on
+/// - a break inside a word: a word is what the ICU Khmer dictionary segments, a break inside
+///   it is fine when its pieces are words too (ការ|គ្រប់គ្រង), and the dictionary's own
+///   mistakes are left out by asking that the LSTM breaks before and after the word as well;
+/// - a break inside one of the glossary's key terms (ឧប្បត្តិ|ហេតុ), even between words;
+/// - a listed word that matches inside a letter cluster (បុគ្គល in បុគ្គលិក).
+#[test]
+fn shipped_khmer_texts_break_only_between_words() {
+    let texts = shipped_khmer_texts();
+    let keep = keep_together();
+    for w in &keep {
+        assert!(
+            w.chars().all(is_khmer),
+            "keep_together: {w:?} is not one Khmer word"
+        );
+    }
+    let mut unaligned = BTreeSet::new();
+    let mut seen: Vec<String> = Vec::new();
+    for text in &texts {
+        let kept = kept_ranges(text, &keep);
+        for &(s, e) in &kept {
+            let before = text[..s].chars().next_back();
+            let after = text[e..].chars().next();
+            if before == Some('\u{17D2}') || after.is_some_and(is_khmer_mark) {
+                let from = text[..s].char_indices().rev().nth(5).map_or(0, |(i, _)| i);
+                let to = text[e..]
+                    .char_indices()
+                    .nth(5)
+                    .map_or(text.len(), |(i, _)| e + i);
+                unaligned.insert(format!("{} in …{}…", &text[s..e], &text[from..to]));
+            }
+        }
+        seen.push(as_typst_sees_it(text, &kept));
+    }
+    assert!(
+        unaligned.is_empty(),
+        "keep_together words that match inside a letter cluster:\n{}",
+        unaligned.into_iter().collect::<Vec<_>>().join("\n")
+    );
+    let all = breaks(&seen);
+    let mut words = BTreeSet::new();
+    for (text, (_, dict)) in seen.iter().zip(&all) {
+        for w in dict.windows(2) {
+            words.insert(text[w[0]..w[1]].trim_end());
+        }
+    }
+    let mut wrong: std::collections::BTreeMap<String, (usize, String)> = Default::default();
+    let shown = |text: &str, cuts: &[usize]| -> String {
+        cuts.windows(2)
+            .map(|c| &text[c[0]..c[1]])
+            .collect::<Vec<_>>()
+            .join("|")
+    };
+    for (text, (lstm, dict)) in seen.iter().zip(&all) {
+        for w in dict.windows(2) {
+            let (a, b) = (w[0], w[0] + text[w[0]..w[1]].trim_end().len());
+            if !(lstm.contains(&a) && lstm.contains(&w[1])) {
+                continue;
+            }
+            let mut cuts = vec![a];
+            cuts.extend(lstm.iter().copied().filter(|&p| p > a && p < b));
+            cuts.push(b);
+            if cuts.len() == 2 {
+                continue;
+            }
+            if cuts.windows(2).all(|c| words.contains(&text[c[0]..c[1]])) {
+                continue;
+            }
+            let word = text[a..b].trim_matches(|c: char| !is_khmer(c)).to_string();
+            wrong.entry(word).or_insert((0, shown(text, &cuts))).0 += 1;
+        }
+        // The glossary's key terms stay whole even where the dictionary sees two words.
+        for term in glossary_terms() {
+            for (a, _) in text.match_indices(term.as_str()) {
+                let b = a + term.len();
+                let mut cuts = vec![a];
+                cuts.extend(lstm.iter().copied().filter(|&p| p > a && p < b));
+                cuts.push(b);
+                if cuts.len() > 2 {
+                    wrong
+                        .entry(term.clone())
+                        .or_insert((0, shown(text, &cuts)))
+                        .0 += 1;
+                }
+            }
+        }
+    }
+    let list: Vec<String> = wrong
+        .iter()
+        .map(|(w, (n, shown))| format!("  \"{w}\", # {shown} ×{n}"))
+        .collect();
+    assert!(
+        wrong.is_empty(),
+        "{} Khmer words break inside; add them to [km] keep_together in \
+         report-templates/strings.toml:\n{}",
+        wrong.len(),
+        list.join("\n")
     );
 }
