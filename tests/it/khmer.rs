@@ -17,7 +17,7 @@ use posture::lang::Lang;
 use posture::report::sample;
 use posture::workbook::Answer;
 
-use super::report::{render_input, sources};
+use super::report::{pdftotext_with, render_input, sources};
 use super::util::root;
 
 /// Latin words a Khmer report may contain: acronyms and proper names (as the glossary's
@@ -105,18 +105,7 @@ fn pages(pdf: &Path) -> usize {
 
 fn page_text(pdf: &Path, page: usize) -> String {
     let n = page.to_string();
-    let out = Command::new("pdftotext")
-        .args(["-raw", "-f", &n, "-l", &n])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) must be installed: run scripts/setup.sh");
-    assert!(
-        out.status.success(),
-        "pdftotext failed on {}",
-        pdf.display()
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    pdftotext_with(pdf, &["-raw", "-f", &n, "-l", &n])
 }
 
 /// Every `<title>` text of an SVG (the charts keep each label's text there).

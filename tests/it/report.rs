@@ -23,8 +23,13 @@ fn kh_ncmf() -> Framework {
 }
 
 fn pdftotext(path: &Path) -> String {
+    pdftotext_with(path, &["-raw"])
+}
+
+/// `pdftotext ARGS PATH -`: the text of a PDF (ARGS choose the layout and pages).
+pub(super) fn pdftotext_with(path: &Path, args: &[&str]) -> String {
     let out = Command::new("pdftotext")
-        .arg("-raw")
+        .args(args)
         .arg(path)
         .arg("-")
         .output()
