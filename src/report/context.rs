@@ -69,6 +69,43 @@ pub struct Provenance {
     /// whole input set, printed where the full list would not fit (agency reports, brief).
     pub inputs_digest: String,
     pub registry_sha256: Option<String>,
+    /// How far the framework's texts in the report language can be trusted; printed in the
+    /// provenance. `None` in an English report whose framework declares nothing for English
+    /// (English is the language the frameworks are written in).
+    pub translation: Option<Translation>,
+}
+
+/// The framework's `[framework] translations.<lang>` for the report language.
+#[derive(Clone, Debug, Serialize)]
+pub struct Translation {
+    pub lang: String,
+    /// Whether the framework declares a status for the language at all.
+    pub declared: bool,
+    pub reviewed: bool,
+    pub by: Option<String>,
+    pub on: Option<String>,
+}
+
+impl Translation {
+    /// The status of `fw`'s texts in `lang`, when a report in `lang` should print it.
+    pub fn of(fw: &Framework, lang: Lang) -> Option<Translation> {
+        let code = lang.code();
+        let status = fw.translations.get(code);
+        if status.is_none() && lang == Lang::En {
+            return None;
+        }
+        Some(Translation {
+            lang: code.to_string(),
+            declared: status.is_some(),
+            reviewed: status.is_some_and(|s| s.reviewed),
+            by: status
+                .and_then(|s| s.by.clone())
+                .filter(|b| !b.trim().is_empty()),
+            on: status
+                .and_then(|s| s.on.clone())
+                .filter(|o| !o.trim().is_empty()),
+        })
+    }
 }
 
 /// What every report shares.
@@ -299,7 +336,9 @@ pub struct GapRow {
 #[derive(Clone, Debug, Serialize)]
 pub struct EvidenceRow {
     pub id: String,
-    pub answer: String,
+    /// The level answered; `None` for N/A (`not_applicable`) and unanswered questions.
+    pub level: Option<u8>,
+    pub not_applicable: bool,
     pub evidence: Option<String>,
     pub comment: Option<String>,
 }
@@ -483,6 +522,7 @@ impl<'a> Prepared<'a> {
                 inputs,
                 inputs_digest: crate::framework::sha256_hex(listing.as_bytes()),
                 registry_sha256: input.registry.map(|r| r.sha256.clone()),
+                translation: Translation::of(fw, lang),
             },
         };
         Prepared {
@@ -1000,11 +1040,11 @@ impl<'a> Prepared<'a> {
             .filter(|(_, a)| a.evidence.is_some() || a.comment.is_some())
             .map(|(q, a)| EvidenceRow {
                 id: q.id.clone(),
-                answer: match a.answer {
-                    Answer::Level(l) => format!("{l} – {}", fw.level_label(l, lang)),
-                    Answer::NotApplicable => "N/A".to_string(),
-                    Answer::Unanswered => "–".to_string(),
+                level: match a.answer {
+                    Answer::Level(l) => Some(l),
+                    Answer::NotApplicable | Answer::Unanswered => None,
                 },
+                not_applicable: a.answer == Answer::NotApplicable,
                 evidence: a.evidence.clone(),
                 comment: a.comment.clone(),
             })

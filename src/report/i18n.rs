@@ -2,6 +2,8 @@
 //! from `report-templates/strings.toml`. A language table holds plain keys and one level of
 //! sub-tables (`[km.sector_names]`); a key missing in a language falls back to English, so a
 //! partial translation still renders, and templates index the merged table as `t.key`.
+//! A key may also hold a list of strings (`keep_together`, the Khmer words kept whole at
+//! line ends).
 
 use std::collections::BTreeMap;
 
@@ -16,6 +18,8 @@ pub struct Strings {
     pub labels: BTreeMap<String, String>,
     /// section -> key -> text (`sector_names`, `csf_names`)
     pub sections: BTreeMap<String, BTreeMap<String, String>>,
+    /// key -> list of texts (`keep_together`)
+    pub lists: BTreeMap<String, Vec<String>>,
 }
 
 impl Strings {
@@ -31,6 +35,12 @@ impl Strings {
             .map(|(k, v)| (k.clone(), minijinja::Value::from(v.as_str())))
             .collect();
         for (k, v) in &self.sections {
+            map.insert(
+                k.clone(),
+                minijinja::Value::from(minijinja::value::Serde(v)),
+            );
+        }
+        for (k, v) in &self.lists {
             map.insert(
                 k.clone(),
                 minijinja::Value::from(minijinja::value::Serde(v)),
@@ -63,7 +73,19 @@ fn read_table(table: &toml::Table, lang: &str) -> Result<Strings, String> {
                 }
                 out.sections.insert(key.clone(), section);
             }
-            _ => return Err(format!("`{lang}.{key}` must be a string or a table")),
+            toml::Value::Array(items) => {
+                let list = items
+                    .iter()
+                    .map(|v| v.as_str().map(str::to_string))
+                    .collect::<Option<Vec<_>>>()
+                    .ok_or_else(|| format!("`{lang}.{key}` must be a list of strings"))?;
+                out.lists.insert(key.clone(), list);
+            }
+            _ => {
+                return Err(format!(
+                    "`{lang}.{key}` must be a string, a list of strings or a table"
+                ))
+            }
         }
     }
     Ok(out)
@@ -80,6 +102,7 @@ pub fn load(source: &str, lang: Lang) -> Result<Strings, String> {
     if lang != "en" {
         let translated = read_table(&table, lang)?;
         merged.labels.extend(translated.labels);
+        merged.lists.extend(translated.lists);
         for (name, section) in translated.sections {
             merged.sections.entry(name).or_default().extend(section);
         }
@@ -118,6 +141,10 @@ mod tests {
             .filter(|k| !en.labels.contains_key(*k))
             .collect();
         assert!(extra.is_empty(), "Khmer keys with no English: {extra:?}");
+        assert_eq!(
+            en.lists.keys().collect::<Vec<_>>(),
+            km.lists.keys().collect::<Vec<_>>()
+        );
         for (name, section) in &en.sections {
             for key in section.keys() {
                 assert!(

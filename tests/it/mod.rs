@@ -5,6 +5,7 @@ mod demo;
 mod framework;
 mod glossary;
 mod ingest;
+mod khmer;
 mod libreoffice;
 mod report;
 mod sample_data;

@@ -23,8 +23,13 @@ fn kh_ncmf() -> Framework {
 }
 
 fn pdftotext(path: &Path) -> String {
+    pdftotext_with(path, &["-raw"])
+}
+
+/// `pdftotext ARGS PATH -`: the text of a PDF (ARGS choose the layout and pages).
+pub(super) fn pdftotext_with(path: &Path, args: &[&str]) -> String {
     let out = Command::new("pdftotext")
-        .arg("-raw")
+        .args(args)
         .arg(path)
         .arg("-")
         .output()
@@ -43,7 +48,7 @@ fn squash(s: &str) -> String {
 }
 
 /// The report assets and typst, found as the CLI finds them.
-fn assets() -> &'static (Assets, Typst) {
+pub(super) fn assets() -> &'static (Assets, Typst) {
     static ASSETS: OnceLock<(Assets, Typst)> = OnceLock::new();
     ASSETS.get_or_init(|| {
         let assets = load_report_assets(None).unwrap_or_else(|e| panic!("{}", e.message));
@@ -57,13 +62,17 @@ fn options(lang: Lang) -> BuildOptions {
 }
 
 /// The Typst project of a build, in memory: sources and charts by path.
-fn sources(input: &ReportInput, lang: Lang) -> BTreeMap<String, String> {
+pub(super) fn sources(input: &ReportInput, lang: Lang) -> BTreeMap<String, String> {
     build(input, &assets().0, &options(lang))
         .unwrap_or_else(|e| panic!("{e}"))
         .files
 }
 
-fn render_input(input: &ReportInput, out: &Path, lang: Lang) -> posture::report::ReportOutcome {
+pub(super) fn render_input(
+    input: &ReportInput,
+    out: &Path,
+    lang: Lang,
+) -> posture::report::ReportOutcome {
     let (assets, typst) = assets();
     posture::report::render(
         input,
