@@ -13,24 +13,7 @@ use super::util::root;
 
 /// Build the release binary (quick when it is up to date) and return its path.
 fn release_posture() -> PathBuf {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut build = Command::new(cargo);
-    // Without what `cargo test` adds to a test's environment (the package's CARGO_*
-    // variables, OUT_DIR, a longer LD_LIBRARY_PATH), so that this build sees what a plain
-    // `cargo build --release` sees and reuses its artifacts. With them, cargo rebuilt
-    // every dependency: 14 minutes for nothing.
-    for (key, _) in std::env::vars_os() {
-        let key = key.to_string_lossy().into_owned();
-        let added_by_cargo_test = (key.starts_with("CARGO_")
-            && !matches!(key.as_str(), "CARGO_HOME" | "CARGO_TARGET_DIR"))
-            || matches!(
-                key.as_str(),
-                "OUT_DIR" | "LD_LIBRARY_PATH" | "RUST_RECURSION_COUNT"
-            );
-        if added_by_cargo_test {
-            build.env_remove(&key);
-        }
-    }
+    let mut build = super::util::cargo();
     let status = build
         .current_dir(root())
         .args([

@@ -359,9 +359,8 @@ fn breaks(texts: &[String]) -> Vec<(Vec<usize>, Vec<usize>)> {
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| root().join("target"))
         .join("khmer-breaks");
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut child = Command::new(cargo)
-        .args(["run", "--quiet", "--manifest-path"])
+    let mut child = super::util::cargo()
+        .args(["run", "--quiet", "--locked", "--manifest-path"])
         .arg(root().join("tools/khmer-breaks/Cargo.toml"))
         .env("CARGO_TARGET_DIR", &target)
         .stdin(std::process::Stdio::piped())
