@@ -359,7 +359,11 @@ pub fn aggregate_scored(
 
 /// Confidence counts, the mean unsupported share and the agencies violating each rule, over
 /// the agencies scored in `cycle`. `scored` is sorted, so the mean is summed in a fixed order.
-fn national_assurance(framework: &Framework, scored: &Scored, cycle: &Cycle) -> NationalAssurance {
+pub fn national_assurance(
+    framework: &Framework,
+    scored: &Scored,
+    cycle: &Cycle,
+) -> NationalAssurance {
     let mut out = NationalAssurance {
         rules: framework.rules.iter().map(|r| (r.id.clone(), 0)).collect(),
         ..NationalAssurance::default()

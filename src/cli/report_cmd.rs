@@ -102,7 +102,6 @@ pub fn run(args: ReportArgs) -> CmdResult {
     let scored = score_batch(framework, &submissions, &cells, registry);
     let national = aggregate_scored(framework, &scored, &submissions, registry);
     let doc = export::build_document(framework, registry, &submissions, &scored, &national);
-    let scores = scored.scores;
     config
         .compile
         .extra_files
@@ -112,7 +111,8 @@ pub fn run(args: ReportArgs) -> CmdResult {
         framework,
         registry,
         submissions: &submissions,
-        scores: &scores,
+        scores: &scored.scores,
+        assurance: &scored.assurance,
         national: &national,
     };
     let outcome = report::render(

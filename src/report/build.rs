@@ -176,7 +176,6 @@ mod tests {
         assert_eq!(scored.scores[0].overall, Some(2.9999999999999996));
         let national = aggregate_scored(&fw, &scored, &submissions, None);
         let doc = crate::export::build_document(&fw, None, &submissions, &scored, &national);
-        let scores = scored.scores;
         let json: serde_json::Value =
             serde_json::from_slice(&crate::export::to_json(&doc)).unwrap();
         assert_eq!(json["agencies"][0]["tier"], 3, "{json}");
@@ -187,7 +186,8 @@ mod tests {
             framework: &fw,
             registry: None,
             submissions: &submissions,
-            scores: &scores,
+            scores: &scored.scores,
+            assurance: &scored.assurance,
             national: &national,
         };
         let built = build(&input, &assets, &BuildOptions::default()).unwrap();

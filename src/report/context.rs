@@ -15,7 +15,9 @@ use crate::aggregate::{CycleSummary, Stats};
 use crate::cycle::Cycle;
 use crate::framework::Framework;
 use crate::lang::Lang;
-use crate::score::{is_above, reaches, tier_of, AgencyScore, Change, RefIndex, THREAT_SCHEME};
+use crate::score::{
+    is_above, reaches, tier_of, AgencyScore, Assurance, Change, FlagKind, RefIndex, THREAT_SCHEME,
+};
 use crate::workbook::{Answer, Status, Submission};
 
 use super::ReportInput;
@@ -25,6 +27,8 @@ const WEAKEST_QUESTIONS: usize = 10;
 const BRIEF_PRIORITIES: usize = 5;
 /// How many agencies the national report names as least ready for each threat.
 const LEAST_READY: usize = 3;
+/// How many rules the national report lists as most often violated.
+pub const MOST_VIOLATED: usize = 5;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Tool {
@@ -279,6 +283,61 @@ pub struct RejectRow {
     pub errors: Vec<DiagnosticRow>,
 }
 
+/// The national "Data quality and assurance" section (SPEC section 9).
+#[derive(Clone, Debug, Serialize)]
+pub struct AssuranceView {
+    pub high: usize,
+    pub medium: usize,
+    pub low: usize,
+    /// The mean of the agencies' unsupported shares.
+    pub unsupported_share: Option<f64>,
+    /// Rules violated by at least one agency, most often first, at most [`MOST_VIOLATED`].
+    pub rules: Vec<RuleRow>,
+    /// Every rule of the framework, so the section can say there are none.
+    pub rule_count: usize,
+    /// The agencies of low confidence, by name.
+    pub low_confidence: Vec<LowConfidence>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RuleRow {
+    pub id: String,
+    pub text: String,
+    pub agencies: usize,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct LowConfidence {
+    pub id: String,
+    pub name: String,
+    pub sector: String,
+    pub unsupported_share: f64,
+    /// The kinds of its flags other than `unsupported_claim`, in SPEC order (`straight_line`).
+    pub kinds: Vec<FlagKind>,
+}
+
+/// An agency's assurance in its report: what a reviewer would check, cell by cell.
+#[derive(Clone, Debug, Serialize)]
+pub struct AgencyAssurance {
+    /// `high`, `medium` or `low`; templates word it (`t.confidence_names`).
+    pub confidence: crate::score::Confidence,
+    pub unsupported_share: f64,
+    /// The level from which an answer needs evidence.
+    pub evidence_from: u8,
+    pub flags: Vec<FlagRow>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct FlagRow {
+    pub kind: FlagKind,
+    /// What is specific to this flag in the report language: the rule's text, the other
+    /// agencies' names, or (English reports) the flag's message; `None` where the kind's
+    /// general explanation (`t.flag_details`) says it all.
+    pub detail: Option<String>,
+    pub questions: Vec<String>,
+    pub cells: Vec<String>,
+}
+
 /// Role (`radar`, `heatmap`) -> root-relative paths of the chart's SVG parts (`/charts/x.svg`);
 /// empty when the report has no such chart.
 pub type Charts = BTreeMap<String, Vec<String>>;
@@ -296,6 +355,8 @@ pub struct NationalContext {
     pub csf: Vec<RefRow>,
     /// Readiness by threat; empty when the framework has no `THREAT:` tags.
     pub threats: Vec<ThreatRow>,
+    /// `None` when assurance was not computed.
+    pub assurance: Option<AssuranceView>,
     pub rejected: Vec<RejectRow>,
     pub charts: Charts,
 }
@@ -380,6 +441,8 @@ pub struct AgencyContext {
     pub gaps_more: usize,
     pub evidence: Vec<EvidenceRow>,
     pub threats: Vec<AgencyThreat>,
+    /// `None` when assurance was not computed.
+    pub assurance: Option<AgencyAssurance>,
     pub charts: Charts,
 }
 
@@ -412,6 +475,8 @@ pub struct Prepared<'a> {
     pub sector_names: BTreeMap<String, String>,
     /// The framework's `THREAT:` tags (the same index the scores were computed with).
     pub threat_index: RefIndex,
+    /// Each scored agency's assurance in the report cycle, by agency id.
+    pub assurance: BTreeMap<String, &'a Assurance>,
     pub threat_words: ThreatWords,
 }
 
@@ -525,6 +590,13 @@ impl<'a> Prepared<'a> {
                 translation: Translation::of(fw, lang),
             },
         };
+        let assurance = input
+            .scores
+            .iter()
+            .zip(input.assurance)
+            .filter(|(s, _)| s.cycle == cycle)
+            .map(|(s, a)| (s.agency_id.clone(), a))
+            .collect();
         Prepared {
             input,
             lang,
@@ -535,6 +607,7 @@ impl<'a> Prepared<'a> {
             previous,
             sector_names,
             threat_index: RefIndex::new(fw, Some(THREAT_SCHEME)),
+            assurance,
             threat_words,
         }
     }
@@ -936,6 +1009,7 @@ impl<'a> Prepared<'a> {
             weakest: self.weakest(WEAKEST_QUESTIONS),
             csf: self.csf(csf_names),
             threats: self.threats(),
+            assurance: self.assurance_view(),
             rejected: self.rejected(),
             charts,
         }
@@ -1096,8 +1170,104 @@ impl<'a> Prepared<'a> {
             gaps_more,
             evidence,
             threats,
+            assurance: self.agency_assurance(s),
             charts,
         }
+    }
+
+    /// The national assurance of the cycle; `None` when it was not computed.
+    pub fn assurance_view(&self) -> Option<AssuranceView> {
+        if self.input.assurance.is_empty() {
+            return None;
+        }
+        let na = self.summary?.assurance.as_ref()?;
+        let rule_text = |id: &str| {
+            self.fw().rules.iter().find(|r| r.id == id).map_or_else(
+                || id.to_string(),
+                |r| r.text.get(self.lang.code()).to_string(),
+            )
+        };
+        let low_confidence = na
+            .low_confidence
+            .iter()
+            .filter_map(|id| {
+                let s = self.scores.iter().find(|s| &s.agency_id == id)?;
+                let a = self.assurance.get(id)?;
+                let mut kinds: Vec<FlagKind> = a
+                    .flags
+                    .iter()
+                    .map(|f| f.kind)
+                    .filter(|k| *k != FlagKind::UnsupportedClaim)
+                    .collect();
+                kinds.dedup();
+                Some(LowConfidence {
+                    id: id.clone(),
+                    name: self.agency_name(id, &s.agency_name),
+                    sector: sector_label(self, &s.sector),
+                    unsupported_share: a.unsupported_share,
+                    kinds,
+                })
+            })
+            .collect();
+        Some(AssuranceView {
+            high: na.confidence.high,
+            medium: na.confidence.medium,
+            low: na.confidence.low,
+            unsupported_share: na.unsupported_share,
+            rules: na
+                .most_violated()
+                .into_iter()
+                .take(MOST_VIOLATED)
+                .map(|(id, agencies)| RuleRow {
+                    id: id.to_string(),
+                    text: rule_text(id),
+                    agencies,
+                })
+                .collect(),
+            rule_count: self.fw().rules.len(),
+            low_confidence,
+        })
+    }
+
+    /// One agency's flags with their cells; `None` when assurance was not computed.
+    pub fn agency_assurance(&self, s: &AgencyScore) -> Option<AgencyAssurance> {
+        let a = self.assurance.get(&s.agency_id)?;
+        let lang = self.lang.code();
+        let flags = a
+            .flags
+            .iter()
+            .map(|f| {
+                let detail = match f.kind {
+                    FlagKind::RuleViolated => f.rule.as_deref().map(|id| {
+                        self.fw()
+                            .rules
+                            .iter()
+                            .find(|r| r.id == id)
+                            .map_or_else(|| id.to_string(), |r| r.text.get(lang).to_string())
+                    }),
+                    FlagKind::IdenticalAnswers => f.agencies.as_ref().map(|ids| {
+                        ids.iter()
+                            .map(|id| self.agency_name(id, ""))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    }),
+                    _ if self.lang == Lang::En => Some(f.message.clone()),
+                    _ => None,
+                };
+                FlagRow {
+                    kind: f.kind,
+                    detail,
+                    questions: f.questions.clone(),
+                    cells: f.cells.clone(),
+                }
+            })
+            .collect();
+        Some(AgencyAssurance {
+            confidence: a.confidence,
+            unsupported_share: a.unsupported_share,
+            evidence_from: self.fw().evidence_from,
+            flags,
+        })
     }
 }
 

@@ -28,7 +28,7 @@ use crate::cycle::Cycle;
 use crate::framework::Framework;
 use crate::lang::Lang;
 use crate::registry::Registry;
-use crate::score::AgencyScore;
+use crate::score::{AgencyScore, Assurance};
 use crate::workbook::Submission;
 
 pub use assets::{Assets, Fonts};
@@ -42,6 +42,9 @@ pub struct ReportInput<'a> {
     pub registry: Option<&'a Registry>,
     pub submissions: &'a [Submission],
     pub scores: &'a [AgencyScore],
+    /// The assurance of each score (SPEC section 9): `assurance[i]` belongs to `scores[i]`.
+    /// Empty when not computed; the reports then leave the assurance sections out.
+    pub assurance: &'a [Assurance],
     pub national: &'a National,
 }
 

@@ -9,7 +9,10 @@ use crate::aggregate::{CycleSummary, National, NationalChange, SectorSummary, St
 use crate::cycle::Cycle;
 use crate::framework::Framework;
 use crate::registry::{Agency, Registry};
-use crate::score::{AgencyScore, QuestionGap, RefIndex, THREAT_SCHEME};
+use crate::score::assurance::confidence;
+use crate::score::{
+    AgencyScore, Assurance, Flag, FlagKind, QuestionGap, RefIndex, Scored, THREAT_SCHEME,
+};
 use crate::workbook::{Answer, AnswerRow, Profile, Status, Submission};
 
 const SECTORS: [&str; 5] = ["ministry", "province", "energy", "finance", "telecom"];
@@ -19,6 +22,8 @@ pub struct Sample {
     pub registry: Registry,
     pub submissions: Vec<Submission>,
     pub scores: Vec<AgencyScore>,
+    /// `assurance[i]` belongs to `scores[i]`: a few planted flags (see [`planted`]).
+    pub assurance: Vec<Assurance>,
     pub national: National,
 }
 
@@ -30,6 +35,7 @@ impl Sample {
             registry: Some(&self.registry),
             submissions: &self.submissions,
             scores: &self.scores,
+            assurance: &self.assurance,
             national: &self.national,
         }
     }
@@ -227,6 +233,11 @@ pub fn synthetic(fw: &Framework, n: usize, cycles: &[&str], names: &[&str]) -> S
         }
     }
     scores.sort_by(|a, b| a.agency_id.cmp(&b.agency_id).then(a.cycle.cmp(&b.cycle)));
+    let assurance: Vec<Assurance> = scores
+        .iter()
+        .enumerate()
+        .map(|(i, s)| planted(fw, i, s))
+        .collect();
     let mut national = National::default();
     for cycle in cycles {
         let cs: Vec<&AgencyScore> = scores.iter().filter(|s| &s.cycle == cycle).collect();
@@ -304,6 +315,15 @@ pub fn synthetic(fw: &Framework, n: usize, cycles: &[&str], names: &[&str]) -> S
                 .or_default()
                 .insert((*cycle).into(), threat_means);
         }
+        let scored = Scored {
+            scores: scores.clone(),
+            assurance: assurance.clone(),
+        };
+        summary.assurance = Some(crate::aggregate::national_assurance(
+            fw,
+            &scored,
+            &Cycle::from(*cycle),
+        ));
         national.cycles.insert((*cycle).into(), summary);
         let mut csf = BTreeMap::new();
         for (f, base) in ["GV", "ID", "PR", "DE", "RS", "RC"].iter().zip(0..) {
@@ -344,6 +364,50 @@ pub fn synthetic(fw: &Framework, n: usize, cycles: &[&str], names: &[&str]) -> S
         registry,
         submissions,
         scores,
+        assurance,
         national,
+    }
+}
+
+/// The assurance of the `i`-th score: every third agency breaks the framework's first rule,
+/// every fifth answers in a straight line, and the unsupported share cycles through 0, 0.2,
+/// 0.4 and 0.6, so each confidence level and both report sections have content.
+fn planted(fw: &Framework, i: usize, s: &AgencyScore) -> Assurance {
+    let mut flags = Vec::new();
+    let unsupported_share = (i % 4) as f64 * 0.2;
+    if unsupported_share > 0.0 {
+        flags.push(Flag {
+            kind: FlagKind::UnsupportedClaim,
+            message: "answers at level 3 or above with no evidence".into(),
+            cells: vec!["Assessment!E12".into(), "Assessment!E13".into()],
+            questions: fw.questions.iter().take(2).map(|q| q.id.clone()).collect(),
+            rule: None,
+            agencies: None,
+        });
+    }
+    if let Some(rule) = fw.rules.first().filter(|_| i % 3 == 1) {
+        flags.push(Flag {
+            kind: FlagKind::RuleViolated,
+            message: rule.text.en().to_string(),
+            cells: vec!["Assessment!E20".into(), "Assessment!E21".into()],
+            questions: Vec::new(),
+            rule: Some(rule.id.clone()),
+            agencies: None,
+        });
+    }
+    if i % 5 == 2 && !s.answers.is_empty() {
+        flags.push(Flag {
+            kind: FlagKind::StraightLine,
+            message: "every answered question at one level".into(),
+            cells: Vec::new(),
+            questions: Vec::new(),
+            rule: None,
+            agencies: None,
+        });
+    }
+    Assurance {
+        confidence: confidence(unsupported_share, &flags),
+        unsupported_share,
+        flags,
     }
 }

@@ -475,3 +475,59 @@ fn a_write_error_after_some_outputs_names_both_sides() {
     assert!(dir.path().join("national-report.pdf").is_file());
     assert!(!dir.path().join("agencies/AG001.pdf").exists());
 }
+
+/// Issue 13: the national report's "Data quality and assurance" section counts confidence,
+/// lists the rules broken most often and names the agencies of low confidence; each agency
+/// report lists its own flags with their cells. Both in English and Khmer.
+#[test]
+fn assurance_sections_show_confidence_rules_and_cells() {
+    let fw = kh_ncmf();
+    let s = sample::synthetic(&fw, 6, &["2025", "2026"], &["Agency"]);
+    let na = s.national.cycles[&posture::cycle::Cycle::from("2026")]
+        .assurance
+        .clone()
+        .unwrap();
+    let (high, medium, low) = (na.confidence.high, na.confidence.medium, na.confidence.low);
+    assert_eq!(high + medium + low, 6);
+    assert!(low > 0, "the sample plants low confidence");
+    let rule = &fw.rules[0];
+
+    let en = sources(&s.input(&fw), Lang::En);
+    let national = &en["national.typ"];
+    assert!(
+        national.contains("= #\"Data quality and assurance\";"),
+        "{national}"
+    );
+    assert!(national.contains(&format!("kpi([{low}], [#\"Confidence\";: #\"Low\";])")));
+    assert!(
+        national.contains(&format!("[#raw(\"{}\")]", rule.id)),
+        "rule missing"
+    );
+    // An agency that breaks the first rule: its report names the rule and its cells.
+    let breaker = s
+        .scores
+        .iter()
+        .zip(&s.assurance)
+        .find(|(sc, a)| sc.cycle == "2026" && a.flags.iter().any(|f| f.rule.is_some()))
+        .map(|(sc, _)| sc.agency_id.clone())
+        .expect("the sample plants a broken rule");
+    let agency = &en[&format!("agencies/{breaker}.typ")];
+    assert!(agency.contains("#\"Consistency rule broken\";"), "{agency}");
+    assert!(agency.contains("#raw(\"Assessment!E20\")"));
+
+    let km = sources(&s.input(&fw), Lang::Km);
+    assert!(km["national.typ"].contains("គុណភាពទិន្នន័យ និងការធានា"));
+    assert!(km[&format!("agencies/{breaker}.typ")].contains(rule.text.get("km")));
+
+    // And in the PDF.
+    let dir = tempfile::tempdir().unwrap();
+    let outcome = render(&fw, &s, dir.path(), Lang::En);
+    assert!(outcome.failed.is_empty(), "{:?}", outcome.failed);
+    let text = squash(&pdftotext(&dir.path().join("national-report.pdf")));
+    assert!(text.contains("Agencies of low confidence"), "{text}");
+    let text = squash(&pdftotext(
+        &dir.path().join(format!("agencies/{breaker}.pdf")),
+    ));
+    assert!(text.contains("Evidence and consistency"), "{text}");
+    assert!(text.contains("Assessment!E20"), "{text}");
+}
