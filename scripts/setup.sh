@@ -20,6 +20,7 @@ missing_pkgs=()
 fonts=$(fc-list 2>/dev/null || true)
 grep -q "Noto Sans Khmer" <<<"$fonts" || missing_pkgs+=(fonts-noto-core)
 grep -qi "Khmer OS System" <<<"$fonts" || missing_pkgs+=(fonts-khmeros)
+grep -q "DejaVu Sans" <<<"$fonts" || missing_pkgs+=(fonts-dejavu-core)
 command -v pdftotext >/dev/null && command -v pdftoppm >/dev/null || missing_pkgs+=(poppler-utils)
 command -v fc-list >/dev/null || missing_pkgs+=(fontconfig)
 if [ ${#missing_pkgs[@]} -gt 0 ]; then
