@@ -419,28 +419,24 @@ fn semver_of(version: &str) -> Option<String> {
 #[derive(Default)]
 struct Ids {
     used: HashSet<String>,
-    /// Where each base id was first taken (YAML line), for the warning.
-    first: HashMap<String, usize>,
+    /// Where each id was taken (YAML line) and by what, for the warning.
+    first: HashMap<String, (usize, String)>,
 }
 
 impl Ids {
-    /// `base` if free, else the first free `base-2`, `base-3`, …; and the line where `base`
-    /// was taken before, when it was.
-    fn take(&mut self, base: &str, line: usize) -> (String, Option<usize>) {
-        if self.used.insert(base.to_string()) {
-            self.first.entry(base.to_string()).or_insert(line);
-            return (base.to_string(), None);
-        }
-        let before = self.first.get(base).copied();
+    /// `base` if free, else the first free `base-2`, `base-3`, …; and where and by what
+    /// `base` was taken before, when it was.
+    fn take(&mut self, base: &str, line: usize, what: &str) -> (String, Option<(usize, String)>) {
+        let before = self.first.get(base).cloned();
+        let mut candidate = base.to_string();
         let mut n = 2;
-        loop {
-            let candidate = format!("{base}-{n}");
-            if self.used.insert(candidate.clone()) {
-                self.first.entry(candidate.clone()).or_insert(line);
-                return (candidate, before);
-            }
+        while !self.used.insert(candidate.clone()) {
+            candidate = format!("{base}-{n}");
             n += 1;
         }
+        self.first
+            .insert(candidate.clone(), (line, what.to_string()));
+        (candidate, before)
     }
 }
 
@@ -563,7 +559,11 @@ impl RawNode {
                     .collect()
             })
             .unwrap_or_default();
-        Text { base, translated }
+        Text {
+            base,
+            translated,
+            made_up: false,
+        }
     }
 
     /// The description of a heading, unless it already serves as its name.
@@ -581,6 +581,21 @@ impl RawNode {
 struct Text {
     base: String,
     translated: BTreeMap<String, String>,
+    /// Made up by posture (English), not taken from the library.
+    made_up: bool,
+}
+
+impl Text {
+    /// A text posture makes up (a scale label, the `general` domain), which is English.
+    /// `write_text` also writes it as the `en` text when the library's locale is not `en`.
+    fn english(text: impl Into<String>) -> Text {
+        let text = text.into();
+        Text {
+            translated: BTreeMap::from([("en".to_string(), text.clone())]),
+            base: text,
+            made_up: true,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -608,6 +623,8 @@ struct Importer<'b, 'a> {
     options: &'b ImportOptions,
     lang: String,
     warnings: Vec<ImportWarning>,
+    /// Whether a text posture made up (English) was written.
+    made_up_english: bool,
 }
 
 impl<'b, 'a> Importer<'b, 'a> {
@@ -640,6 +657,7 @@ impl<'b, 'a> Importer<'b, 'a> {
             options,
             lang,
             warnings: Vec::new(),
+            made_up_english: false,
         })
     }
 
@@ -786,7 +804,7 @@ impl<'b, 'a> Importer<'b, 'a> {
                 && domain_of(i) == DomainKey::General
                 && !domain_ids.iter().any(|(k, _)| *k == DomainKey::General)
             {
-                let (id, _) = ids.take("general", n.line);
+                let (id, _) = ids.take("general", n.line, "domain");
                 domain_ids.push((DomainKey::General, id));
             }
             let key = CategoryKey::Node(i);
@@ -803,7 +821,7 @@ impl<'b, 'a> Importer<'b, 'a> {
                             .find(|(k, _)| *k == domain)
                             .expect("domain before its questions")
                             .1;
-                        let (id, _) = ids.take(&format!("{domain_id}-all"), n.line);
+                        let (id, _) = ids.take(&format!("{domain_id}-all"), n.line, "category");
                         category_ids.push((category, id));
                     }
                 }
@@ -822,10 +840,7 @@ impl<'b, 'a> Importer<'b, 'a> {
                 self.write_text(&mut out, "description", d);
             }
         }
-        let general = Text {
-            base: "General".into(),
-            translated: BTreeMap::new(),
-        };
+        let general = Text::english("General");
         for (key, id) in &domain_ids {
             out.push_str("\n[[domains]]\n");
             let _ = writeln!(out, "id = {}", quote(id));
@@ -838,10 +853,9 @@ impl<'b, 'a> Importer<'b, 'a> {
                 }
                 DomainKey::General => {
                     self.write_text(&mut out, "name", &general);
-                    let description = Text {
-                        base: "The assessable requirements at the top level of the library, outside any section.".into(),
-                        translated: BTreeMap::new(),
-                    };
+                    let description = Text::english(
+                        "The assessable requirements at the top level of the library, outside any section.",
+                    );
                     self.write_text(&mut out, "description", &description);
                 }
             }
@@ -892,6 +906,13 @@ impl<'b, 'a> Importer<'b, 'a> {
             }
         }
 
+        if self.lang != "en" && self.made_up_english {
+            self.warn(
+                1,
+                WarningKind::Other,
+                format!("texts that posture makes up (scale labels, the `general` domain) are in English, under `{}` and `en`; translate the `{}` ones", self.lang, self.lang),
+            );
+        }
         // One warning for every ignored implementation group, at the first place they show.
         let grouped: Vec<&RawNode> = nodes
             .iter()
@@ -973,14 +994,16 @@ impl<'b, 'a> Importer<'b, 'a> {
                 format!("{what} ref_id `{base}` becomes id `{safe}` (ids hold only letters, digits, `.` and `-`)"),
             );
         }
-        let (id, before) = ids.take(&safe, n.line);
+        let (id, before) = ids.take(&safe, n.line, what);
         if id != safe {
             self.warn(
                 n.line,
                 WarningKind::SynthesisedId,
                 format!(
-                    "{what} id `{safe}` is taken{}: this {what} gets `{id}`",
-                    before.map_or(String::new(), |l| format!(" (line {l})"))
+                    "{what} id `{safe}` is already the id of {}: this {what} gets `{id}`",
+                    before.map_or("another item".into(), |(line, by)| format!(
+                        "the {by} at line {line}"
+                    ))
                 ),
             );
         }
@@ -1073,6 +1096,7 @@ impl<'b, 'a> Importer<'b, 'a> {
             let translations = translations_of(map)?;
             let field = |name: &str| -> Result<Option<Text>, ImportError> {
                 Ok(text_of(map, name)?.map(|base| Text {
+                    made_up: false,
                     base,
                     translated: translations
                         .iter()
@@ -1080,10 +1104,7 @@ impl<'b, 'a> Importer<'b, 'a> {
                         .collect(),
                 }))
             };
-            let label = field("name")?.unwrap_or_else(|| Text {
-                base: format!("Score {score}"),
-                translated: BTreeMap::new(),
-            });
+            let label = field("name")?.unwrap_or_else(|| Text::english(format!("Score {score}")));
             scores.push((
                 score,
                 Level {
@@ -1136,10 +1157,7 @@ impl<'b, 'a> Importer<'b, 'a> {
             ));
         }
         let count = max - min + 1;
-        let plain = |s: String| Text {
-            base: s,
-            translated: BTreeMap::new(),
-        };
+        let plain = Text::english;
         if count as usize <= MAX_LEVELS {
             if min != 0 {
                 self.warn(
@@ -1202,6 +1220,7 @@ impl<'b, 'a> Importer<'b, 'a> {
                 &lib_translations
             };
             Ok(Some(Text {
+                made_up: false,
                 base,
                 translated: blocks
                     .iter()
@@ -1212,6 +1231,7 @@ impl<'b, 'a> Importer<'b, 'a> {
         let title = match field(self, "name")? {
             Some(t) => t,
             None => Text {
+                made_up: false,
                 base: text_of(self.fw, "ref_id")?
                     .or(text_of(self.lib, "ref_id")?)
                     .unwrap_or_else(|| "Imported framework".into()),
@@ -1270,7 +1290,10 @@ impl<'b, 'a> Importer<'b, 'a> {
     }
 
     /// `key.<lang> = "..."` for the base text, then every translation in language order.
-    fn write_text(&self, out: &mut String, key: &str, text: &Text) {
+    fn write_text(&mut self, out: &mut String, key: &str, text: &Text) {
+        if text.made_up {
+            self.made_up_english = true;
+        }
         let _ = writeln!(out, "{key}.{} = {}", self.lang, quote(&text.base));
         for (lang, t) in &text.translated {
             if *lang != self.lang {
@@ -1284,10 +1307,7 @@ fn default_scale() -> Vec<Level> {
     ["Not implemented", "Partially implemented", "Implemented"]
         .into_iter()
         .map(|label| Level {
-            label: Text {
-                base: label.into(),
-                translated: BTreeMap::new(),
-            },
+            label: Text::english(label),
             description: None,
         })
         .collect()
@@ -1316,4 +1336,120 @@ fn quote(text: &str) -> String {
     }
     out.push('"');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn imported(yaml: &str) -> Imported {
+        import(yaml, &ImportOptions::default()).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn library(framework: &str) -> String {
+        format!("urn: urn:x:library:t\nref_id: T\nversion: 1\nobjects:\n  framework:\n    name: T\n{framework}    requirement_nodes:\n    - urn: urn:x:a\n      assessable: true\n      ref_id: A\n      name: Ask\n")
+    }
+
+    #[test]
+    fn versions_become_semver() {
+        assert_eq!(semver_of("2").as_deref(), Some("2.0.0"));
+        assert_eq!(semver_of("1.2").as_deref(), Some("1.2.0"));
+        assert_eq!(semver_of("v1.02.3").as_deref(), Some("1.2.3"));
+        assert_eq!(semver_of("2022a"), None);
+        assert_eq!(semver_of("1.2.3.4"), None);
+    }
+
+    #[test]
+    fn ids_are_made_safe_and_unique() {
+        assert_eq!(framework_id("NIST-CSF-2.0"), "nist-csf-2-0");
+        assert_eq!(safe_id("A 5.1/x"), "A-5.1-x");
+        assert_eq!(urn_segment("urn:a:b:gv.oc-01"), "gv.oc-01");
+        let mut ids = Ids::default();
+        assert_eq!(ids.take("A", 1, "domain").0, "A");
+        assert_eq!(ids.take("A-2", 2, "question").0, "A-2");
+        let (id, before) = ids.take("A", 3, "question");
+        assert_eq!(id, "A-3");
+        assert_eq!(before, Some((1, "domain".to_string())));
+    }
+
+    /// Ranges of up to 11 scores keep one level per score; longer ones are binned into 6
+    /// levels that cover the range without gaps or overlaps.
+    #[test]
+    fn scores_are_binned_only_beyond_eleven() {
+        let labels = |min: i64, max: i64| -> Vec<String> {
+            let yaml = library(&format!("    min_score: {min}\n    max_score: {max}\n"));
+            let out = imported(&yaml).toml;
+            out.lines()
+                .filter_map(|l| l.strip_prefix("label.en = \""))
+                .map(|l| l.trim_end_matches('"').to_string())
+                .collect()
+        };
+        assert_eq!(labels(1, 11).len(), 11);
+        assert_eq!(
+            labels(0, 11),
+            [
+                "Score 0–1",
+                "Score 2–3",
+                "Score 4–5",
+                "Score 6–7",
+                "Score 8–9",
+                "Score 10–11"
+            ]
+        );
+        assert_eq!(
+            labels(0, 100),
+            [
+                "Score 0–16",
+                "Score 17–33",
+                "Score 34–49",
+                "Score 50–66",
+                "Score 67–83",
+                "Score 84–100"
+            ]
+        );
+        assert_eq!(labels(1, 13).len(), 6);
+        let e = import(
+            &library("    min_score: 3\n    max_score: 3\n"),
+            &ImportOptions::default(),
+        )
+        .unwrap_err();
+        assert!(e.message.contains("fewer than two scores"), "{e}");
+    }
+
+    #[test]
+    fn a_scale_needs_two_to_eleven_scores() {
+        let one = library("    scores_definition:\n    - score: 0\n      name: Only\n");
+        let e = import(&one, &ImportOptions::default()).unwrap_err();
+        assert_eq!((e.line, e.column), (7, 5));
+        assert!(e.message.contains("has 1 score(s)"), "{e}");
+        let twice = library("    scores_definition:\n    - score: 0\n      name: A\n    - score: 0\n      name: B\n");
+        let e = import(&twice, &ImportOptions::default()).unwrap_err();
+        assert!(e.message.contains("score 0 is defined twice"), "{e}");
+    }
+
+    #[test]
+    fn toml_strings_are_escaped() {
+        assert_eq!(
+            quote("a \"b\" \\ c\nd\u{7}"),
+            "\"a \\\"b\\\" \\\\ c\\nd\\u0007\""
+        );
+    }
+
+    #[test]
+    fn wrong_types_and_dangling_parents_are_located() {
+        let yaml = library("").replace("assessable: true", "assessable: maybe");
+        let e = import(&yaml, &ImportOptions::default()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "9:19: `assessable` is `maybe`; expected true or false"
+        );
+        let yaml = library("").replace("ref_id: A", "ref_id: A\n      parent_urn: urn:x:nowhere");
+        let e = import(&yaml, &ImportOptions::default()).unwrap_err();
+        assert_eq!(e.line, 11);
+        assert!(
+            e.message
+                .contains("parent_urn `urn:x:nowhere` is not the urn"),
+            "{e}"
+        );
+    }
 }

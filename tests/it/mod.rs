@@ -3,6 +3,7 @@ mod books;
 mod demo;
 mod framework;
 mod glossary;
+mod import;
 mod ingest;
 mod libreoffice;
 mod report;
