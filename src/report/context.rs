@@ -985,7 +985,15 @@ impl<'a> Prepared<'a> {
                     priority: g.priority,
                     next_level: next,
                     next_label: fw.level_label(next, lang).to_string(),
-                    guidance: q.guidance_at(next, lang).map(str::to_string),
+                    // Without per-question guidance (imported frameworks, csirt-maturity),
+                    // what the next level means on the scale is the next step.
+                    guidance: q
+                        .guidance_at(next, lang)
+                        .or_else(|| {
+                            let level = fw.scale.get(next as usize)?;
+                            level.description.as_ref().map(|d| d.get(lang))
+                        })
+                        .map(str::to_string),
                 })
             })
             .collect();
