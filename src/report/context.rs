@@ -45,6 +45,9 @@ pub struct FrameworkInfo {
     pub questions: usize,
     pub domains: usize,
     pub categories: usize,
+    /// Whether any question carries a `CSF:` tag; without, the national report has no
+    /// CSF view (an imported framework, csirt-maturity).
+    pub has_csf: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -460,6 +463,7 @@ impl<'a> Prepared<'a> {
                 questions: fw.questions.len(),
                 domains: fw.domains.len(),
                 categories: fw.categories.len(),
+                has_csf: fw.ref_schemes().iter().any(|s| s == "CSF"),
             },
             scale: fw
                 .scale

@@ -390,6 +390,10 @@ fn an_imported_framework_goes_through_template_score_and_report() {
         }
         let text = pdftotext(&out.join("national-report.pdf"));
         assert!(text.contains("A deeply nested framework"), "{lang}: {text}");
+        // A framework without CSF tags gets no CSF view.
+        if lang == "en" {
+            assert!(!text.contains("NIST CSF"), "{text}");
+        }
     }
 }
 
