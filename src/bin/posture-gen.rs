@@ -350,8 +350,12 @@ const AGENCIES: &[(&str, &str, &str, &str)] = &[
 ];
 
 fn agencies() -> Vec<Agency> {
-    AGENCIES
-        .iter()
+    registry_of(AGENCIES)
+}
+
+/// Registry rows from (id, name_en, name_km, sector).
+fn registry_of(rows: &[(&str, &str, &str, &str)]) -> Vec<Agency> {
+    rows.iter()
         .map(|(id, en, km, sector)| Agency {
             agency_id: id.to_string(),
             name_en: en.to_string(),
@@ -776,23 +780,11 @@ fn csirt_missing(cycle: &str) -> &'static [&'static str] {
     }
 }
 
-fn teams() -> Vec<Agency> {
-    TEAMS
-        .iter()
-        .map(|(id, en, km, sector)| Agency {
-            agency_id: id.to_string(),
-            name_en: en.to_string(),
-            name_km: Some(km.to_string()),
-            sector: sector.to_string(),
-        })
-        .collect()
-}
-
 /// `csirt/teams.csv` and `csirt/submissions/<cycle>/*.xlsx`; returns the workbooks written.
 fn sample_csirt(out: &Path) -> Result<usize> {
     let framework = framework::builtin("csirt-maturity")
         .context("built-in framework csirt-maturity is missing")??;
-    let teams = teams();
+    let teams = registry_of(TEAMS);
     let out = out.join("csirt");
     std::fs::create_dir_all(&out).with_context(|| format!("failed to create {}", out.display()))?;
     write_atomic(&out.join("teams.csv"), &registry_csv(&teams)?)?;

@@ -104,17 +104,7 @@ pub fn run(cmd: FrameworkCommand) -> CmdResult {
             }
             let coverages: Vec<LangCoverage> = langs.iter().map(|l| coverage.of(l)).collect();
             write_out(std::io::stdout().lock(), |out| {
-                writeln!(
-                    out,
-                    "{}: ok: framework {} {} with {} domains, {} categories, {} questions, scale 0-{}",
-                    file.display(),
-                    f.id,
-                    f.version,
-                    f.domains.len(),
-                    f.categories.len(),
-                    f.questions.len(),
-                    f.max_level()
-                )?;
+                writeln!(out, "{}: ok: {}", file.display(), shape(&f))?;
                 for c in &coverages {
                     write_coverage(out, &coverage.file, c)?;
                 }
@@ -213,18 +203,26 @@ fn import(file: &std::path::Path, out: &std::path::Path, id: Option<String>) -> 
     write_out(std::io::stdout().lock(), |stdout| {
         writeln!(
             stdout,
-            "{}: framework {} {} with {} domains, {} categories, {} questions, scale 0-{}, from {shown} ({} warnings)",
+            "{}: {}, from {shown} ({} warnings)",
             out.display(),
-            framework.id,
-            framework.version,
-            framework.domains.len(),
-            framework.categories.len(),
-            framework.questions.len(),
-            framework.max_level(),
+            shape(&framework),
             imported.warnings.len()
         )
     })?;
     Ok(Exit::Success)
+}
+
+/// `framework kh-ncmf 1.0.1 with 4 domains, 22 categories, 87 questions, scale 0-5`.
+fn shape(f: &Framework) -> String {
+    format!(
+        "framework {} {} with {} domains, {} categories, {} questions, scale 0-{}",
+        f.id,
+        f.version,
+        f.domains.len(),
+        f.categories.len(),
+        f.questions.len(),
+        f.max_level()
+    )
 }
 
 /// `km: 830 of 830 texts (100%), not yet reviewed`, the counts per kind of text, then the

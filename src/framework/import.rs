@@ -1317,7 +1317,8 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// A TOML basic string.
+/// A TOML basic string. (`report::escape::string_literal` looks alike but writes Typst's
+/// `\u{..}` escapes; TOML needs `\uXXXX`.)
 fn quote(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
