@@ -4,7 +4,8 @@
 //!
 //! `sample` writes the fictional national registry (`agencies.csv`) and two cycles of
 //! submissions, with believable differences between agencies, trends, non-submitters and
-//! a handful of realistic mistakes. `corpus` writes any number of synthetic workbooks for
+//! a handful of realistic mistakes; and, under `csirt/`, the CSIRT network's registry
+//! (`teams.csv`) and two cycles of self-assessments against `csirt-maturity`. `corpus` writes any number of synthetic workbooks for
 //! benchmarks. Randomness comes from splitmix64 seeded by hashing names (agency, cycle,
 //! question), never from the clock, so every run gives the same bytes, in any order and
 //! on any number of threads.
@@ -37,10 +38,10 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Write the sample registry and two cycles of submissions (what data/ holds).
+    /// Write the sample registries and two cycles of submissions (what data/ holds).
     #[command(after_help = "Example:\n  posture-gen sample --out data")]
     Sample {
-        /// Output folder; gets agencies.csv and submissions/<cycle>/*.xlsx.
+        /// Output folder; gets agencies.csv, submissions/<cycle>/*.xlsx and csirt/.
         #[arg(long)]
         out: PathBuf,
     },
@@ -349,8 +350,12 @@ const AGENCIES: &[(&str, &str, &str, &str)] = &[
 ];
 
 fn agencies() -> Vec<Agency> {
-    AGENCIES
-        .iter()
+    registry_of(AGENCIES)
+}
+
+/// Registry rows from (id, name_en, name_km, sector).
+fn registry_of(rows: &[(&str, &str, &str, &str)]) -> Vec<Agency> {
+    rows.iter()
         .map(|(id, en, km, sector)| Agency {
             agency_id: id.to_string(),
             name_en: en.to_string(),
@@ -406,6 +411,13 @@ fn sector_profile(sector: &str) -> (f64, &'static [(&'static str, f64)]) {
             1.8,
             &[("PEO", -0.2), ("TEC", -0.3), ("COL", 0.0), ("GOA", 0.1)],
         ),
+        // The CSIRT network (csirt-maturity, domains O, H, T, P): the national CERT
+        // furthest along, strong on organisation and tools; sector teams behind it. The
+        // sector teams of finance, telecom and energy use those sectors' rows above.
+        "national" => (3.4, &[("O", 0.4), ("H", 0.0), ("T", 0.3), ("P", -0.2)]),
+        "government" => (2.0, &[("O", 0.3), ("H", -0.3), ("T", -0.2), ("P", 0.0)]),
+        "academic" => (1.7, &[("O", -0.3), ("H", 0.4), ("T", 0.1), ("P", -0.3)]),
+        "health" => (1.3, &[("O", 0.0), ("H", -0.4), ("T", -0.3), ("P", -0.1)]),
         _ => (2.0, &[]),
     }
 }
@@ -763,6 +775,107 @@ fn sent_twice(cycle: &str) -> &'static [&'static str] {
     }
 }
 
+// ---------------------------------------------------------------------------------------
+// The CSIRT network: CamCERT and the sector teams (csirt-maturity)
+
+/// (team id, name_en, name_km, sector). CamCERT is the real national CERT; every sector
+/// team is fictional, and so are all the answers.
+const TEAMS: &[(&str, &str, &str, &str)] = &[
+    (
+        "CAMCERT",
+        "CamCERT (national CERT)",
+        "CamCERT (ក្រុមឆ្លើយតបបន្ទាន់កុំព្យូទ័រជាតិ)",
+        "national",
+    ),
+    (
+        "GOV-CSIRT",
+        "Government Network CSIRT",
+        "ក្រុម CSIRT បណ្ដាញរាជរដ្ឋាភិបាល",
+        "government",
+    ),
+    (
+        "FIN-CSIRT",
+        "Banking Sector CSIRT",
+        "ក្រុម CSIRT វិស័យធនាគារ និងហិរញ្ញវត្ថុ",
+        "finance",
+    ),
+    (
+        "TEL-CSIRT",
+        "Telecommunications Sector CSIRT",
+        "ក្រុម CSIRT វិស័យទូរគមនាគមន៍",
+        "telecom",
+    ),
+    (
+        "EN-CSIRT",
+        "Energy Sector CSIRT",
+        "ក្រុម CSIRT វិស័យថាមពល",
+        "energy",
+    ),
+    (
+        "EDU-CSIRT",
+        "Academic Network CSIRT",
+        "ក្រុម CSIRT បណ្ដាញសិក្សា និងស្រាវជ្រាវ",
+        "academic",
+    ),
+    (
+        "HLT-CSIRT",
+        "Health Sector CSIRT",
+        "ក្រុម CSIRT វិស័យសុខាភិបាល",
+        "health",
+    ),
+];
+
+/// Teams that sent nothing in a cycle: the newest team had not started in 2025.
+fn csirt_missing(cycle: &str) -> &'static [&'static str] {
+    match cycle {
+        "2025" => &["HLT-CSIRT"],
+        _ => &[],
+    }
+}
+
+/// `csirt/teams.csv` and `csirt/submissions/<cycle>/*.xlsx`; returns the workbooks written.
+fn sample_csirt(out: &Path) -> Result<usize> {
+    let framework = framework::builtin("csirt-maturity")
+        .context("built-in framework csirt-maturity is missing")??;
+    let teams = registry_of(TEAMS);
+    let out = out.join("csirt");
+    std::fs::create_dir_all(&out).with_context(|| format!("failed to create {}", out.display()))?;
+    write_atomic(&out.join("teams.csv"), &registry_csv(&teams)?)?;
+    let layout = Layout::new(&framework);
+    let mut written = 0;
+    for (index, cycle) in CYCLES.iter().enumerate() {
+        let dir = out.join("submissions").join(cycle);
+        clear_workbooks(&dir)?;
+        for team in teams
+            .iter()
+            .filter(|t| !csirt_missing(cycle).contains(&t.agency_id.as_str()))
+        {
+            let (profile, rows) = submission(&framework, team, cycle, index);
+            let bytes = Template::new(&framework, profile)
+                .with_layout(&layout)?
+                .with_rows(rows)?
+                .to_bytes()?;
+            let stem = sanitize_file_stem(&team.agency_id);
+            write_atomic(&dir.join(format!("{stem}.xlsx")), &bytes)?;
+            written += 1;
+        }
+    }
+    Ok(written)
+}
+
+/// Create `dir` and remove the workbooks an older run left in it.
+fn clear_workbooks(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("failed to create {}", dir.display()))?;
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "xlsx") {
+            std::fs::remove_file(&path)
+                .with_context(|| format!("failed to remove {}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
 fn sample(out: &Path) -> Result<()> {
     let framework =
         framework::builtin("kh-ncmf").context("built-in framework kh-ncmf is missing")??;
@@ -773,16 +886,8 @@ fn sample(out: &Path) -> Result<()> {
     let mut written = 0usize;
     for (index, cycle) in CYCLES.iter().enumerate() {
         let dir = out.join("submissions").join(cycle);
-        std::fs::create_dir_all(&dir)
-            .with_context(|| format!("failed to create {}", dir.display()))?;
         // Start from an empty folder so that files from an older run never linger.
-        for entry in std::fs::read_dir(&dir)? {
-            let path = entry?.path();
-            if path.extension().is_some_and(|e| e == "xlsx") {
-                std::fs::remove_file(&path)
-                    .with_context(|| format!("failed to remove {}", path.display()))?;
-            }
-        }
+        clear_workbooks(&dir)?;
         let mistakes = mistakes(cycle);
         for agency in &agencies {
             if missing(cycle).contains(&agency.agency_id.as_str()) {
@@ -818,9 +923,11 @@ fn sample(out: &Path) -> Result<()> {
             }
         }
     }
+    let csirt = sample_csirt(out)?;
     println!(
-        "wrote {} agencies and {written} workbooks into {}",
+        "wrote {} agencies and {written} workbooks, and {} CSIRTs and {csirt} workbooks under csirt/, into {}",
         agencies.len(),
+        TEAMS.len(),
         out.display()
     );
     Ok(())

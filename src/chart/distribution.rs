@@ -58,6 +58,9 @@ pub fn distribution(
 
     canvas::render(WIDTH, cols.height, font, |c| {
         cols.frame(c, &legend)?;
+        // Median labels go on top of everything (the target line and the dots of the next
+        // group, which come close with ten domains), so they are drawn last.
+        let mut medians = Vec::new();
         for (g, (_, values)) in data.iter().enumerate() {
             let mid = left + (g as f64 + 0.5) * group_w;
             cols.label(c, g, mid)?;
@@ -113,17 +116,13 @@ pub fn distribution(
                 2.0,
                 Dash::Solid,
             )?;
-            c.text_on_white(
-                mid + half + 4.0,
-                y(med),
-                &fmt_value(med),
-                VALUE,
-                Align::Start,
-                INK,
-            )?;
+            medians.push((mid + half + 4.0, y(med), fmt_value(med)));
         }
         if let Some(t) = target {
             c.line(&[(left, y(t)), (right, y(t))], TARGET, 1.5, TARGET_DASH)?;
+        }
+        for (x, y, label) in &medians {
+            c.text_on_white(*x, *y, label, VALUE, Align::Start, INK)?;
         }
         Ok(())
     })

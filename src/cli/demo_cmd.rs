@@ -1,6 +1,7 @@
 //! `posture demo [--out DIR]`: the whole pipeline on the bundled sample data, as a new user
-//! would run it by hand. The sample (registry and two cycles of workbooks) is embedded in
-//! the binary by `build.rs`, so the command works from any directory.
+//! would run it by hand. The sample (registry and two cycles of workbooks, and the CSIRT
+//! network's teams and self-assessments under `csirt/`) is embedded in the binary by
+//! `build.rs`, so the command works from any directory.
 
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
@@ -16,7 +17,8 @@ include!(concat!(env!("OUT_DIR"), "/sample_data.rs"));
 #[command(
     after_help = "Examples:\n  posture demo\n  posture demo --out /tmp/posture-demo\n\n\
 Writes the sample inputs to DIR/sample-data/, then validates, scores (JSON, CSV, Parquet) and \
-renders every report in English (DIR/) and Khmer (DIR/km/). The sample contains a few \
+renders every report in English (DIR/) and Khmer (DIR/km/), then the CSIRT network's reports \
+against the csirt-maturity framework (DIR/csirt/). The sample contains a few \
 deliberate mistakes, so some workbooks are rejected and listed in the reports' annex."
 )]
 pub struct DemoArgs {
@@ -34,7 +36,11 @@ pub fn run(args: DemoArgs) -> CmdResult {
     extract_sample(&data)?;
     let registry = data.join("agencies.csv");
     let submissions = data.join("submissions");
+    let teams = data.join("csirt").join("teams.csv");
+    let csirt_submissions = data.join("csirt").join("submissions");
     let path = |p: &Path| p.display().to_string();
+    let mut csirt_report = report_args(&csirt_submissions, &teams, &out.join("csirt"), "en");
+    csirt_report.extend(["--framework".into(), "csirt-maturity".into()]);
 
     let steps: Vec<(&str, Vec<String>)> = vec![
         (
@@ -62,6 +68,10 @@ pub fn run(args: DemoArgs) -> CmdResult {
             "render the reports in Khmer",
             report_args(&submissions, &registry, &out.join("km"), "km"),
         ),
+        (
+            "render the CSIRT network's reports (framework csirt-maturity)",
+            csirt_report,
+        ),
     ];
     let total = steps.len();
     for (number, (what, argv)) in steps.into_iter().enumerate() {
@@ -85,6 +95,7 @@ pub fn run(args: DemoArgs) -> CmdResult {
         ("scores (CSV)", out.join("scores.csv")),
         ("scores (Parquet)", out.join("scores.parquet")),
         ("Khmer reports", out.join("km")),
+        ("CSIRT network", out.join("csirt")),
     ];
     write_out(std::io::stdout().lock(), |stdout| {
         writeln!(stdout)?;

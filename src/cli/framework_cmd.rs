@@ -1,6 +1,7 @@
 //! `posture frameworks`, `posture framework check FILE [--require-lang LANG]`,
-//! `posture framework show ID|FILE`. The translation coverage is computed in
-//! `framework::coverage`; this module only prints it.
+//! `posture framework show ID|FILE`, `posture framework import FILE --out FILE.toml`. The
+//! translation coverage is computed in `framework::coverage` and the conversion in
+//! `framework::import`; this module only reads, writes and prints.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -12,6 +13,8 @@ use crate::framework::{self, Framework, LangCoverage, Source};
 
 /// How many missing texts `framework check` lists per language before it says "and N more".
 const MISSING_SHOWN: usize = 10;
+/// How many import warnings of one kind are printed before "and N more".
+const WARNINGS_SHOWN: usize = 10;
 
 #[derive(Subcommand, Debug)]
 pub enum FrameworkCommand {
@@ -39,6 +42,25 @@ pub enum FrameworkCommand {
         /// Language of the outline's texts (falls back to English).
         #[arg(long, default_value = "en")]
         lang: String,
+    },
+    /// Convert a framework library in the YAML format of the CISO Assistant project into a
+    /// framework file that `framework check` accepts (SPEC section 12).
+    #[command(
+        after_help = "Examples:\n  posture framework import nist-csf-2.0.yaml --out frameworks/csf.toml\n  posture framework import iso27001-2022.yaml --out iso.toml --id iso-27001\n\n\
+What is mapped with a loss (ignored implementation groups, binned scores, synthesised ids) is a \
+warning with its YAML line; what cannot be mapped is an error with line and column, and then \
+nothing is written (exit 2)."
+    )]
+    Import {
+        /// The library file (YAML).
+        file: PathBuf,
+        /// The framework file to write (TOML); replaced if it exists.
+        #[arg(long, value_name = "FILE.toml")]
+        out: PathBuf,
+        /// The framework id (lower-case letters, digits, `-` and `.`); by default the
+        /// library's ref_id, lower-cased, every other character made `-`.
+        #[arg(long)]
+        id: Option<String>,
     },
 }
 
@@ -76,23 +98,13 @@ pub fn run(cmd: FrameworkCommand) -> CmdResult {
             let (f, coverage) = framework::load_with_coverage(&text, Source::File(file.clone()))?;
             let mut langs = coverage.languages();
             for lang in &require_lang {
-                if !langs.contains(lang) && lang != "en" {
+                if !langs.contains(lang) && *lang != f.lang {
                     langs.push(lang.clone());
                 }
             }
             let coverages: Vec<LangCoverage> = langs.iter().map(|l| coverage.of(l)).collect();
             write_out(std::io::stdout().lock(), |out| {
-                writeln!(
-                    out,
-                    "{}: ok: framework {} {} with {} domains, {} categories, {} questions, scale 0-{}",
-                    file.display(),
-                    f.id,
-                    f.version,
-                    f.domains.len(),
-                    f.categories.len(),
-                    f.questions.len(),
-                    f.max_level()
-                )?;
+                writeln!(out, "{}: ok: {}", file.display(), shape(&f))?;
                 for c in &coverages {
                     write_coverage(out, &coverage.file, c)?;
                 }
@@ -125,6 +137,7 @@ pub fn run(cmd: FrameworkCommand) -> CmdResult {
                 )),
             }
         }
+        FrameworkCommand::Import { file, out, id } => import(&file, &out, id),
         FrameworkCommand::Show {
             framework,
             format,
@@ -141,6 +154,75 @@ pub fn run(cmd: FrameworkCommand) -> CmdResult {
             Ok(Exit::Success)
         }
     }
+}
+
+/// `framework import`: read the library, convert it, check that the result loads, write it
+/// atomically; warnings go to stderr with the library's line, at most ten of each kind.
+fn import(file: &std::path::Path, out: &std::path::Path, id: Option<String>) -> CmdResult {
+    use crate::framework::import::{import, ImportOptions};
+    if let Some(id) = &id {
+        let ok = !id.is_empty()
+            && id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.');
+        if !ok {
+            return Err(ConfigError::new(format!(
+                "--id `{id}` is not a framework id (lower-case letters, digits, `-` and `.`)"
+            )));
+        }
+    }
+    let shown = file.display();
+    let bytes = std::fs::read(file)
+        .map_err(|e| ConfigError::new(format!("failed to read {shown} ({e})")))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| ConfigError::new(format!("failed to read {shown} (it is not UTF-8 text)")))?;
+    let imported = import(&text, &ImportOptions { id })
+        .map_err(|e| ConfigError::new(format!("{shown}:{e}")).with_hint("nothing was written"))?;
+    // The converted file must load like any other; if it does not, that is a bug here,
+    // and nothing is written either.
+    let framework = framework::load_str(&imported.toml, Source::File(out.to_path_buf()))
+        .map_err(|e| {
+            ConfigError::new(format!(
+                "failed to import {shown} (the converted framework does not load; please report this):\n{e}"
+            ))
+        })?;
+    crate::atomic_file::write(out, imported.toml.as_bytes())
+        .map_err(|e| ConfigError::new(format!("failed to write {} ({e})", out.display())))?;
+    let _ = std::io::stdout().flush();
+    let mut per_kind: std::collections::BTreeMap<_, usize> = std::collections::BTreeMap::new();
+    for w in &imported.warnings {
+        let n = per_kind.entry(w.kind).or_default();
+        *n += 1;
+        if *n <= WARNINGS_SHOWN {
+            eprintln!("warning: {shown}:{}: {}", w.line, w.message);
+        }
+    }
+    for n in per_kind.values().filter(|n| **n > WARNINGS_SHOWN) {
+        eprintln!("warning: ... and {} more like this", n - WARNINGS_SHOWN);
+    }
+    write_out(std::io::stdout().lock(), |stdout| {
+        writeln!(
+            stdout,
+            "{}: {}, from {shown} ({} warnings)",
+            out.display(),
+            shape(&framework),
+            imported.warnings.len()
+        )
+    })?;
+    Ok(Exit::Success)
+}
+
+/// `framework kh-ncmf 1.0.1 with 4 domains, 22 categories, 87 questions, scale 0-5`.
+fn shape(f: &Framework) -> String {
+    format!(
+        "framework {} {} with {} domains, {} categories, {} questions, scale 0-{}",
+        f.id,
+        f.version,
+        f.domains.len(),
+        f.categories.len(),
+        f.questions.len(),
+        f.max_level()
+    )
 }
 
 /// `km: 830 of 830 texts (100%), not yet reviewed`, the counts per kind of text, then the

@@ -10,6 +10,10 @@ pub const BUILTINS: &[(&str, &str)] = &[
         "nist-csf-2.0",
         include_str!("../../frameworks/nist-csf-2.0.toml"),
     ),
+    (
+        "csirt-maturity",
+        include_str!("../../frameworks/csirt-maturity.toml"),
+    ),
 ];
 
 pub fn builtin_ids() -> Vec<&'static str> {
@@ -122,6 +126,101 @@ mod tests {
         }
         let functions: BTreeSet<String> = csf.domains.iter().map(|d| d.id.clone()).collect();
         assert_eq!(functions_reached, functions);
+    }
+
+    /// Issue 16: the CSIRT framework follows SIM3: its four groups as domains, SIM3's
+    /// 0-4 scale, every one of the 44 parameters asked at least once (and nothing else
+    /// tagged SIM3), and every one of the 21 services of the FIRST CSIRT Services
+    /// Framework reached by a question.
+    #[test]
+    fn csirt_framework_covers_every_sim3_parameter_and_first_service() {
+        let f = load("csirt-maturity");
+        let domains: Vec<(&str, &str)> = f
+            .domains
+            .iter()
+            .map(|d| (d.id.as_str(), d.name.en()))
+            .collect();
+        assert_eq!(
+            domains,
+            [
+                ("O", "Organisation"),
+                ("H", "Human"),
+                ("T", "Tools"),
+                ("P", "Processes")
+            ]
+        );
+        let labels: Vec<&str> = f.scale.iter().map(|s| s.label.en()).collect();
+        assert_eq!(
+            labels,
+            [
+                "Not available",
+                "Implicit",
+                "Stated",
+                "Formalised",
+                "Audited"
+            ]
+        );
+        let mut expected: BTreeSet<String> = BTreeSet::new();
+        // SIM3 numbers the organisation parameters O-1 to O-11; O-6 is not in use.
+        expected.extend((1..=11).filter(|n| *n != 6).map(|n| format!("O-{n}")));
+        expected.extend((1..=7).map(|n| format!("H-{n}")));
+        expected.extend((1..=10).map(|n| format!("T-{n}")));
+        expected.extend((1..=17).map(|n| format!("P-{n}")));
+        assert_eq!(expected.len(), 44);
+        let tagged = |scheme: &str| -> BTreeSet<String> {
+            f.questions
+                .iter()
+                .flat_map(|q| q.refs.iter())
+                .filter_map(|r| r.strip_prefix(scheme).map(str::to_string))
+                .collect()
+        };
+        assert_eq!(tagged("SIM3:"), expected);
+        for q in &f.questions {
+            let sim3: Vec<&String> = q.refs.iter().filter(|r| r.starts_with("SIM3:")).collect();
+            assert_eq!(sim3.len(), 1, "{}: one SIM3 parameter each", q.id);
+            let parameter = &sim3[0]["SIM3:".len()..];
+            assert!(
+                q.id.starts_with(parameter),
+                "{} is tagged {parameter}",
+                q.id
+            );
+            let group = &parameter[..1];
+            assert_eq!(f.domains[q.domain_index].id, group, "{}", q.id);
+        }
+        let services = [
+            "ISEM.monitoring-detection",
+            "ISEM.event-analysis",
+            "IM.report-acceptance",
+            "IM.incident-analysis",
+            "IM.forensic-analysis",
+            "IM.mitigation-recovery",
+            "IM.coordination",
+            "IM.crisis-support",
+            "VM.discovery",
+            "VM.report-intake",
+            "VM.analysis",
+            "VM.coordination",
+            "VM.disclosure",
+            "VM.response",
+            "SA.data-acquisition",
+            "SA.analysis-synthesis",
+            "SA.communication",
+            "KT.awareness",
+            "KT.training",
+            "KT.exercises",
+            "KT.advisory",
+        ];
+        let first = tagged("FIRST:");
+        for s in services {
+            assert!(first.contains(s), "no question reaches FIRST:{s}");
+        }
+        for t in &first {
+            assert!(
+                t == "IM" || services.contains(&t.as_str()),
+                "FIRST:{t} is not a service of the FIRST CSIRT Services Framework"
+            );
+        }
+        assert!(f.target_for("national") > f.default_target);
     }
 
     /// Issue 18: every threat of the national framework is carried by at least 5

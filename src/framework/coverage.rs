@@ -3,8 +3,9 @@
 //! knows what is still untranslated and can require a language in CI
 //! (`posture framework check --require-lang km`).
 //!
-//! English is the base language: every text has it (the loader refuses a file without),
-//! so every English text is one text to translate. Each guidance entry counts as a text
+//! The framework's `lang` (English unless `[framework] lang` says otherwise) is the base
+//! language: every text has it (the loader refuses a file without), so every base text is
+//! one text to translate. Each guidance entry counts as a text
 //! of its own. A translation that is present but blank counts as missing.
 
 use super::load::{line_col, load_with_sites};
@@ -82,6 +83,8 @@ pub(super) struct TextSite {
     pub kind: TextKind,
     /// e.g. "question `PEO.AW-01` guidance for level 2", as the loader's messages say it.
     pub what: String,
+    /// The offset of its text in the base language (the framework's `lang`; the name is
+    /// from when that was always English).
     pub english: usize,
     pub langs: BTreeMap<String, (usize, bool)>,
 }
@@ -129,6 +132,8 @@ pub struct Coverage<'a> {
     source_text: &'a str,
     sites: Vec<TextSite>,
     translations: BTreeMap<String, TranslationStatus>,
+    /// The framework's `lang`, the base every other language is counted against.
+    base: String,
 }
 
 /// Load a framework (refused as [`super::load_str`] refuses it) together with its coverage.
@@ -143,19 +148,20 @@ pub fn load_with_coverage(
         source_text,
         sites,
         translations: framework.translations.clone(),
+        base: framework.lang.clone(),
     };
     Ok((framework, coverage))
 }
 
 impl Coverage<'_> {
-    /// Every language other than English that the file has a text in, or declares in
-    /// `[framework] translations`, sorted.
+    /// Every language other than the framework's `lang` (English unless it says otherwise)
+    /// that the file has a text in, or declares in `[framework] translations`, sorted.
     pub fn languages(&self) -> Vec<String> {
         let mut found: BTreeSet<&str> = self.translations.keys().map(String::as_str).collect();
         for site in &self.sites {
             found.extend(site.langs.keys().map(String::as_str));
         }
-        found.remove("en");
+        found.remove(self.base.as_str());
         found.into_iter().map(str::to_string).collect()
     }
 
@@ -175,7 +181,15 @@ impl Coverage<'_> {
                 Some(&(offset, false)) => (offset, format!("{} has an empty `{key}`", site.what)),
                 None => (
                     site.english,
-                    format!("{} has no `{key}` (the English text is here)", site.what),
+                    format!(
+                        "{} has no `{key}` (the {} text is here)",
+                        site.what,
+                        if self.base == "en" {
+                            "English".to_string()
+                        } else {
+                            format!("`{}`", self.base)
+                        }
+                    ),
                 ),
             };
             let (line, column) = line_col(self.source_text, offset);

@@ -10,7 +10,8 @@ use serde_spanned::Spanned;
 
 use super::coverage::{TextKind, TextSite};
 use super::{
-    Category, Domain, Framework, Question, Rule, RuleSubject, RuleTerm, ScaleLevel, Source, Text,
+    Category, Domain, Framework, Origin, Question, Rule, RuleSubject, RuleTerm, ScaleLevel, Source,
+    Text,
 };
 
 /// One thing wrong with a framework file, located by line and column (1-based).
@@ -153,11 +154,23 @@ type RawText = BTreeMap<String, Spanned<String>>;
 struct RawHeader {
     id: Spanned<String>,
     version: Spanned<String>,
+    lang: Option<Spanned<String>>,
     title: RawText,
     description: Option<RawText>,
     #[serde(default)]
     translations: BTreeMap<String, RawTranslation>,
+    source: Option<RawOrigin>,
     default_target: Spanned<i64>,
+}
+
+/// `source = { urn = "...", provider = "...", version = "..." }`: where an imported
+/// framework came from.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOrigin {
+    urn: Option<String>,
+    provider: Option<String>,
+    version: Option<String>,
 }
 
 /// `translations.<lang> = { reviewed = false }`, or `{ reviewed = true, by = "...", on = "..." }`.
@@ -208,12 +221,15 @@ struct RawQuestion {
     guidance: Option<BTreeMap<String, Spanned<Vec<Spanned<String>>>>>,
     #[serde(default)]
     refs: Vec<Spanned<String>>,
+    source: Option<String>,
 }
 
 /// Collects problems with their byte spans, then turns them into lines and columns; and
 /// notes where every translatable text stands, for the translation coverage.
 struct Checker<'a> {
     source: &'a str,
+    /// The language every text must have (`[framework] lang`).
+    lang: String,
     problems: Vec<(usize, String)>,
     sites: Vec<TextSite>,
 }
@@ -227,7 +243,7 @@ impl Checker<'_> {
         self.sites.push(TextSite {
             kind,
             what: what.to_string(),
-            english: raw.get("en").map_or(owner.start, |en| en.span().start),
+            english: raw.get(&self.lang).map_or(owner.start, |t| t.span().start),
             langs: raw
                 .iter()
                 .map(|(lang, value)| (lang.clone(), site_of(value)))
@@ -243,13 +259,18 @@ impl Checker<'_> {
             }
             out.insert(lang.clone(), value.get_ref().clone());
         }
-        match raw.get("en") {
-            None => self.at(
+        let lang = self.lang.clone();
+        match raw.get(&lang) {
+            None if lang == "en" => self.at(
                 owner,
                 format!("{what} has no English text (add `.en = \"...\"`; every text needs `en`)"),
             ),
-            Some(en) if en.get_ref().trim().is_empty() => {
-                self.at(en.span(), format!("{what} has an empty English text"))
+            None => self.at(
+                owner,
+                format!("{what} has no `{lang}` text (add `.{lang} = \"...\"`; every text needs the framework's `lang`, `{lang}`)"),
+            ),
+            Some(t) if t.get_ref().trim().is_empty() => {
+                self.at(t.span(), format!("{what} has an empty {} text", lang_name(&lang)))
             }
             Some(_) => {}
         }
@@ -336,6 +357,15 @@ impl Checker<'_> {
     }
 }
 
+/// "English" for `en`, else "`fr`": how messages name the framework's language.
+fn lang_name(lang: &str) -> String {
+    if lang == "en" {
+        "English".into()
+    } else {
+        format!("`{lang}`")
+    }
+}
+
 /// Where a text stands, and whether it says anything.
 fn site_of(value: &Spanned<String>) -> (usize, bool) {
     (value.span().start, !value.get_ref().trim().is_empty())
@@ -379,8 +409,15 @@ pub(super) fn load_with_sites(
         }])
     })?;
 
+    let lang = raw
+        .framework
+        .get_ref()
+        .lang
+        .as_ref()
+        .map_or_else(|| "en".to_string(), |l| l.get_ref().clone());
     let mut check = Checker {
         source: source_text,
+        lang,
         problems: Vec::new(),
         sites: Vec::new(),
     };
@@ -426,6 +463,17 @@ fn build(raw: &RawFile, check: &mut Checker<'_>, source_text: &str, source: Sour
             header.version.span(),
             format!("framework version `{version}` is not semver (expected MAJOR.MINOR.PATCH, e.g. `1.0.0`)"),
         );
+    }
+    if let Some(lang) = &header.lang {
+        if !is_lang_tag(lang.get_ref()) {
+            check.at(
+                lang.span(),
+                format!(
+                    "framework lang `{}` is not a language code (expected e.g. `en`, `km`)",
+                    lang.get_ref()
+                ),
+            );
+        }
     }
     let (title, description) = check.described(
         &header.title,
@@ -601,10 +649,14 @@ fn build(raw: &RawFile, check: &mut Checker<'_>, source_text: &str, source: Sour
                 let texts = entries.get_ref().iter().map(|e| e.get_ref().clone());
                 guidance.insert(lang.clone(), texts.collect());
             }
-            match g.get("en") {
+            match g.get(&check.lang) {
                 None => check.at(
                     q.id.span(),
-                    format!("question `{qid}` has guidance without English (`guidance.en`)"),
+                    format!(
+                        "question `{qid}` has guidance without {} (`guidance.{}`)",
+                        lang_name(&check.lang),
+                        check.lang
+                    ),
                 ),
                 Some(en) => check.guidance_sites(&qid, en.get_ref(), g),
             }
@@ -650,6 +702,7 @@ fn build(raw: &RawFile, check: &mut Checker<'_>, source_text: &str, source: Sour
             ),
             guidance,
             refs,
+            source: q.source.clone(),
         });
     }
 
@@ -696,6 +749,7 @@ fn build(raw: &RawFile, check: &mut Checker<'_>, source_text: &str, source: Sour
     let mut framework = Framework {
         id,
         version,
+        lang: check.lang.clone(),
         title,
         description,
         default_target,
@@ -718,6 +772,11 @@ fn build(raw: &RawFile, check: &mut Checker<'_>, source_text: &str, source: Sour
                 (lang.clone(), status)
             })
             .collect(),
+        origin: header.source.as_ref().map(|o| Origin {
+            urn: o.urn.clone(),
+            provider: o.provider.clone(),
+            version: o.version.clone(),
+        }),
         sha256: super::sha256_hex(source_text.as_bytes()),
         source,
         question_index: HashMap::new(),

@@ -8,6 +8,7 @@
 
 mod builtin;
 pub mod coverage;
+pub mod import;
 mod load;
 
 use std::collections::{BTreeMap, HashMap};
@@ -19,17 +20,21 @@ pub use builtin::{builtin, builtin_ids, BUILTINS};
 pub use coverage::{load_with_coverage, Coverage, LangCoverage};
 pub use load::{load_file, load_str, read_file, resolve, LoadError, Problem};
 
-/// A human text in several languages. `en` is always present (the loader checks it).
+/// A human text in several languages. The framework's `lang` (usually `en`) is always
+/// present (the loader checks it).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(transparent)]
 pub struct Text(pub BTreeMap<String, String>);
 
 impl Text {
-    /// The text in `lang`, falling back to English when there is no translation.
+    /// The text in `lang`, falling back to English when there is no translation, and to
+    /// the first language it has when it has no English either (a framework whose `lang`
+    /// is not `en`, such as an imported French library).
     pub fn get(&self, lang: &str) -> &str {
         self.0
             .get(lang)
             .or_else(|| self.0.get("en"))
+            .or_else(|| self.0.values().next())
             .map(String::as_str)
             .unwrap_or("")
     }
@@ -59,6 +64,15 @@ impl std::fmt::Display for Source {
             Source::File(path) => write!(f, "{}", path.display()),
         }
     }
+}
+
+/// Where an imported framework came from (`[framework] source`, SPEC section 12): the
+/// urn, provider and version of the library it was converted from.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Origin {
+    pub urn: Option<String>,
+    pub provider: Option<String>,
+    pub version: Option<String>,
 }
 
 /// How far the texts of one language can be trusted: a framework says whether a
@@ -111,6 +125,8 @@ pub struct Question {
     /// Language -> one entry per scale level (the loader checks the length).
     pub guidance: BTreeMap<String, Vec<String>>,
     pub refs: Vec<String>,
+    /// The id of this question in the framework it was imported from (an urn).
+    pub source: Option<String>,
 }
 
 /// What a consistency rule looks at: a question's level or a category's score.
@@ -150,7 +166,8 @@ impl Question {
         let entries = self
             .guidance
             .get(lang)
-            .or_else(|| self.guidance.get("en"))?;
+            .or_else(|| self.guidance.get("en"))
+            .or_else(|| self.guidance.values().next())?;
         entries.get(level as usize).map(String::as_str)
     }
 }
@@ -160,6 +177,8 @@ impl Question {
 pub struct Framework {
     pub id: String,
     pub version: String,
+    /// The language every text has (`[framework] lang`, default `en`).
+    pub lang: String,
     pub title: Text,
     pub description: Option<Text>,
     pub default_target: u8,
@@ -175,6 +194,8 @@ pub struct Framework {
     pub rules: Vec<Rule>,
     /// Language -> whether its texts were reviewed (`[framework] translations`).
     pub translations: BTreeMap<String, TranslationStatus>,
+    /// Where an imported framework came from (`[framework] source`).
+    pub origin: Option<Origin>,
     /// sha256 of the framework file's bytes, lower-case hex.
     pub sha256: String,
     pub source: Source,

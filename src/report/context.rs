@@ -48,6 +48,9 @@ pub struct FrameworkInfo {
     pub questions: usize,
     pub domains: usize,
     pub categories: usize,
+    /// Whether any question carries a `CSF:` tag; without, the national report has no
+    /// CSF view (an imported framework, csirt-maturity).
+    pub has_csf: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -568,6 +571,7 @@ impl<'a> Prepared<'a> {
                 questions: fw.questions.len(),
                 domains: fw.domains.len(),
                 categories: fw.categories.len(),
+                has_csf: fw.ref_schemes().iter().any(|s| s == "CSF"),
             },
             scale: fw
                 .scale
@@ -1103,7 +1107,15 @@ impl<'a> Prepared<'a> {
                     priority: g.priority,
                     next_level: next,
                     next_label: fw.level_label(next, lang).to_string(),
-                    guidance: q.guidance_at(next, lang).map(str::to_string),
+                    // Without per-question guidance (imported frameworks, csirt-maturity),
+                    // what the next level means on the scale is the next step.
+                    guidance: q
+                        .guidance_at(next, lang)
+                        .or_else(|| {
+                            let level = fw.scale.get(next as usize)?;
+                            level.description.as_ref().map(|d| d.get(lang))
+                        })
+                        .map(str::to_string),
                 })
             })
             .collect();

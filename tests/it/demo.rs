@@ -21,6 +21,12 @@ fn demo_runs_from_any_directory_and_writes_every_output() {
         "km/brief.pdf",
         "sample-data/agencies.csv",
         "sample-data/submissions/2026/MOH.xlsx",
+        "csirt/national-report.pdf",
+        "csirt/brief.pdf",
+        "csirt/agencies/CAMCERT.pdf",
+        "csirt/scores.json",
+        "sample-data/csirt/teams.csv",
+        "sample-data/csirt/submissions/2026/CAMCERT.xlsx",
     ] {
         assert!(out.join(file).is_file(), "missing {file}\n{}", stderr(&o));
     }
@@ -59,6 +65,27 @@ fn demo_runs_from_any_directory_and_writes_every_output() {
         "a rejected submission is named in the annex"
     );
     assert!(text.contains("Assessment cycle 2026"));
+
+    // The CSIRT network's report: its own framework, its 7 teams (one new in 2026).
+    let csirt: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("csirt/scores.json")).unwrap()).unwrap();
+    assert_eq!(
+        csirt["framework"]["id"], "csirt-maturity",
+        "{}",
+        csirt["framework"]
+    );
+    assert_eq!(csirt["submissions"].as_array().unwrap().len(), 13);
+    let text = Command::new("pdftotext")
+        .arg(out.join("csirt/national-report.pdf"))
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(text.contains("CSIRT Maturity Framework"), "{text}");
+    assert!(text.contains("CamCERT"), "{text}");
 
     // A weak province is below target almost everywhere: its report lists the first gaps
     // and counts the rest instead of running to ten pages.

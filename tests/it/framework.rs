@@ -73,7 +73,8 @@ fn builtin_frameworks_are_listed_and_shown() {
     let listed = stdout(&o);
     assert!(listed.contains("kh-ncmf"), "{listed}");
     assert!(listed.contains("nist-csf-2.0"), "{listed}");
-    for id in ["kh-ncmf", "nist-csf-2.0"] {
+    assert!(listed.contains("csirt-maturity"), "{listed}");
+    for id in ["kh-ncmf", "nist-csf-2.0", "csirt-maturity"] {
         let o = run(&["framework", "show", id]);
         assert_exit(&o, 0);
         assert!(stdout(&o).starts_with(id), "{}", stdout(&o));
@@ -88,7 +89,7 @@ fn builtin_frameworks_are_listed_and_shown() {
 fn built_in_framework_files_match_the_embedded_copies() {
     // The files under frameworks/ are what framework authors read and copy; they must be
     // exactly what the binary embeds.
-    for id in ["kh-ncmf", "nist-csf-2.0"] {
+    for id in ["kh-ncmf", "nist-csf-2.0", "csirt-maturity"] {
         let path = format!("frameworks/{id}.toml");
         let o = run(&["framework", "check", &path]);
         assert_exit(&o, 0);
@@ -105,7 +106,7 @@ fn unknown_framework_is_a_configuration_error() {
     let o = run(&["framework", "show", "no-such-framework"]);
     assert_exit(&o, 2);
     assert!(
-        stderr(&o).contains("built-in: kh-ncmf, nist-csf-2.0"),
+        stderr(&o).contains("built-in: kh-ncmf, nist-csf-2.0, csirt-maturity"),
         "{}",
         stderr(&o)
     );
@@ -149,7 +150,11 @@ fn require_lang_fails_on_missing_khmer_and_passes_when_complete() {
         stderr(&o)
     );
 
-    for file in ["frameworks/kh-ncmf.toml", "frameworks/nist-csf-2.0.toml"] {
+    for file in [
+        "frameworks/kh-ncmf.toml",
+        "frameworks/nist-csf-2.0.toml",
+        "frameworks/csirt-maturity.toml",
+    ] {
         let o = run(&["framework", "check", file, "--require-lang", "km"]);
         assert_exit(&o, 0);
         assert!(

@@ -161,6 +161,7 @@ fn khmer_texts_use_the_glossary_terms_not_their_variants() {
     for expected in [
         "frameworks/kh-ncmf.toml",
         "frameworks/nist-csf-2.0.toml",
+        "frameworks/csirt-maturity.toml",
         "report-templates/strings.toml",
         "report-templates/national.typ.j2",
         "src/workbook/template.rs",
@@ -226,6 +227,31 @@ fn scale_labels_function_names_and_threat_names_are_the_glossary_terms() {
             .collect();
         assert_eq!(labels, scale, "{path}: scale labels");
     }
+
+    let sim3: Vec<String> = table(&md, "## SIM3 scale labels")
+        .into_iter()
+        .map(|row| row["Khmer"].clone())
+        .collect();
+    assert_eq!(sim3.len(), 5);
+    let csirt = load_toml("frameworks/csirt-maturity.toml");
+    let labels: Vec<String> = csirt["scale"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|level| khmer_of(level, "label"))
+        .collect();
+    assert_eq!(labels, sim3, "csirt-maturity: scale labels");
+    let groups: BTreeMap<String, String> = table(&md, "## CSIRT maturity domains")
+        .into_iter()
+        .map(|row| (row["id"].clone(), row["Khmer"].clone()))
+        .collect();
+    let names: BTreeMap<String, String> = csirt["domains"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["id"].as_str().unwrap().to_string(), khmer_of(d, "name")))
+        .collect();
+    assert_eq!(names, groups, "csirt-maturity domain names");
 
     let functions: BTreeMap<String, String> = table(&md, "## NIST CSF 2.0 functions")
         .into_iter()

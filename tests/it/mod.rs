@@ -4,6 +4,7 @@ mod books;
 mod demo;
 mod framework;
 mod glossary;
+mod import;
 mod ingest;
 mod khmer;
 mod libreoffice;
