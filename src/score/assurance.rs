@@ -479,113 +479,8 @@ mod tests {
     use Answer::{Level as L, NotApplicable as NA, Unanswered as U};
 
     /// Twelve questions in two categories of one domain each, 0-4 scale, evidence from 3;
-    /// B.1-06 allows N/A. Rules on a question, on a category and on an N/A-able question.
-    const FRAMEWORK: &str = r#"
-[framework]
-id = "assure"
-version = "1.0.0"
-title.en = "Assurance test"
-default_target = 2
-
-[assurance]
-evidence_from = 3
-
-[[scale]]
-level = 0
-label.en = "L0"
-[[scale]]
-level = 1
-label.en = "L1"
-[[scale]]
-level = 2
-label.en = "L2"
-[[scale]]
-level = 3
-label.en = "L3"
-[[scale]]
-level = 4
-label.en = "L4"
-
-[[domains]]
-id = "A"
-name.en = "A"
-[[domains]]
-id = "B"
-name.en = "B"
-
-[[categories]]
-id = "A.1"
-domain = "A"
-name.en = "A one"
-[[categories]]
-id = "B.1"
-domain = "B"
-name.en = "B one"
-
-[[questions]]
-id = "A.1-01"
-category = "A.1"
-allow_na = true
-text.en = "q"
-[[questions]]
-id = "A.1-02"
-category = "A.1"
-allow_na = true
-text.en = "q"
-[[questions]]
-id = "A.1-03"
-category = "A.1"
-text.en = "q"
-[[questions]]
-id = "A.1-04"
-category = "A.1"
-text.en = "q"
-[[questions]]
-id = "A.1-05"
-category = "A.1"
-text.en = "q"
-[[questions]]
-id = "A.1-06"
-category = "A.1"
-text.en = "q"
-[[questions]]
-id = "B.1-01"
-category = "B.1"
-text.en = "q"
-[[questions]]
-id = "B.1-02"
-category = "B.1"
-text.en = "q"
-[[questions]]
-id = "B.1-03"
-category = "B.1"
-text.en = "q"
-[[questions]]
-id = "B.1-04"
-category = "B.1"
-text.en = "q"
-[[questions]]
-id = "B.1-05"
-category = "B.1"
-text.en = "q"
-[[questions]]
-id = "B.1-06"
-category = "B.1"
-allow_na = true
-text.en = "q"
-
-[[rules]]
-id = "q-rule"
-when = { question = "A.1-01", at_least = 3 }
-requires = { question = "A.1-02", at_least = 2 }
-text.en = "A.1-01 at 3 needs A.1-02 at 2"
-
-[[rules]]
-id = "cat-rule"
-when = { question = "A.1-03", at_least = 3 }
-requires = { category = "B.1", at_least = 2.5 }
-text.en = "A.1-03 at 3 needs B.1 at 2.5"
-"#;
+    /// A.1-01, A.1-02 and B.1-06 allow N/A. A rule on a question and one on a category.
+    const FRAMEWORK: &str = include_str!("../../tests/frameworks/assurance.toml");
 
     fn fw() -> Framework {
         load_str(FRAMEWORK, Source::File("assure.toml".into())).expect("test framework loads")
@@ -701,20 +596,8 @@ text.en = "A.1-03 at 3 needs B.1 at 2.5"
     #[test]
     fn a_question_without_a_row_adds_no_cell() {
         let fw = fw();
-        let answers = [
-            L(4),
-            U,
-            L(1),
-            L(1),
-            L(1),
-            L(1),
-            L(1),
-            L(1),
-            L(1),
-            L(1),
-            L(1),
-            L(1),
-        ];
+        let mut answers = [L(1); 12];
+        (answers[0], answers[1]) = (L(4), U);
         let s = sub("X", "2026", &answers, &[E]);
         let mut at = cells(12);
         at.rows[1] = None; // A.1-02 has no row: unanswered, counts 0
@@ -736,20 +619,8 @@ text.en = "A.1-03 at 3 needs B.1 at 2.5"
 
     #[test]
     fn rules_whose_questions_are_unanswered_or_na() {
-        let base = [
-            L(4),
-            L(1),
-            L(1),
-            L(1),
-            L(1),
-            L(1),
-            L(1),
-            L(1),
-            L(1),
-            L(1),
-            L(1),
-            L(1),
-        ];
+        let mut base = [L(1); 12];
+        base[0] = L(4);
         let rules = |answers: [Answer; 12]| -> Vec<String> {
             assess(&[sub("X", "2026", &answers, &[E; 12])])[0]
                 .flags
@@ -987,20 +858,17 @@ text.en = "A.1-03 at 3 needs B.1 at 2.5"
 
     #[test]
     fn identical_answers_name_the_other_agencies() {
-        let same = [
-            L(1),
-            L(2),
-            L(3),
-            L(1),
-            L(2),
-            L(3),
-            L(1),
-            L(2),
-            L(3),
-            L(1),
-            NA,
-            U,
-        ];
+        // Levels 1, 2, 3 in turn: ten answered, then N/A and blank.
+        let cycle_of = |answered: usize| -> Vec<Answer> {
+            (0..12)
+                .map(|i| match i {
+                    _ if i < answered => L(1 + (i % 3) as u8),
+                    11 => U,
+                    _ => NA,
+                })
+                .collect()
+        };
+        let same = cycle_of(10);
         let subs = [
             sub("C", "2026", &same, &[]),
             sub("A", "2026", &same, &["other evidence"]),
@@ -1033,20 +901,7 @@ text.en = "A.1-03 at 3 needs B.1 at 2.5"
         );
 
         // Ten answered is enough; nine is not.
-        let nine = [
-            L(1),
-            L(2),
-            L(3),
-            L(1),
-            L(2),
-            L(3),
-            L(1),
-            L(2),
-            L(3),
-            NA,
-            NA,
-            U,
-        ];
+        let nine = cycle_of(9);
         let pair = score_batch(
             &fw,
             &[sub("A", "2026", &nine, &[]), sub("B", "2026", &nine, &[])],

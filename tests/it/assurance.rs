@@ -117,25 +117,22 @@ fn kinds(a: &Value) -> Vec<&str> {
         .collect()
 }
 
-#[test]
-fn every_flag_kind_with_its_exact_cells() {
+/// Run `posture score` on the crafted inputs into `out`; its text.
+fn score_to(out: &str) -> String {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     inputs(dir);
     let o = run_in(
         dir,
-        &[
-            "score",
-            "in",
-            "--framework",
-            &framework(),
-            "--out",
-            "scores.json",
-        ],
+        &["score", "in", "--framework", &framework(), "--out", out],
     );
     assert_exit(&o, 0);
-    let doc: Value =
-        serde_json::from_slice(&std::fs::read(dir.join("scores.json")).unwrap()).unwrap();
+    std::fs::read_to_string(dir.join(out)).unwrap()
+}
+
+#[test]
+fn every_flag_kind_with_its_exact_cells() {
+    let doc: Value = serde_json::from_str(&score_to("scores.json")).unwrap();
 
     let x = agency(&doc, "X", "2026");
     assert_eq!(
@@ -271,22 +268,7 @@ fn validate_prints_flags_as_notes_without_changing_the_exit_status() {
 
 #[test]
 fn csv_carries_confidence_and_unsupported_share() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path();
-    inputs(dir);
-    let o = run_in(
-        dir,
-        &[
-            "score",
-            "in",
-            "--framework",
-            &framework(),
-            "--out",
-            "scores.csv",
-        ],
-    );
-    assert_exit(&o, 0);
-    let csv = std::fs::read_to_string(dir.join("scores.csv")).unwrap();
+    let csv = score_to("scores.csv");
     assert!(csv
         .lines()
         .next()
