@@ -13,6 +13,8 @@ use super::inputs::{read_inputs, IngestArgs, IngestConfig};
 use super::{write_out, CmdResult, Exit};
 use crate::framework::Framework;
 use crate::lang::Lang;
+use crate::report::i18n::{self, Strings};
+use crate::report::templates::TemplateSet;
 use crate::score::{score_batch, Flag};
 use crate::workbook::ingest::{self, Retain};
 use crate::workbook::{Diagnostic, Status, Submission};
@@ -92,8 +94,10 @@ fn notes(config: &IngestConfig, batch: &ingest::Batch) -> Vec<Vec<Flag>> {
 }
 
 /// `Assessment!E12, Assessment!E15: message (kind)`; a long list of cells is cut after
-/// the first few (the JSON format lists them all).
-fn note_for(f: &Flag) -> String {
+/// the first few (the JSON format lists them all). The message is the flag's own (English)
+/// one; in another language it is the rule's text or the kind's wording from the report
+/// strings, so a note reads as the agency's report words it.
+fn note_for(f: &Flag, framework: &Framework, strings: &Strings, lang: Lang) -> String {
     const SHOWN: usize = 6;
     let mut cells = f
         .cells
@@ -103,11 +107,37 @@ fn note_for(f: &Flag) -> String {
         .collect::<Vec<_>>()
         .join(", ");
     if f.cells.len() > SHOWN {
-        cells.push_str(&format!(" and {} more", f.cells.len() - SHOWN));
+        let more = f.cells.len() - SHOWN;
+        cells.push_str(&match lang {
+            Lang::En => format!(" and {more} more"),
+            Lang::Km => format!(" និង {more} ទៀត"),
+        });
     }
+    let kind = f.kind.as_str();
+    let message = match lang {
+        Lang::En => f.message.clone(),
+        _ => {
+            let word = |section: &str| {
+                strings
+                    .section(section)
+                    .get(kind)
+                    .cloned()
+                    .unwrap_or_default()
+            };
+            let rule = f
+                .rule
+                .as_deref()
+                .and_then(|id| framework.rules.iter().find(|r| r.id == id));
+            match (rule, &f.agencies) {
+                (Some(rule), _) => rule.text.get(lang.code()).to_string(),
+                (None, Some(others)) => format!("{} ({})", word("flag_kinds"), others.join(", ")),
+                _ => format!("{}៖ {}", word("flag_kinds"), word("flag_details")),
+            }
+        }
+    };
     match cells.as_str() {
-        "" => format!("{} ({})", f.message, f.kind.as_str()),
-        cells => format!("{cells}: {} ({})", f.message, f.kind.as_str()),
+        "" => format!("{message} ({kind})"),
+        cells => format!("{cells}: {message} ({kind})"),
     }
 }
 
@@ -124,6 +154,78 @@ fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
+/// The words of the text report around the diagnostics, in its language (the diagnostics
+/// themselves are worded by `workbook::diagnostic`).
+struct Words {
+    error: &'static str,
+    warning: &'static str,
+    note: &'static str,
+    rejected: &'static str,
+    duplicate: &'static str,
+    ok: &'static str,
+    lang: Lang,
+}
+
+impl Words {
+    fn of(lang: Lang) -> Words {
+        match lang {
+            Lang::En => Words {
+                error: "error",
+                warning: "warning",
+                note: "note",
+                rejected: "rejected",
+                duplicate: "duplicate",
+                ok: "ok",
+                lang,
+            },
+            Lang::Km => Words {
+                error: "កំហុស",
+                warning: "ការព្រមាន",
+                note: "កំណត់ចំណាំ",
+                rejected: "ត្រូវបានបដិសេធ",
+                duplicate: "ស្ទួន",
+                ok: "ល្អ",
+                lang,
+            },
+        }
+    }
+
+    fn counts(&self, errors: usize, warnings: usize) -> String {
+        match self.lang {
+            Lang::En => format!(
+                "{}, {}",
+                plural(errors, "error"),
+                plural(warnings, "warning")
+            ),
+            Lang::Km => format!("កំហុស {errors}, ការព្រមាន {warnings}"),
+        }
+    }
+
+    fn warnings(&self, n: usize) -> String {
+        match self.lang {
+            Lang::En => plural(n, "warning"),
+            Lang::Km => format!("ការព្រមាន {n}"),
+        }
+    }
+
+    fn scored(&self, agency: &str, cycle: &str, answered: usize, total: usize) -> String {
+        match self.lang {
+            Lang::En => format!("scored: {agency} {cycle}, {answered}/{total} answered"),
+            Lang::Km => format!("បានដាក់ពិន្ទុ៖ {agency} វដ្ត {cycle}, បានឆ្លើយ {answered}/{total}"),
+        }
+    }
+
+    fn summary(&self, files: usize, ok: usize, rejected: usize, duplicate: usize) -> String {
+        match self.lang {
+            Lang::En => format!(
+                "{}: {ok} ok, {rejected} rejected, {duplicate} duplicate",
+                plural(files, "file")
+            ),
+            Lang::Km => format!("ឯកសារ {files}៖ ល្អ {ok}, ត្រូវបានបដិសេធ {rejected}, ស្ទួន {duplicate}"),
+        }
+    }
+}
+
 /// The text report. `out` strips colour itself when it is not a terminal.
 pub fn write_text(
     out: &mut impl Write,
@@ -132,6 +234,10 @@ pub fn write_text(
     lang: Lang,
     notes: &[Vec<Flag>],
 ) -> std::io::Result<()> {
+    let words = Words::of(lang);
+    // The flags' wording in `lang`: the report strings, embedded in the binary.
+    let strings = i18n::load(TemplateSet::embedded().get("strings.toml"), lang)
+        .map_err(std::io::Error::other)?;
     let bold = Style::new().bold();
     let red = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
     let yellow = Style::new().fg_color(Some(AnsiColor::Yellow.into())).bold();
@@ -139,45 +245,59 @@ pub fn write_text(
     let cyan = Style::new().fg_color(Some(AnsiColor::Cyan.into())).bold();
     let total = framework.questions.len();
     for (i, s) in subs.iter().enumerate() {
-        let counts = format!(
-            "{}, {}",
-            plural(s.errors.len(), "error"),
-            plural(s.warnings.len(), "warning")
-        );
         let head = match s.status {
-            Status::Rejected => format!("{red}rejected{red:#} ({counts})"),
-            Status::Duplicate => format!(
-                "{yellow}duplicate{yellow:#} ({})",
-                plural(s.warnings.len(), "warning")
+            Status::Rejected => format!(
+                "{red}{}{red:#} ({})",
+                words.rejected,
+                words.counts(s.errors.len(), s.warnings.len())
             ),
-            Status::Scored => {
-                let answered = s.answered;
-                format!(
-                    "{green}ok{green:#} (scored: {} {}, {answered}/{total} answered)",
+            Status::Duplicate => format!(
+                "{yellow}{}{yellow:#} ({})",
+                words.duplicate,
+                words.warnings(s.warnings.len())
+            ),
+            Status::Scored => format!(
+                "{green}{}{green:#} ({})",
+                words.ok,
+                words.scored(
                     s.agency_id().unwrap_or("?"),
-                    s.cycle().unwrap_or("?")
+                    s.cycle().unwrap_or("?"),
+                    s.answered,
+                    total
                 )
-            }
+            ),
         };
         writeln!(out, "{bold}{}{bold:#}: {head}", s.file)?;
         for e in &s.errors {
-            writeln!(out, "  {red}error{red:#}: {}", e.line(lang))?;
+            writeln!(out, "  {red}{}{red:#}: {}", words.error, e.line(lang))?;
         }
         for w in &s.warnings {
-            writeln!(out, "  {yellow}warning{yellow:#}: {}", w.line(lang))?;
+            writeln!(
+                out,
+                "  {yellow}{}{yellow:#}: {}",
+                words.warning,
+                w.line(lang)
+            )?;
         }
         for f in notes.get(i).into_iter().flatten() {
-            writeln!(out, "  {cyan}note{cyan:#}: {}", note_for(f))?;
+            writeln!(
+                out,
+                "  {cyan}{}{cyan:#}: {}",
+                words.note,
+                note_for(f, framework, &strings, lang)
+            )?;
         }
     }
     let count = |st: Status| subs.iter().filter(|s| s.status == st).count();
     writeln!(
         out,
-        "{}: {} ok, {} rejected, {} duplicate",
-        plural(subs.len(), "file"),
-        count(Status::Scored),
-        count(Status::Rejected),
-        count(Status::Duplicate)
+        "{}",
+        words.summary(
+            subs.len(),
+            count(Status::Scored),
+            count(Status::Rejected),
+            count(Status::Duplicate)
+        )
     )
 }
 

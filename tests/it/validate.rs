@@ -273,13 +273,18 @@ fn diagnostics_in_khmer() {
     assert_exit(&o, 1);
     let out = stdout(&o);
     assert!(
-        out.contains("  error: Assessment!B2: បានរកឃើញ \"2.5\"។ ត្រូវការកម្រិតជាចំនួនគត់ 0–3"),
+        out.contains("  កំហុស: Assessment!B2: បានរកឃើញ \"2.5\"។ ត្រូវការកម្រិតជាចំនួនគត់ 0–3"),
         "{out}"
     );
     assert!(
-        out.contains("  warning: ស្ទួននឹង in/a-moh.xlsx (បៃដូចគ្នាទាំងអស់)។"),
+        out.contains("  ការព្រមាន: ស្ទួននឹង in/a-moh.xlsx (បៃដូចគ្នាទាំងអស់)។"),
         "{out}"
     );
+    // The words around the diagnostics are Khmer too: no English label is left.
+    for english in [" error:", " warning:", "rejected (", "duplicate (", " ok ("] {
+        assert!(!out.contains(english), "`{english}` in {out}");
+    }
+    assert!(out.contains("ត្រូវបានបដិសេធ (កំហុស 1"), "{out}");
     let o = run_in(
         dir.path(),
         &[
@@ -305,4 +310,36 @@ fn diagnostics_in_khmer() {
     );
     let bad = run_in(dir.path(), &["validate", "in", "--lang", "fr"]);
     assert_exit(&bad, 2);
+}
+
+/// Issues 13 and 17: with `--lang km` the assurance notes read in Khmer too: a broken rule
+/// by its Khmer text, the other kinds by the reports' Khmer wording.
+#[test]
+fn assurance_notes_in_khmer() {
+    let o = super::util::run(&[
+        "validate",
+        "data/submissions/2026/MOH.xlsx",
+        "data/submissions/2026/MOT.xlsx",
+        "--registry",
+        "data/agencies.csv",
+        "--lang",
+        "km",
+    ]);
+    assert_exit(&o, 0);
+    let out = stdout(&o);
+    let notes: Vec<&str> = out.lines().filter(|l| l.contains("កំណត់ចំណាំ: ")).collect();
+    assert!(
+        notes.iter().any(|l| l.ends_with("(rule_violated)")),
+        "{out}"
+    );
+    assert!(
+        notes.iter().any(|l| l.contains("ចម្លើយស្ទើរតែដូចគ្នាទាំងអស់៖")),
+        "{out}"
+    );
+    for note in &notes {
+        assert!(
+            !note.contains(" needs ") && !note.contains(" answers "),
+            "English: {note}"
+        );
+    }
 }
