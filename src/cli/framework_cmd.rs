@@ -215,13 +215,15 @@ fn import(file: &std::path::Path, out: &std::path::Path, id: Option<String>) -> 
 /// `framework kh-ncmf 1.0.1 with 4 domains, 22 categories, 87 questions, scale 0-5`.
 fn shape(f: &Framework) -> String {
     format!(
-        "framework {} {} with {} domains, {} categories, {} questions, scale 0-{}",
+        "framework {} {} with {} domains, {} categories, {} questions, scale 0-{}, {} assurance rules (evidence from level {})",
         f.id,
         f.version,
         f.domains.len(),
         f.categories.len(),
         f.questions.len(),
-        f.max_level()
+        f.max_level(),
+        f.rules.len(),
+        f.evidence_from
     )
 }
 
@@ -334,6 +336,32 @@ fn write_outline(out: &mut impl Write, f: &Framework, lang: &str) -> std::io::Re
                     writeln!(out, "        refs: {}", q.refs.join(", "))?;
                 }
             }
+        }
+    }
+    if !f.rules.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "assurance: evidence from level {}; {} rules",
+            f.evidence_from,
+            f.rules.len()
+        )?;
+        let term = |t: &crate::framework::RuleTerm| {
+            let what = match t.subject {
+                crate::framework::RuleSubject::Question => "",
+                crate::framework::RuleSubject::Category => "category ",
+            };
+            format!("{what}{} >= {}", t.id, t.at_least)
+        };
+        for r in &f.rules {
+            writeln!(
+                out,
+                "  {}  when {} requires {}",
+                r.id,
+                term(&r.when),
+                term(&r.requires)
+            )?;
+            writeln!(out, "      {}", r.text.get(lang))?;
         }
     }
     Ok(())

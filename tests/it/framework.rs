@@ -178,3 +178,27 @@ fn require_lang_fails_on_missing_khmer_and_passes_when_complete() {
         assert!(!err.contains("the km translation"), "{err}");
     }
 }
+
+/// `framework check` counts the assurance rules and `framework show` lists them (SPEC §9).
+#[test]
+fn check_and_show_state_the_assurance_rules() {
+    let o = run(&["framework", "check", "frameworks/kh-ncmf.toml"]);
+    assert_exit(&o, 0);
+    assert!(
+        stdout(&o).contains("scale 0-5, 15 assurance rules (evidence from level 3)"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(&["framework", "show", "kh-ncmf"]);
+    assert_exit(&o, 0);
+    let out = stdout(&o);
+    assert!(
+        out.contains("assurance: evidence from level 3; 15 rules"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  mfa-needs-accounts  when TEC.IA-01 >= 3 requires TEC.IA-03 >= 2"),
+        "{out}"
+    );
+    assert!(out.contains("requires category TEC.LM >= 2"), "{out}");
+}
