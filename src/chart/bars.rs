@@ -75,6 +75,35 @@ impl HLayout {
         c.text(self.label_w + 2.0, y, &shown, LABEL, Align::End, INK)
     }
 
+    /// One row of [`ranking`] or [`threat_bars`]: the label, the bar (blue at or above
+    /// target, orange below) and a vermillion target tick reaching `tick_reach` points past
+    /// the bar on either side.
+    fn target_row(
+        &self,
+        c: &mut Canvas,
+        y: f64,
+        item: &TargetBar,
+        tick_reach: f64,
+        style: &Style,
+    ) -> Result<(), ChartError> {
+        self.label(c, y, &item.label)?;
+        let mark = finite(item.target).map(|t| self.x(t));
+        let color = if item.at_target { BLUE } else { ORANGE };
+        self.bar(c, y, finite(item.value), color, mark, style)?;
+        match mark {
+            Some(x) => c.line(
+                &[
+                    (x, y - BAR / 2.0 - tick_reach),
+                    (x, y + BAR / 2.0 + tick_reach),
+                ],
+                TARGET,
+                2.0,
+                Dash::Solid,
+            ),
+            None => Ok(()),
+        }
+    }
+
     /// A bar from 0 to `v` with its value printed after it, or a hatched stub and the
     /// "N/A" word for a missing value; `mark` is the x of a tick across the row that the
     /// value must not cover.
@@ -143,27 +172,7 @@ pub fn ranking(items: &[TargetBar], max: f64, style: &Style) -> Result<String, C
         layout.axis(c, top, bottom)?;
         for (i, item) in items.iter().enumerate() {
             let y = top + (i as f64 + 0.5) * RANKING_ROW;
-            layout.label(c, y, &item.label)?;
-            let score = finite(item.value);
-            let target = finite(item.target);
-            let mark = target.map(|t| layout.x(t));
-            layout.bar(
-                c,
-                y,
-                score,
-                if item.at_target { BLUE } else { ORANGE },
-                mark,
-                style,
-            )?;
-            if let Some(t) = target {
-                let x = layout.x(t);
-                c.line(
-                    &[(x, y - BAR / 2.0 - 2.0), (x, y + BAR / 2.0 + 2.0)],
-                    TARGET,
-                    2.0,
-                    Dash::Solid,
-                )?;
-            }
+            layout.target_row(c, y, item, 2.0, style)?;
         }
         Ok(())
     })
@@ -305,30 +314,7 @@ pub fn threat_bars(
         }
         for (i, item) in items.iter().enumerate() {
             let y = top + (i as f64 + 0.5) * row;
-            layout.label(c, y, &item.label)?;
-            let value = finite(item.value);
-            let target = finite(item.target);
-            let mark = target.map(|t| layout.x(t));
-            layout.bar(
-                c,
-                y,
-                value,
-                if item.at_target || value.is_none() {
-                    BLUE
-                } else {
-                    ORANGE
-                },
-                mark,
-                style,
-            )?;
-            if let Some(x) = mark {
-                c.line(
-                    &[(x, y - BAR / 2.0 - 2.5), (x, y + BAR / 2.0 + 2.5)],
-                    TARGET,
-                    2.0,
-                    Dash::Solid,
-                )?;
-            }
+            layout.target_row(c, y, item, 2.5, style)?;
             if change_heading.is_some() {
                 let shown = finite(item.change).map_or_else(|| "–".to_string(), fmt_change);
                 c.text(change_x, y, &shown, VALUE, Align::End, INK)?;
