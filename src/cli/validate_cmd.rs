@@ -124,10 +124,7 @@ fn note_for(f: &Flag, framework: &Framework, strings: &Strings, lang: Lang) -> S
                     .cloned()
                     .unwrap_or_default()
             };
-            let rule = f
-                .rule
-                .as_deref()
-                .and_then(|id| framework.rules.iter().find(|r| r.id == id));
+            let rule = f.rule.as_deref().and_then(|id| framework.rule(id));
             match (rule, &f.agencies) {
                 (Some(rule), _) => rule.text.get(lang.code()).to_string(),
                 (None, Some(others)) => format!("{} ({})", word("flag_kinds"), others.join(", ")),

@@ -225,6 +225,11 @@ impl Framework {
         self.question_index(id).map(|i| &self.questions[i])
     }
 
+    /// The assurance rule `id` (SPEC section 9).
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+
     pub fn domain(&self, id: &str) -> Option<&Domain> {
         self.domains.iter().find(|d| d.id == id)
     }

@@ -1187,18 +1187,20 @@ impl<'a> Prepared<'a> {
         }
     }
 
+    /// A rule's text in the report language; its id when the framework lacks it.
+    fn rule_text(&self, id: &str) -> String {
+        self.fw().rule(id).map_or_else(
+            || id.to_string(),
+            |r| r.text.get(self.lang.code()).to_string(),
+        )
+    }
+
     /// The national assurance of the cycle; `None` when it was not computed.
     pub fn assurance_view(&self) -> Option<AssuranceView> {
         if self.input.assurance.is_empty() {
             return None;
         }
         let na = self.summary?.assurance.as_ref()?;
-        let rule_text = |id: &str| {
-            self.fw().rules.iter().find(|r| r.id == id).map_or_else(
-                || id.to_string(),
-                |r| r.text.get(self.lang.code()).to_string(),
-            )
-        };
         let low_confidence = na
             .low_confidence
             .iter()
@@ -1232,7 +1234,7 @@ impl<'a> Prepared<'a> {
                 .take(MOST_VIOLATED)
                 .map(|(id, agencies)| RuleRow {
                     id: id.to_string(),
-                    text: rule_text(id),
+                    text: self.rule_text(id),
                     agencies,
                 })
                 .collect(),
@@ -1244,19 +1246,12 @@ impl<'a> Prepared<'a> {
     /// One agency's flags with their cells; `None` when assurance was not computed.
     pub fn agency_assurance(&self, s: &AgencyScore) -> Option<AgencyAssurance> {
         let a = self.assurance.get(&s.agency_id)?;
-        let lang = self.lang.code();
         let flags = a
             .flags
             .iter()
             .map(|f| {
                 let detail = match f.kind {
-                    FlagKind::RuleViolated => f.rule.as_deref().map(|id| {
-                        self.fw()
-                            .rules
-                            .iter()
-                            .find(|r| r.id == id)
-                            .map_or_else(|| id.to_string(), |r| r.text.get(lang).to_string())
-                    }),
+                    FlagKind::RuleViolated => f.rule.as_deref().map(|id| self.rule_text(id)),
                     FlagKind::IdenticalAnswers => f.agencies.as_ref().map(|ids| {
                         ids.iter()
                             .map(|id| self.agency_name(id, ""))
