@@ -238,6 +238,8 @@ pub fn synthetic(fw: &Framework, n: usize, cycles: &[&str], names: &[&str]) -> S
         .enumerate()
         .map(|(i, s)| planted(fw, i, s))
         .collect();
+    let scored = Scored { scores, assurance };
+    let scores = &scored.scores;
     let mut national = National::default();
     for cycle in cycles {
         let cs: Vec<&AgencyScore> = scores.iter().filter(|s| &s.cycle == cycle).collect();
@@ -315,10 +317,6 @@ pub fn synthetic(fw: &Framework, n: usize, cycles: &[&str], names: &[&str]) -> S
                 .or_default()
                 .insert((*cycle).into(), threat_means);
         }
-        let scored = Scored {
-            scores: scores.clone(),
-            assurance: assurance.clone(),
-        };
         summary.assurance = Some(crate::aggregate::national_assurance(
             fw,
             &scored,
@@ -363,8 +361,8 @@ pub fn synthetic(fw: &Framework, n: usize, cycles: &[&str], names: &[&str]) -> S
     Sample {
         registry,
         submissions,
-        scores,
-        assurance,
+        scores: scored.scores,
+        assurance: scored.assurance,
         national,
     }
 }
