@@ -32,8 +32,6 @@ pub struct Build {
     pub documents: Vec<Document>,
     /// Documents whose template failed to render: (PDF name, reason). The others build.
     pub failed: Vec<(String, String)>,
-    /// The creation date written into every PDF (seconds since 1970), from the cycle.
-    pub timestamp: i64,
 }
 
 impl Build {
@@ -105,7 +103,6 @@ pub fn build(
         .map_err(|e| ReportError::Config(e.to_string()))?;
 
     let mut out = Build {
-        timestamp: cycle.start_timestamp(),
         cycle,
         ..Build::default()
     };

@@ -52,19 +52,15 @@ pub fn compile(
     let pdf_dir = root.join("pdf");
     std::fs::create_dir_all(pdf_dir.join("agencies")).map_err(io_err(&pdf_dir))?;
 
+    // Every PDF's creation date is the cycle's, so the bytes depend only on the inputs.
+    let timestamp = build.cycle.start_timestamp();
     let results: Vec<(String, Result<(), TypstError>, f64)> = build
         .documents
         .par_iter()
         .map(|doc| {
             let pdf = pdf_dir.join(&doc.pdf);
             let start = std::time::Instant::now();
-            let result = typst.compile(
-                root,
-                &font_dir,
-                Path::new(&doc.source),
-                &pdf,
-                build.timestamp,
-            );
+            let result = typst.compile(root, &font_dir, Path::new(&doc.source), &pdf, timestamp);
             (doc.pdf.clone(), result, start.elapsed().as_secs_f64())
         })
         .collect();
