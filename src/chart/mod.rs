@@ -1,4 +1,4 @@
-//! Charts for the reports, drawn with plotters as standalone SVG documents.
+//! Charts for the reports, written as standalone SVG documents by [`canvas`].
 //!
 //! This module owns how every chart looks; the report module decides which charts to draw
 //! and feeds them plain data: labels already translated into the report language, values as
@@ -24,10 +24,10 @@
 //! above 10 levels); labels too long for their room shortened with an ellipsis at a
 //! cluster boundary (never inside a Khmer cluster) or wrapped.
 //!
-//! All text uses the single family [`CHART_FONT`]: Typst does no per-character font fallback
-//! inside SVG images, so a family without Khmer would turn Khmer labels into empty boxes.
-//! Label text is escaped for XML (by plotters' SVG backend; tested here) and stripped of
-//! control characters, so agency names cannot alter the document.
+//! All text is shaped in the one chart [`Font`] of a [`Style`] (Khmer OS System, which covers
+//! Latin and Khmer; the CLI loads it by the report font rule) and written as glyph outlines,
+//! with the text in an XML-escaped `<title>` and stripped of control characters, so agency
+//! names cannot alter the document (tested here).
 //!
 //! The few fixed words a chart needs itself (legend entries, "no data") come from
 //! [`Words`]; [`Words::en`] and [`Words::km`] are provided and the report may override any
@@ -52,10 +52,6 @@ pub use radar::radar;
 pub use slope::{slope, SlopeItem};
 
 use canvas::{Align, Canvas, Dash, Marker, Rgb};
-
-/// The one font family used for all chart text; it covers Latin and Khmer (Debian package
-/// `fonts-khmeros`).
-pub const CHART_FONT: &str = "Khmer OS System";
 
 /// Width of every chart, in points (A4 text width with 2 cm margins is about 482 pt).
 pub const WIDTH: f64 = 480.0;
