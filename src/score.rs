@@ -474,7 +474,7 @@ impl Scored {
 }
 
 /// Score every scored submission, sorted by (agency id, cycle — see
-/// [`cycle_cmp`], then file) so that output order never depends on
+/// [`crate::cycle::Cycle`] order, then file) so that output order never depends on
 /// input order.
 pub fn score_all(
     framework: &Framework,

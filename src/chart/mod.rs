@@ -1,4 +1,4 @@
-//! Charts for the reports, written as standalone SVG documents by [`canvas`].
+//! Charts for the reports, written as standalone SVG documents by the `canvas` module.
 //!
 //! This module owns how every chart looks; the report module decides which charts to draw
 //! and feeds them plain data: labels already translated into the report language, values as
