@@ -26,6 +26,7 @@ pub mod lang;
 pub mod registry;
 pub mod report;
 pub mod score;
+pub mod verify;
 pub mod workbook;
 
 /// The tool's version, as written into every export and report.

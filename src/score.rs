@@ -300,6 +300,42 @@ impl RefIndex {
     }
 }
 
+/// The §5 roll-up of aligned answers: category scores, domain scores (framework order)
+/// and the overall score. Verification (SPEC section 10) reuses it with verified levels.
+pub fn rollup(
+    framework: &Framework,
+    answers: &[AnswerRow],
+) -> (Vec<Option<f64>>, Vec<Option<f64>>, Option<f64>) {
+    let category_scores: Vec<Option<f64>> = framework
+        .categories
+        .iter()
+        .map(|c| {
+            weighted_mean(c.questions.iter().filter_map(|&qi| {
+                let q = &framework.questions[qi];
+                let answer = answers.get(qi).map_or(Answer::Unanswered, |a| a.answer);
+                counted_level(answer).map(|l| (q.weight, f64::from(l)))
+            }))
+        })
+        .collect();
+    let domain_scores: Vec<Option<f64>> = framework
+        .domains
+        .iter()
+        .map(|d| {
+            weighted_mean(d.categories.iter().filter_map(|&ci| {
+                category_scores[ci].map(|s| (framework.categories[ci].weight, s))
+            }))
+        })
+        .collect();
+    let overall = weighted_mean(
+        framework
+            .domains
+            .iter()
+            .zip(&domain_scores)
+            .filter_map(|(d, s)| s.map(|s| (d.weight, s))),
+    );
+    (category_scores, domain_scores, overall)
+}
+
 /// Score one submission. `None` unless it was scored by ingestion (status `Scored`) and
 /// its Profile gave an agency id and a cycle.
 pub fn score_submission(
@@ -352,32 +388,7 @@ fn score_with(
         .map(|i| submission.answers.get(i).cloned().unwrap_or_default())
         .collect();
 
-    let category_scores: Vec<Option<f64>> = framework
-        .categories
-        .iter()
-        .map(|c| {
-            weighted_mean(c.questions.iter().filter_map(|&qi| {
-                let q = &framework.questions[qi];
-                counted_level(answers[qi].answer).map(|l| (q.weight, f64::from(l)))
-            }))
-        })
-        .collect();
-    let domain_scores: Vec<Option<f64>> = framework
-        .domains
-        .iter()
-        .map(|d| {
-            weighted_mean(d.categories.iter().filter_map(|&ci| {
-                category_scores[ci].map(|s| (framework.categories[ci].weight, s))
-            }))
-        })
-        .collect();
-    let overall = weighted_mean(
-        framework
-            .domains
-            .iter()
-            .zip(&domain_scores)
-            .filter_map(|(d, s)| s.map(|s| (d.weight, s))),
-    );
+    let (category_scores, domain_scores, overall) = rollup(framework, &answers);
 
     let max_level = framework.max_level();
     let index = overall
