@@ -10,6 +10,7 @@ mod report_cmd;
 mod score_cmd;
 mod template_cmd;
 pub mod validate_cmd;
+mod verify_cmd;
 
 use std::io::Write;
 
@@ -125,6 +126,9 @@ enum Command {
     Report(report_cmd::ReportArgs),
     /// Run the whole pipeline on the bundled sample data.
     Demo(demo_cmd::DemoArgs),
+    /// Spot checks by the national CERT: pick the sample to verify.
+    #[command(subcommand)]
+    Verify(verify_cmd::VerifyCommand),
 }
 
 /// Parse the arguments, run the command and return the exit status.
@@ -158,6 +162,7 @@ where
         Command::Score(args) => score_cmd::run(args),
         Command::Report(args) => report_cmd::run(args),
         Command::Demo(args) => demo_cmd::run(args),
+        Command::Verify(cmd) => verify_cmd::run(cmd),
     };
     match result {
         Ok(exit) => exit as i32,
