@@ -11,6 +11,8 @@ use crate::cycle::Cycle;
 use crate::score::score_batch;
 use crate::verify::plan::plan;
 use crate::workbook::ingest::Retain;
+use crate::workbook::template::sanitize_file_stem;
+use crate::workbook::template::verification::verification_bytes;
 use crate::workbook::Status;
 
 #[derive(Subcommand, Debug)]
@@ -87,6 +89,25 @@ fn run_plan(args: PlanArgs) -> CmdResult {
             args.out.display()
         ))
     })?;
+    for pick in &plan.picked {
+        let (Some(score), Some(sub)) = (
+            scored
+                .scores
+                .iter()
+                .find(|s| s.agency_id == pick.agency_id && s.cycle == plan.cycle),
+            batch.submissions.iter().find(|s| s.file == pick.file),
+        ) else {
+            continue;
+        };
+        let bytes = verification_bytes(&ingest.framework, &sub.profile, &score.answers)
+            .map_err(|e| ConfigError::new(e.to_string()))?;
+        let file = args.out.join(format!(
+            "{}-verify.xlsx",
+            sanitize_file_stem(&pick.agency_id)
+        ));
+        crate::atomic_file::write(&file, &bytes)
+            .map_err(|e| ConfigError::new(format!("failed to write {} ({e})", file.display())))?;
+    }
     let path = args.out.join("plan.json");
     let mut json = serde_json::to_vec_pretty(&plan)?;
     json.push(b'\n');

@@ -8,6 +8,8 @@
 //! the inputs: the document creation time is pinned, and the zip entries carry a fixed
 //! date.
 
+pub mod verification;
+
 use std::path::{Path, PathBuf};
 
 use rust_xlsxwriter::{
