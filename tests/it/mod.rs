@@ -14,5 +14,6 @@ mod score;
 mod template;
 pub mod util;
 mod validate;
+mod verify;
 mod writers;
 mod xlsb;
