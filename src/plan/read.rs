@@ -1,0 +1,1 @@
+//! Reading returned action plans.
