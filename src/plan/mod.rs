@@ -18,6 +18,8 @@ use crate::framework::Framework;
 use crate::score::AgencyScore;
 use crate::workbook::template::{bilingual, khmer_digits};
 
+pub use progress::{plan_progress, PlanProgress};
+pub use read::{read_plan_bytes, ReturnedPlan};
 pub use write::plan_bytes;
 
 /// Sheet names; the reader matches them case-insensitively after trimming.
