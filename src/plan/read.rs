@@ -382,3 +382,283 @@ pub fn is_iso_date(s: &str) -> bool {
     };
     (1..=days).contains(&d)
 }
+
+#[cfg(test)]
+mod tests {
+    use rust_xlsxwriter::Workbook;
+
+    use super::*;
+    use crate::plan::{plan_bytes, plan_for, plan_progress, PlanProgress};
+    use crate::score::score_submission;
+    use crate::score::tests::{golden, submission};
+    use crate::workbook::Answer::{Level as L, NotApplicable as NA, Unanswered as U};
+
+    /// The 2025 plan of agency AG (energy, target 3) and the plans map a 2026 report expects.
+    fn plan_2025() -> (crate::framework::Framework, Plan, BTreeMap<String, Plan>) {
+        let fw = golden();
+        let s = submission("AG", "energy", "2025", &[L(1), U, L(3), L(0), L(2), NA]);
+        let plan = plan_for(&fw, &score_submission(&fw, &s, None).unwrap());
+        let expected = BTreeMap::from([(plan.agency_id.clone(), plan.clone())]);
+        (fw, plan, expected)
+    }
+
+    fn read(bytes: &[u8], expected: &BTreeMap<String, Plan>) -> ReturnedPlan {
+        read_plan_bytes("AG.xlsx", bytes, &Limits::default(), expected)
+    }
+
+    /// A plan workbook written cell by cell, for the mistakes the writer cannot make.
+    fn raw(profile: &[(&str, &str)], rows: &[Vec<&str>]) -> Vec<u8> {
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet().set_name("Profile").unwrap();
+        for (r, (k, v)) in profile.iter().enumerate() {
+            ws.write_string(r as u32, 0, *k).unwrap();
+            ws.write_string(r as u32, 1, *v).unwrap();
+        }
+        let ws = wb.add_worksheet().set_name("Plan").unwrap();
+        for (c, h) in HEADER.iter().enumerate() {
+            ws.write_string(0, c as u16, *h).unwrap();
+        }
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                match v.parse::<f64>() {
+                    Ok(n) => ws.write_number(r as u32 + 1, c as u16, n).unwrap(),
+                    Err(_) if v.is_empty() => ws,
+                    Err(_) => ws.write_string(r as u32 + 1, c as u16, *v).unwrap(),
+                };
+            }
+        }
+        wb.save_to_buffer().unwrap()
+    }
+
+    const PROFILE: [(&str, &str); 2] = [("agency_id", "AG"), ("cycle", "2025")];
+
+    /// The plan's rows as `raw` writes them, each row editable by the test.
+    fn rows(plan: &Plan) -> Vec<Vec<String>> {
+        plan.items
+            .iter()
+            .map(|i| {
+                vec![
+                    i.rank.to_string(),
+                    i.question_id.clone(),
+                    "q".into(),
+                    i.current.map(|l| l.to_string()).unwrap_or_default(),
+                    i.target.to_string(),
+                    "step".into(),
+                    "1".into(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ]
+            })
+            .collect()
+    }
+
+    fn raw_rows(rows: &[Vec<String>]) -> Vec<u8> {
+        let rows: Vec<Vec<&str>> = rows
+            .iter()
+            .map(|r| r.iter().map(String::as_str).collect())
+            .collect();
+        raw(&PROFILE, &rows)
+    }
+
+    fn only_error(r: &ReturnedPlan) -> &Diagnostic {
+        assert_eq!(r.errors.len(), 1, "{:#?}", r.errors);
+        assert!(r.plan.is_none());
+        &r.errors[0]
+    }
+
+    #[test]
+    fn round_trip_returns_what_was_filled_in() {
+        let (_, plan, expected) = plan_2025();
+        let mut filled = plan.clone();
+        filled.items[0].owner = Some("Sokha, IT office".into());
+        filled.items[0].due = Some("2025-09-30".into());
+        filled.items[0].status = Some(ItemStatus::Done);
+        filled.items[1].status = Some(ItemStatus::InProgress);
+        filled.items[1].note = Some("budget requested · បានស្នើថវិកា".into());
+        let r = read(&plan_bytes(&filled).unwrap(), &expected);
+        assert!(r.errors.is_empty(), "{:#?}", r.errors);
+        assert!(r.accepted());
+        assert_eq!(r.plan.as_ref(), Some(&filled));
+        assert_eq!(r.agency_id.as_deref(), Some("AG"));
+        assert_eq!(r.cycle.as_deref(), Some("2025"));
+        // A blank plan reads back as the plan itself.
+        assert_eq!(
+            read(&plan_bytes(&plan).unwrap(), &expected).plan,
+            Some(plan)
+        );
+    }
+
+    #[test]
+    fn due_text_and_status_spelling_are_accepted() {
+        let (_, plan, expected) = plan_2025();
+        let mut rs = rows(&plan);
+        rs[0][8] = "2026-02-28".into();
+        rs[0][9] = " In  Progress ".into();
+        let r = read(&raw_rows(&rs), &expected);
+        assert!(r.errors.is_empty(), "{:#?}", r.errors);
+        let item = &r.plan.unwrap().items[0];
+        assert_eq!(item.due.as_deref(), Some("2026-02-28"));
+        assert_eq!(item.status, Some(ItemStatus::InProgress));
+    }
+
+    #[test]
+    fn a_due_that_is_not_a_date_is_located() {
+        let (_, plan, expected) = plan_2025();
+        let mut rs = rows(&plan);
+        rs[1][8] = "2026-02-30".into();
+        let d = only_error(&read(&raw_rows(&rs), &expected)).clone();
+        assert_eq!(d.kind.code(), "plan_bad_due");
+        assert_eq!(d.location(), "Plan!I3");
+        assert_eq!(d.found.as_deref(), Some("2026-02-30"));
+        let mut rs = rows(&plan);
+        rs[0][8] = "next month".into();
+        assert_eq!(
+            only_error(&read(&raw_rows(&rs), &expected)).location(),
+            "Plan!I2"
+        );
+    }
+
+    #[test]
+    fn an_unknown_status_is_located() {
+        let (_, plan, expected) = plan_2025();
+        let mut rs = rows(&plan);
+        rs[0][9] = "finished".into();
+        let r = read(&raw_rows(&rs), &expected);
+        let d = only_error(&r);
+        assert_eq!(d.kind, Kind::PlanBadStatus);
+        assert_eq!(d.location(), "Plan!J2");
+        assert_eq!(
+            d.expected.as_deref(),
+            Some("planned, in progress, done, not planned")
+        );
+        assert!(d.message().contains("finished"), "{}", d.message());
+    }
+
+    #[test]
+    fn a_question_not_in_the_plan_is_located() {
+        let (_, plan, expected) = plan_2025();
+        let mut rs = rows(&plan);
+        rs[0][1] = "D9.Z-01".into();
+        let d = only_error(&read(&raw_rows(&rs), &expected)).clone();
+        assert_eq!(d.kind, Kind::PlanUnknownQuestion);
+        assert_eq!(d.location(), "Plan!B2");
+        // A question of the framework that is at target is not in the plan either.
+        let mut rs = rows(&plan);
+        rs[0][1] = "D1.B-01".into();
+        assert!(!plan.items.iter().any(|i| i.question_id == "D1.B-01"));
+        assert_eq!(
+            only_error(&read(&raw_rows(&rs), &expected)).kind,
+            Kind::PlanUnknownQuestion
+        );
+    }
+
+    #[test]
+    fn a_changed_current_or_target_is_located() {
+        let (_, plan, expected) = plan_2025();
+        let mut rs = rows(&plan);
+        rs[0][3] = "2".into();
+        let d = only_error(&read(&raw_rows(&rs), &expected)).clone();
+        assert_eq!(d.kind, Kind::PlanChangedCell { column: "current" });
+        assert_eq!(d.location(), "Plan!D2");
+        assert_eq!(d.found.as_deref(), Some("2"));
+        let mut rs = rows(&plan);
+        rs[2][4] = "1".into();
+        let d = only_error(&read(&raw_rows(&rs), &expected)).clone();
+        assert_eq!(d.kind, Kind::PlanChangedCell { column: "target" });
+        assert_eq!(d.location(), "Plan!E4");
+        assert_eq!(d.expected.as_deref(), Some("3"));
+    }
+
+    #[test]
+    fn the_wrong_agency_or_cycle_is_located() {
+        let (_, _, expected) = plan_2025();
+        let rs: Vec<Vec<&str>> = Vec::new();
+        let d = only_error(&read(
+            &raw(&[("agency_id", "OTHER"), ("cycle", "2025")], &rs),
+            &expected,
+        ))
+        .clone();
+        assert_eq!(d.kind, Kind::PlanWrongAgency { agencies: 1 });
+        assert_eq!(d.location(), "Profile!B1");
+        let d = only_error(&read(
+            &raw(&[("agency_id", "AG"), ("cycle", "2024")], &rs),
+            &expected,
+        ))
+        .clone();
+        assert_eq!(d.kind, Kind::PlanWrongCycle);
+        assert_eq!(d.location(), "Profile!B2");
+        assert_eq!(d.expected.as_deref(), Some("2025"));
+    }
+
+    #[test]
+    fn a_bad_file_is_refused_like_a_submission() {
+        let (_, _, expected) = plan_2025();
+        assert_eq!(only_error(&read(b"", &expected)).kind.code(), "empty_file");
+        assert_eq!(
+            only_error(&read(b"hello, not a workbook", &expected))
+                .kind
+                .code(),
+            "not_a_spreadsheet"
+        );
+        let mut wb = Workbook::new();
+        wb.add_worksheet().set_name("Notes").unwrap();
+        let r = read(&wb.save_to_buffer().unwrap(), &expected);
+        assert_eq!(only_error(&r).kind.code(), "not_a_posture_workbook");
+        let mut wb = Workbook::new();
+        wb.add_worksheet().set_name("Profile").unwrap();
+        let r = read(&wb.save_to_buffer().unwrap(), &expected);
+        let d = only_error(&r);
+        assert_eq!(
+            (d.kind.code(), d.location().as_str()),
+            ("missing_sheet", "Plan")
+        );
+    }
+
+    #[test]
+    fn progress_on_a_crafted_pair_of_cycles() {
+        let (fw, plan, expected) = plan_2025();
+        // 2025 gaps (target 3): D1.A-01 at 1, D1.A-02 unanswered, D1.B-02 at 0, D2.C-01 at 2.
+        let ids: Vec<&str> = plan.items.iter().map(|i| i.question_id.as_str()).collect();
+        let mut sorted = ids.clone();
+        sorted.sort();
+        assert_eq!(sorted, ["D1.A-01", "D1.A-02", "D1.B-02", "D2.C-01"]);
+        let mut filled = plan.clone();
+        let status = |id: &str| match id {
+            "D1.A-01" | "D1.A-02" | "D1.B-02" => Some(ItemStatus::Done),
+            _ => Some(ItemStatus::Planned),
+        };
+        for item in &mut filled.items {
+            item.status = status(&item.question_id);
+        }
+        let returned = read(&plan_bytes(&filled).unwrap(), &expected);
+        assert!(returned.accepted());
+        // 2026: D1.A-01 1 -> 2 (one level up: improved), D1.A-02 unanswered -> 3 (reaches
+        // target), D1.B-02 stays 0 (done, not improved), D2.C-01 2 -> 3 (improved, planned).
+        let now = submission("AG", "energy", "2026", &[L(2), L(3), L(3), L(0), L(3), NA]);
+        let now = score_submission(&fw, &now, None).unwrap();
+        let p = plan_progress(&fw, returned.plan.as_ref().unwrap(), &now);
+        assert_eq!(
+            p,
+            PlanProgress {
+                items: 4,
+                done: 3,
+                improved: 3,
+                done_not_improved: vec!["D1.B-02".into()],
+            }
+        );
+        let (agencies, total) = PlanProgress::sum([&p, &p]);
+        assert_eq!(agencies, 2);
+        assert_eq!((total.items, total.done, total.improved), (8, 6, 6));
+    }
+
+    #[test]
+    fn iso_dates() {
+        assert!(is_iso_date("2024-02-29"));
+        assert!(!is_iso_date("2025-02-29"));
+        assert!(!is_iso_date("2025-13-01"));
+        assert!(!is_iso_date("2025-1-01"));
+        assert!(!is_iso_date("+025-01-01"));
+    }
+}
