@@ -23,6 +23,7 @@ pub mod cycle;
 pub mod export;
 pub mod framework;
 pub mod lang;
+pub mod plan;
 pub mod registry;
 pub mod report;
 pub mod score;

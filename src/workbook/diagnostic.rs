@@ -229,6 +229,30 @@ pub enum Kind {
         file: String,
         others: Vec<String>,
     },
+
+    // Returned action plans (SPEC section 11).
+    /// found: the Profile's agency_id; `agencies` is how many plans this report expects.
+    PlanWrongAgency {
+        agencies: usize,
+    },
+    /// found: the Profile's cycle; expected: the cycle of the agency's plan.
+    PlanWrongCycle,
+    /// At the header row: a column the plan needs is missing.
+    PlanMissingColumn {
+        column: &'static str,
+    },
+    /// found: the question id, not one of the plan's rows.
+    PlanUnknownQuestion,
+    /// found: the cell as returned; expected: what posture wrote there.
+    PlanChangedCell {
+        column: &'static str,
+    },
+    /// found: the `due` cell's value.
+    PlanBadDue {
+        value: CellKind,
+    },
+    /// found: the `status` cell's value; expected: the choices.
+    PlanBadStatus,
 }
 
 impl Kind {
@@ -277,6 +301,13 @@ impl Kind {
             Kind::NoAnswers => "no_answers",
             Kind::DuplicateSubmission { .. } => "duplicate_submission",
             Kind::ConflictingSubmissions { .. } => "conflicting_submissions",
+            Kind::PlanWrongAgency { .. } => "plan_wrong_agency",
+            Kind::PlanWrongCycle => "plan_wrong_cycle",
+            Kind::PlanMissingColumn { .. } => "plan_missing_column",
+            Kind::PlanUnknownQuestion => "plan_unknown_question",
+            Kind::PlanChangedCell { .. } => "plan_changed_cell",
+            Kind::PlanBadDue { .. } => "plan_bad_due",
+            Kind::PlanBadStatus => "plan_bad_status",
         }
     }
 }

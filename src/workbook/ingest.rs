@@ -100,7 +100,7 @@ thread_local! {
 /// Run `f` with the panic message of a spreadsheet-parser failure silenced: the failure is
 /// already reported as a rejected file, and a Rust backtrace note would only confuse the
 /// person reading the diagnostics. Panics anywhere else still print as usual.
-fn quietly<T>(f: impl FnOnce() -> T) -> T {
+pub(crate) fn quietly<T>(f: impl FnOnce() -> T) -> T {
     static HOOK: std::sync::Once = std::sync::Once::new();
     HOOK.call_once(|| {
         let default = std::panic::take_hook();

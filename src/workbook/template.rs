@@ -371,19 +371,19 @@ impl Styles {
 }
 
 /// English with the Khmer translation below it, when there is one.
-fn bilingual(en: &str, km: Option<&str>) -> String {
+pub(crate) fn bilingual(en: &str, km: Option<&str>) -> String {
     match km {
         Some(km) if !km.trim().is_empty() && km != en => format!("{en}\n{km}"),
         _ => en.to_string(),
     }
 }
 
-fn text_both(t: &crate::framework::Text) -> String {
+pub(crate) fn text_both(t: &crate::framework::Text) -> String {
     bilingual(t.en(), t.has("km").then(|| t.get("km")))
 }
 
 /// Khmer digits for level numbers in Khmer text.
-fn khmer_digits(n: u8) -> String {
+pub(crate) fn khmer_digits(n: u8) -> String {
     n.to_string()
         .chars()
         .map(|c| match c.to_digit(10) {
@@ -468,7 +468,7 @@ fn wrapped_lines(para: &str, width: f64) -> usize {
 }
 
 /// The height that fits the tallest of some `(text, column width)` cells.
-fn row_height<'t>(cells: impl Iterator<Item = (&'t str, f64)>) -> f64 {
+pub(crate) fn row_height<'t>(cells: impl Iterator<Item = (&'t str, f64)>) -> f64 {
     cells
         .map(|(text, width)| text_height(text, width))
         .fold(15.0f64, f64::max)
@@ -484,7 +484,7 @@ fn fit_row(ws: &mut Worksheet, row: u32, cells: &[(&str, f64)]) -> Result<(), Xl
 /// A protected sheet: structure and texts locked, answer cells (formatted unlocked)
 /// editable. Columns and rows may be resized, so long answers stay readable. No password:
 /// protection prevents accidents, not determined edits.
-fn protect(ws: &mut Worksheet) {
+pub(crate) fn protect(ws: &mut Worksheet) {
     let options = ProtectionOptions {
         format_columns: true,
         format_rows: true,

@@ -289,5 +289,27 @@ pub fn render(d: &Diagnostic) -> Rendered {
             "; ",
             "send one workbook per agency and cycle".into(),
         ),
+        Kind::PlanWrongAgency { agencies } => plain(format!(
+            "found agency_id \"{found}\"; expected an agency with a plan from its previous cycle ({agencies} plans expected)"
+        )),
+        Kind::PlanWrongCycle => plain(format!(
+            "found cycle \"{found}\"; expected \"{expected}\" (the cycle of this agency's plan)"
+        )),
+        Kind::PlanMissingColumn { column } => plain(format!(
+            "missing column `{column}` in the plan's header row"
+        )),
+        Kind::PlanUnknownQuestion => plain(format!(
+            "found question id \"{found}\"; expected a question of the plan (it has no such row)"
+        )),
+        Kind::PlanChangedCell { column } => plain(format!(
+            "`{column}` changed: found \"{found}\"; expected \"{expected}\" as posture wrote it"
+        )),
+        Kind::PlanBadDue { value } => plain(format!(
+            "due is {}; expected a date cell or YYYY-MM-DD text",
+            quoted(*value, found)
+        )),
+        Kind::PlanBadStatus => plain(format!(
+            "found status \"{found}\"; expected one of: {expected}"
+        )),
     }
 }

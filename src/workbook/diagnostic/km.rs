@@ -288,5 +288,27 @@ pub fn render(d: &Diagnostic) -> Rendered {
             ),
             "សូមផ្ញើសៀវភៅបញ្ជីតែមួយក្នុងមួយស្ថាប័ន និងមួយវដ្ត។".into(),
         ),
+        Kind::PlanWrongAgency { agencies } => plain(format!(
+            "បានរកឃើញ agency_id \"{found}\" ប៉ុន្តែស្ថាប័ននេះគ្មានផែនការពីវដ្តមុនទេ (រំពឹងផែនការ {agencies})។"
+        )),
+        Kind::PlanWrongCycle => plain(format!(
+            "បានរកឃើញវដ្ត \"{found}\" ប៉ុន្តែត្រូវការ \"{expected}\" (វដ្តនៃផែនការរបស់ស្ថាប័ននេះ)។"
+        )),
+        Kind::PlanMissingColumn { column } => plain(format!(
+            "ខ្វះជួរឈរ `{column}` ក្នុងជួរដេកក្បាលនៃផែនការ។"
+        )),
+        Kind::PlanUnknownQuestion => plain(format!(
+            "បានរកឃើញលេខកូដសំណួរ \"{found}\" ប៉ុន្តែផែនការគ្មានសំណួរនេះទេ។"
+        )),
+        Kind::PlanChangedCell { column } => plain(format!(
+            "`{column}` ត្រូវបានកែប្រែ៖ បានរកឃើញ \"{found}\" ប៉ុន្តែត្រូវការ \"{expected}\" ដូចដែល posture បានសរសេរ។"
+        )),
+        Kind::PlanBadDue { value } => plain(format!(
+            "due គឺ {} ប៉ុន្តែត្រូវការក្រឡាកាលបរិច្ឆេទ ឬអត្ថបទ YYYY-MM-DD។",
+            quoted(*value, found)
+        )),
+        Kind::PlanBadStatus => plain(format!(
+            "បានរកឃើញស្ថានភាព \"{found}\" ប៉ុន្តែត្រូវការមួយក្នុងចំណោម៖ {expected}។"
+        )),
     }
 }
