@@ -4,9 +4,12 @@
 //! kappa, the overall score with verified levels). Nothing here changes a score: the
 //! verified overall sits beside the agency's own.
 //!
-//! `plan` picks the sample (`posture verify plan`).
+//! `plan` picks the sample (`posture verify plan`); `read` reads the workbooks the
+//! verifiers send back (`--verification DIR`); [`Verified::of`] turns them into the JSON
+//! blocks of every verified agency and of every cycle.
 
 pub mod plan;
+pub mod read;
 
 use std::collections::BTreeMap;
 
@@ -16,6 +19,8 @@ use crate::cycle::Cycle;
 use crate::framework::Framework;
 use crate::score::{rollup, AgencyScore};
 use crate::workbook::{Answer, AnswerRow};
+
+pub use read::{read_verifications, FileStatus, VerificationFile, VerifyOptions};
 
 /// One returned verification workbook, read and checked: the verifier's level per framework
 /// question, in framework order. `Answer::Unanswered` means not checked.
@@ -237,6 +242,67 @@ pub fn national(
                 )
             })
             .collect(),
+    }
+}
+
+/// Everything `--verification DIR` adds to a run: every returned workbook as judged
+/// (`verification_files`), the block of every verified agency and the national block of
+/// every cycle with a used workbook. Computed once; the exports and the reports only show it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Verified {
+    /// Every file, sorted by file.
+    pub files: Vec<VerificationFile>,
+    /// (agency id, cycle) -> the agency's block, for every used workbook.
+    pub agencies: BTreeMap<(String, Cycle), AgencyVerification>,
+    /// Cycle -> `national.<cycle>.verification`, for every cycle with a used workbook.
+    pub national: BTreeMap<Cycle, NationalVerification>,
+}
+
+impl Verified {
+    /// The blocks of the used workbooks among `files` (read against `scores`, so each
+    /// used one has its scored submission there).
+    pub fn of(framework: &Framework, scores: &[AgencyScore], files: Vec<VerificationFile>) -> Self {
+        let mut by_cycle: BTreeMap<Cycle, Vec<(&AgencyScore, &Verification)>> = BTreeMap::new();
+        for v in files.iter().filter_map(|f| f.verification.as_ref()) {
+            if let Some(score) = scores
+                .iter()
+                .find(|s| s.agency_id == v.agency_id && s.cycle == v.cycle)
+            {
+                by_cycle
+                    .entry(v.cycle.clone())
+                    .or_default()
+                    .push((score, v));
+            }
+        }
+        let mut agencies = BTreeMap::new();
+        let mut national = BTreeMap::new();
+        for (cycle, pairs) in &by_cycle {
+            for (score, v) in pairs {
+                agencies.insert(
+                    (score.agency_id.clone(), cycle.clone()),
+                    agency(framework, score, v),
+                );
+            }
+            national.insert(cycle.clone(), self::national(framework, pairs));
+        }
+        Verified {
+            files,
+            agencies,
+            national,
+        }
+    }
+
+    /// The block of `agency` in `cycle`; `None` when it was not verified.
+    pub fn agency(&self, agency: &str, cycle: &Cycle) -> Option<&AgencyVerification> {
+        self.agencies.get(&(agency.to_string(), cycle.clone()))
+    }
+
+    /// How many files were rejected (each makes the exit status 1).
+    pub fn rejected(&self) -> usize {
+        self.files
+            .iter()
+            .filter(|f| f.status == FileStatus::Rejected)
+            .count()
     }
 }
 

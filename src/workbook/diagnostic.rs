@@ -253,6 +253,36 @@ pub enum Kind {
     },
     /// found: the `status` cell's value; expected: the choices.
     PlanBadStatus,
+
+    // Returned verification workbooks (SPEC section 10).
+    /// A readable spreadsheet with neither the Profile nor the Verification sheet.
+    NotAVerificationWorkbook {
+        sheets: Vec<String>,
+    },
+    /// found: the Profile's agency_id, which no scored submission of the inputs has;
+    /// `agencies` is how many agencies were scored.
+    VerificationUnknownAgency {
+        agencies: usize,
+    },
+    /// found: the Profile's cycle; expected: the cycles in which `agency` was scored.
+    VerificationWrongCycle {
+        agency: String,
+    },
+    /// At the header row: a column the verification needs is missing.
+    VerificationMissingColumn {
+        column: &'static str,
+    },
+    /// found: the `claimed_level` cell as returned; expected: the submission's answer as
+    /// the dropdown writes it (empty for an unanswered question).
+    ClaimChanged,
+    /// A warning, at the `verified_level` header: no question has a verified level.
+    NothingVerified,
+    ConflictingVerifications {
+        agency: String,
+        cycle: String,
+        file: String,
+        others: Vec<String>,
+    },
 }
 
 impl Kind {
@@ -308,6 +338,13 @@ impl Kind {
             Kind::PlanChangedCell { .. } => "plan_changed_cell",
             Kind::PlanBadDue { .. } => "plan_bad_due",
             Kind::PlanBadStatus => "plan_bad_status",
+            Kind::NotAVerificationWorkbook { .. } => "not_a_verification_workbook",
+            Kind::VerificationUnknownAgency { .. } => "verification_unknown_agency",
+            Kind::VerificationWrongCycle { .. } => "verification_wrong_cycle",
+            Kind::VerificationMissingColumn { .. } => "verification_missing_column",
+            Kind::ClaimChanged => "claim_changed",
+            Kind::NothingVerified => "nothing_verified",
+            Kind::ConflictingVerifications { .. } => "conflicting_verifications",
         }
     }
 }
@@ -676,11 +713,49 @@ pub(crate) mod tests {
                 file: "a/moh.xlsx".into(),
                 others: vec!["b/moh.xlsx".into()],
             }),
+            file(NotAVerificationWorkbook {
+                sheets: vec!["Sheet1".into()],
+            }),
+            Diagnostic::error(VerificationUnknownAgency { agencies: 33 })
+                .in_sheet("Profile")
+                .at(1, 1)
+                .with_found("XYZ"),
+            Diagnostic::error(VerificationWrongCycle {
+                agency: "MOH".into(),
+            })
+            .in_sheet("Profile")
+            .at(4, 1)
+            .with_found("2024")
+            .with_expected("2025, 2026"),
+            Diagnostic::error(VerificationMissingColumn {
+                column: "verified_level",
+            })
+            .in_sheet("Verification")
+            .at(0, 0),
+            Diagnostic::error(ClaimChanged)
+                .in_sheet("Verification")
+                .at(6, 2)
+                .with_found("4 - Managed")
+                .with_expected("3 - Defined"),
+            Diagnostic::error(ClaimChanged)
+                .in_sheet("Verification")
+                .at(7, 2)
+                .with_found("2")
+                .with_expected(""),
+            Diagnostic::warning(NothingVerified)
+                .in_sheet("Verification")
+                .at(0, 4),
+            Diagnostic::error(ConflictingVerifications {
+                agency: "MOH".into(),
+                cycle: "2026".into(),
+                file: "a/MOH-verify.xlsx".into(),
+                others: vec!["b/MOH-verify.xlsx".into()],
+            }),
         ]
     }
 
     /// Every kind's code, once; a new kind must be added here and to [`one_of_each`].
-    const CODES: usize = 42;
+    const CODES: usize = 49;
 
     #[test]
     fn one_of_each_covers_every_kind() {

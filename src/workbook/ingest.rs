@@ -59,38 +59,33 @@ pub fn read_submission(file: &InputFile, opts: &IngestOptions) -> Submission {
 /// [`read_submission`], and where its answers sit (an empty cells when the Assessment
 /// sheet could not be read).
 pub fn read_located(file: &InputFile, opts: &IngestOptions) -> (Submission, AnswerCells) {
-    let limit = opts.limits.max_file_bytes;
-    let read = std::fs::File::open(&file.path).and_then(|f| {
-        // Read one byte past the limit, never the whole of an enormous file.
-        let mut bytes = Vec::new();
-        f.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
-        Ok(bytes)
-    });
-    let (mut sub, cells) = match read {
-        Ok(bytes) if bytes.len() as u64 > limit => (
-            rejected(
-                &file.display,
-                file.path.clone(),
-                String::new(),
-                Kind::FileTooLarge { size: None, limit },
-            ),
-            AnswerCells::default(),
-        ),
+    let (mut sub, cells) = match read_limited(&file.path, opts.limits.max_file_bytes) {
         Ok(bytes) => read_located_bytes(&file.display, &bytes, opts),
-        Err(e) => (
-            rejected(
-                &file.display,
-                file.path.clone(),
-                String::new(),
-                Kind::UnreadableFile {
-                    cause: e.to_string(),
-                },
-            ),
+        Err(reason) => (
+            rejected(&file.display, file.path.clone(), String::new(), reason),
             AnswerCells::default(),
         ),
     };
     sub.path = file.path.clone();
     (sub, cells)
+}
+
+/// The bytes of the file at `path`, reading one byte past `limit` and never the whole of
+/// an enormous file; a file over the limit or one that cannot be read is the reason to
+/// refuse it. Returned action plans and verification workbooks are read the same way.
+pub(crate) fn read_limited(path: &std::path::Path, limit: u64) -> Result<Vec<u8>, Kind> {
+    let read = std::fs::File::open(path).and_then(|f| {
+        let mut bytes = Vec::new();
+        f.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+        Ok(bytes)
+    });
+    match read {
+        Ok(bytes) if bytes.len() as u64 > limit => Err(Kind::FileTooLarge { size: None, limit }),
+        Ok(bytes) => Ok(bytes),
+        Err(e) => Err(Kind::UnreadableFile {
+            cause: e.to_string(),
+        }),
+    }
 }
 
 thread_local! {
@@ -214,7 +209,8 @@ fn read_checked(bytes: &[u8], opts: &IngestOptions) -> Result<Parts, Kind> {
     Ok((profile, answers, cells, diags))
 }
 
-fn sheet_reason(sheet: &str, e: SheetError, limits: &Limits) -> Kind {
+/// The reason to refuse a workbook whose sheet `sheet` could not be read.
+pub(crate) fn sheet_reason(sheet: &str, e: SheetError, limits: &Limits) -> Kind {
     let sheet = sheet.to_string();
     match e {
         // Not reached: a sheet that was found is not missing when read.

@@ -311,5 +311,55 @@ pub fn render(d: &Diagnostic) -> Rendered {
         Kind::PlanBadStatus => plain(format!(
             "found status \"{found}\"; expected one of: {expected}"
         )),
+        Kind::NotAVerificationWorkbook { sheets } => plain(format!(
+            "not a verification workbook: it has {}; expected Profile and Verification",
+            match sheets.as_slice() {
+                [] => "no sheets".to_string(),
+                [one] => format!("one sheet, {one}"),
+                many => format!("sheets {}", list(many)),
+            }
+        )),
+        Kind::VerificationUnknownAgency { agencies } => plain(format!(
+            "found agency_id \"{found}\"; expected an agency scored in the inputs ({agencies} scored), since a verification checks a scored submission"
+        )),
+        Kind::VerificationWrongCycle { agency } => plain(format!(
+            "found cycle \"{found}\"; expected a cycle in which {agency} was scored ({expected})"
+        )),
+        Kind::VerificationMissingColumn { column } => plain(format!(
+            "missing column `{column}` in the verification's header row"
+        )),
+        Kind::ClaimChanged => {
+            let expected = if expected.is_empty() {
+                "an empty cell (the question is unanswered in the submission)".to_string()
+            } else {
+                format!("\"{expected}\" (the submission's answer)")
+            };
+            let found = if found.is_empty() {
+                "an empty cell".to_string()
+            } else {
+                format!("\"{found}\"")
+            };
+            hinted(
+                format!("claimed_level was edited: found {found}; expected {expected}"),
+                "; ",
+                "the claim is locked: send the workbook back with the claim as posture wrote it".into(),
+            )
+        }
+        Kind::NothingVerified => plain(
+            "no verified_level is filled in: the agency counts as verified with no pairs".into(),
+        ),
+        Kind::ConflictingVerifications {
+            agency,
+            cycle,
+            file,
+            others,
+        } => hinted(
+            format!(
+                "conflicting verification workbooks for agency {agency}, cycle {cycle}: {file} and {} have different contents",
+                list(others)
+            ),
+            "; ",
+            "keep one verification workbook per agency and cycle".into(),
+        ),
     }
 }

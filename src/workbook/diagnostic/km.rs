@@ -310,5 +310,53 @@ pub fn render(d: &Diagnostic) -> Rendered {
         Kind::PlanBadStatus => plain(format!(
             "បានរកឃើញស្ថានភាព \"{found}\" ប៉ុន្តែត្រូវការមួយក្នុងចំណោម៖ {expected}។"
         )),
+        Kind::NotAVerificationWorkbook { sheets } => plain(format!(
+            "មិនមែនជាសៀវភៅបញ្ជីផ្ទៀងផ្ទាត់ទេ៖ វាមាន{}។ ត្រូវការសន្លឹក Profile និង Verification។",
+            match sheets.as_slice() {
+                [] => "គ្មានសន្លឹកសោះ".to_string(),
+                [one] => format!("សន្លឹកតែមួយ {one}"),
+                many => format!("សន្លឹក {}", list(many)),
+            }
+        )),
+        Kind::VerificationUnknownAgency { agencies } => plain(format!(
+            "បានរកឃើញ agency_id \"{found}\" ប៉ុន្តែស្ថាប័ននេះគ្មានសៀវភៅបញ្ជីដែលបានដាក់ពិន្ទុក្នុងទិន្នន័យបញ្ចូលទេ (ស្ថាប័នដែលបានដាក់ពិន្ទុ {agencies})។ ការផ្ទៀងផ្ទាត់ពិនិត្យសៀវភៅបញ្ជីដែលបានដាក់ពិន្ទុ។"
+        )),
+        Kind::VerificationWrongCycle { agency } => plain(format!(
+            "បានរកឃើញវដ្ត \"{found}\" ប៉ុន្តែ {agency} បានដាក់ពិន្ទុតែក្នុងវដ្ត {expected} ប៉ុណ្ណោះ។"
+        )),
+        Kind::VerificationMissingColumn { column } => plain(format!(
+            "ខ្វះជួរឈរ `{column}` ក្នុងជួរដេកចំណងជើងនៃការផ្ទៀងផ្ទាត់។"
+        )),
+        Kind::ClaimChanged => {
+            let expected = if expected.is_empty() {
+                "ក្រឡាទទេ (សំណួរនេះមិនទាន់ឆ្លើយក្នុងសៀវភៅបញ្ជីដែលបានផ្ញើ)".to_string()
+            } else {
+                format!("\"{expected}\" (ចម្លើយក្នុងសៀវភៅបញ្ជីដែលបានផ្ញើ)")
+            };
+            let found = if found.is_empty() {
+                "ក្រឡាទទេ".to_string()
+            } else {
+                format!("\"{found}\"")
+            };
+            hinted(
+                format!("claimed_level ត្រូវបានកែប្រែ៖ បានរកឃើញ {found} ប៉ុន្តែត្រូវការ {expected}។"),
+                "កម្រិតដែលបានប្រកាសត្រូវបានចាក់សោ៖ សូមផ្ញើសៀវភៅបញ្ជីមកវិញ ដោយទុកកម្រិតនោះដូចដែល posture បានសរសេរ។".into(),
+            )
+        }
+        Kind::NothingVerified => plain(
+            "គ្មាន verified_level ណាមួយត្រូវបានបំពេញទេ៖ ស្ថាប័ននេះរាប់ថាបានផ្ទៀងផ្ទាត់ ប៉ុន្តែគ្មានគូណាមួយ។".into(),
+        ),
+        Kind::ConflictingVerifications {
+            agency,
+            cycle,
+            file,
+            others,
+        } => hinted(
+            format!(
+                "សៀវភៅបញ្ជីផ្ទៀងផ្ទាត់ជាន់គ្នាសម្រាប់ស្ថាប័ន {agency} វដ្ត {cycle}៖ {file} និង {} មានខ្លឹមសារខុសគ្នា។",
+                list(others)
+            ),
+            "សូមរក្សាសៀវភៅបញ្ជីផ្ទៀងផ្ទាត់តែមួយក្នុងមួយស្ថាប័ន និងមួយវដ្ត។".into(),
+        ),
     }
 }

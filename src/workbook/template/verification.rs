@@ -10,7 +10,7 @@ use super::{
     NA_CHOICE, PROFILE_SHEET,
 };
 use crate::framework::Framework;
-use crate::workbook::{AnswerRow, Profile, PROFILE_FIELDS};
+use crate::workbook::{Answer, AnswerRow, Profile, PROFILE_FIELDS};
 
 pub const VERIFICATION_SHEET: &str = "Verification";
 
@@ -35,12 +35,35 @@ pub const COL_VERIFIED: u16 = 4;
 
 const WIDTHS: [f64; 6] = [12.0, 55.0, 18.0, 36.0, 18.0, 36.0];
 
+/// What a verifier fills in: the open Profile fields, and per framework question (in
+/// framework order) the verified level and a note. The sample data and the tests write
+/// returned workbooks with it; `verify plan` writes an empty one.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct VerifierInput {
+    pub verifier: Option<String>,
+    pub verified_on: Option<String>,
+    /// `Answer::Unanswered` (or a missing entry) leaves the cell empty: not checked.
+    pub levels: Vec<Answer>,
+    pub notes: Vec<Option<String>>,
+}
+
 /// The verification workbook of one agency, from its scored submission: `profile` as the
 /// agency sent it, `answers` aligned with the framework's questions.
 pub fn verification_bytes(
     framework: &Framework,
     profile: &Profile,
     answers: &[AnswerRow],
+) -> Result<Vec<u8>, TemplateError> {
+    returned_verification_bytes(framework, profile, answers, &VerifierInput::default())
+}
+
+/// [`verification_bytes`] as a verifier sends it back, with `filled` written into the
+/// open cells (the level as the dropdown writes it, `3 - Defined`).
+pub fn returned_verification_bytes(
+    framework: &Framework,
+    profile: &Profile,
+    answers: &[AnswerRow],
+    filled: &VerifierInput,
 ) -> Result<Vec<u8>, TemplateError> {
     let mut workbook = Workbook::new();
     let created = ExcelDateTime::from_ymd(CREATION_DATE.0, CREATION_DATE.1, CREATION_DATE.2)
@@ -57,12 +80,23 @@ pub fn verification_bytes(
             .set_creation_datetime(&created),
     );
     let styles = Styles::new();
-    write_profile(workbook.add_worksheet(), profile, &styles)?;
-    write_rows(workbook.add_worksheet(), framework, answers, &styles)?;
+    write_profile(workbook.add_worksheet(), profile, filled, &styles)?;
+    write_rows(
+        workbook.add_worksheet(),
+        framework,
+        answers,
+        filled,
+        &styles,
+    )?;
     Ok(workbook.save_to_buffer()?)
 }
 
-fn write_profile(ws: &mut Worksheet, p: &Profile, s: &Styles) -> Result<(), XlsxError> {
+fn write_profile(
+    ws: &mut Worksheet,
+    p: &Profile,
+    filled: &VerifierInput,
+    s: &Styles,
+) -> Result<(), XlsxError> {
     ws.set_name(PROFILE_SHEET)?;
     ws.set_column_width(0, 20)?;
     ws.set_column_width(1, 45)?;
@@ -84,7 +118,12 @@ fn write_profile(ws: &mut Worksheet, p: &Profile, s: &Styles) -> Result<(), Xlsx
         .iter()
         .zip(values)
         .map(|(f, v)| (*f, v.as_deref(), false))
-        .chain(VERIFIER_FIELDS.iter().map(|f| (*f, None, true)));
+        .chain(
+            VERIFIER_FIELDS
+                .iter()
+                .zip([&filled.verifier, &filled.verified_on])
+                .map(|(f, v)| (*f, v.as_deref(), true)),
+        );
     for (i, (field, value, open)) in rows.enumerate() {
         let row = i as u32 + 1;
         ws.write_string_with_format(row, 0, field, &s.field)?;
@@ -105,6 +144,7 @@ fn write_rows(
     ws: &mut Worksheet,
     f: &Framework,
     answers: &[AnswerRow],
+    filled: &VerifierInput,
     s: &Styles,
 ) -> Result<(), XlsxError> {
     ws.set_name(VERIFICATION_SHEET)?;
@@ -138,13 +178,29 @@ fn write_rows(
             Some(e) => ws.write_string_with_format(row, 3, e, &s.value_locked)?,
             None => ws.write_blank(row, 3, &s.value_locked)?,
         };
-        ws.write_blank(row, COL_VERIFIED, &s.level)?;
-        ws.write_blank(row, 5, &s.answer)?;
+        let verified = filled.levels.get(qi).copied().unwrap_or(Answer::Unanswered);
+        match LevelCell::from_answer(f, verified) {
+            LevelCell::Text(t) => ws.write_string_with_format(row, COL_VERIFIED, t, &s.level)?,
+            _ => ws.write_blank(row, COL_VERIFIED, &s.level)?,
+        };
+        match filled.notes.get(qi).and_then(Option::as_deref) {
+            Some(note) => ws.write_string_with_format(row, 5, note, &s.answer)?,
+            None => ws.write_blank(row, 5, &s.answer)?,
+        };
         let list = if q.allow_na { &with_na } else { &choices };
         let validation = level_validation(list, q.allow_na, f.max_level())?;
         ws.add_data_validation(row, COL_VERIFIED, row, COL_VERIFIED, &validation)?;
         let evidence = answer.evidence.as_deref().unwrap_or("");
-        fit_row(ws, row, &[(text.as_str(), 55.0), (evidence, 36.0)])?;
+        let note = filled
+            .notes
+            .get(qi)
+            .and_then(Option::as_deref)
+            .unwrap_or("");
+        fit_row(
+            ws,
+            row,
+            &[(text.as_str(), 55.0), (evidence, 36.0), (note, 36.0)],
+        )?;
     }
     ws.set_freeze_panes(VERIFICATION_FIRST_ROW, 1)?;
     ws.set_selection(
@@ -161,7 +217,6 @@ fn write_rows(
 mod tests {
     use super::*;
     use crate::score::tests::golden;
-    use crate::workbook::Answer;
     use calamine::{Data, Reader, Xlsx};
 
     #[test]
