@@ -62,6 +62,11 @@ pub struct CycleSummary {
     /// [`aggregate_scored`], absent from [`aggregate`] (which sees no flags).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assurance: Option<NationalAssurance>,
+    /// The national CERT's spot checks of the cycle (SPEC section 10). Computed by
+    /// [`crate::verify::Verified`] and set in the export
+    /// ([`crate::export::ScoresDocument::with_verification`]); the aggregation leaves it out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification: Option<crate::verify::NationalVerification>,
 }
 
 /// How many agencies of a cycle have each confidence.

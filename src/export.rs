@@ -17,6 +17,7 @@ use crate::cycle::Cycle;
 use crate::framework::Framework;
 use crate::registry::Registry;
 use crate::score::{AgencyScore, Assurance, QuestionGap, Scored};
+use crate::verify::{AgencyVerification, VerificationFile, Verified};
 use crate::workbook::{Answer, Diagnostic, Status, Submission};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -110,6 +111,10 @@ pub struct AgencyEntry {
     /// Confidence, unsupported share and flags (SPEC section 9).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assurance: Option<Assurance>,
+    /// How the national CERT's spot check agreed with the agency (SPEC section 10); absent
+    /// when the agency was not verified.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification: Option<AgencyVerification>,
 }
 
 /// Answers keyed by question id, serialised in framework order (not alphabetical), which
@@ -136,6 +141,10 @@ pub struct ScoresDocument {
     pub registry: Option<RegistryInfo>,
     /// Every input file, sorted by path.
     pub submissions: Vec<SubmissionEntry>,
+    /// Every returned verification workbook, sorted by path (SPEC section 10); absent
+    /// without `--verification`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification_files: Option<Vec<VerificationFile>>,
     /// Every scored agency, sorted by (agency id, cycle).
     pub agencies: Vec<AgencyEntry>,
     pub national: BTreeMap<Cycle, CycleSummary>,
@@ -210,6 +219,7 @@ pub fn build_document(
             gaps: s.gaps.clone(),
             threats: s.threats.clone(),
             assurance: assurance.cloned(),
+            verification: None,
         })
         .collect();
 
@@ -228,10 +238,26 @@ pub fn build_document(
             agencies: r.len(),
         }),
         submissions: subs,
+        verification_files: None,
         agencies,
         national: national.cycles.clone(),
         trends: national.trends.clone(),
         crosswalk: national.crosswalk.clone(),
+    }
+}
+
+impl ScoresDocument {
+    /// The document with what `--verification` found (SPEC section 10): the files, each
+    /// verified agency's block and each cycle's national block.
+    pub fn with_verification(mut self, verified: &Verified) -> ScoresDocument {
+        self.verification_files = Some(verified.files.clone());
+        for a in &mut self.agencies {
+            a.verification = verified.agency(&a.agency_id, &a.cycle).cloned();
+        }
+        for (cycle, summary) in &mut self.national {
+            summary.verification = verified.national.get(cycle).cloned();
+        }
+        self
     }
 }
 
@@ -759,6 +785,67 @@ mod tests {
         assert_eq!(v["national"]["2026"]["missing"][0], "=EVIL");
         assert_eq!(v["trends"]["2026"]["from"], "2025");
         assert!(v["crosswalk"]["CSF"]["2026"]["GV"].is_number());
+    }
+
+    /// `--verification` adds `verification_files` after `submissions`, the block of the
+    /// verified agency only, and the national block of the verified cycle only.
+    #[test]
+    fn verification_blocks_sit_where_spec_section_10_says() {
+        use crate::verify::{FileStatus, Verification};
+        let (fw, subs) = sample();
+        let scored = score_batch(&fw, &subs, &[], None);
+        let b = scored
+            .scores
+            .iter()
+            .find(|s| s.agency_id == "B" && s.cycle == "2026")
+            .unwrap();
+        let file = VerificationFile {
+            file: "v/B-verify.xlsx".into(),
+            sha256: "1".repeat(64),
+            status: FileStatus::Used,
+            agency_id: Some("B".into()),
+            cycle: Some("2026".into()),
+            verification: Some(Verification {
+                agency_id: "B".into(),
+                cycle: "2026".into(),
+                file: "v/B-verify.xlsx".into(),
+                verified: vec![L(2), L(3), U, L(3), L(3), NA],
+            }),
+            errors: Vec::new(),
+            warnings: Vec::new(),
+        };
+        let verified = Verified::of(&fw, &scored.scores, vec![file]);
+        assert_eq!(verified.agency("B", &b.cycle).unwrap().agreement.pairs, 4);
+        let doc = document(&fw, &subs).with_verification(&verified);
+        let v: serde_json::Value = serde_json::from_slice(&to_json(&doc)).unwrap();
+        let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(&keys[3..5], ["submissions", "verification_files"]);
+        assert_eq!(v["verification_files"][0]["status"], "used");
+        let agencies = v["agencies"].as_array().unwrap();
+        let blocks: Vec<(&str, &str)> = agencies
+            .iter()
+            .filter(|a| a.get("verification").is_some())
+            .map(|a| {
+                (
+                    a["agency_id"].as_str().unwrap(),
+                    a["cycle"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(blocks, [("B", "2026")]);
+        // B claimed 3 everywhere; verified 2, 3, 3, 3 on four questions.
+        let block = &agencies[2]["verification"];
+        assert_eq!(block["pairs"], 4);
+        assert_eq!(block["exact"], 0.75);
+        assert_eq!(block["inflation"], 0.25);
+        assert_eq!(v["national"]["2026"]["verification"]["agencies"], 1);
+        assert_eq!(
+            v["national"]["2026"]["verification"]["claimed_overall"],
+            3.0
+        );
+        assert!(v["national"]["2025"].get("verification").is_none());
+        // The long table does not change.
+        assert_eq!(long_rows(&fw, &doc), long_rows(&fw, &document(&fw, &subs)));
     }
 
     #[test]

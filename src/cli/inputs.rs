@@ -120,3 +120,50 @@ pub fn print_rejects(submissions: &[Submission]) {
         }
     }
 }
+
+/// Find and read the returned verification workbooks under `dir` (`--verification`, SPEC
+/// section 10) against the scored agencies, and compute what they say. A folder without
+/// workbooks is not an error: nothing was verified yet, and `verification_files` is empty.
+pub fn read_verification(
+    dir: &std::path::Path,
+    config: &IngestConfig,
+    scores: &[crate::score::AgencyScore],
+) -> Result<crate::verify::Verified, ConfigError> {
+    let files = ingest::discover(&[dir.to_path_buf()])?;
+    if files.is_empty() {
+        eprintln!(
+            "warning: no verification workbooks in `{}` (no .xlsx, .xlsb, .xls or .ods files)",
+            dir.display()
+        );
+    }
+    let opts = crate::verify::VerifyOptions {
+        framework: &config.framework,
+        scores,
+        limits: config.limits,
+    };
+    let read = crate::verify::read_verifications(&files, &opts);
+    Ok(crate::verify::Verified::of(&config.framework, scores, read))
+}
+
+/// Every rejected verification workbook with every error on stderr, then one count line.
+pub fn print_verification(verified: &crate::verify::Verified) {
+    use crate::verify::FileStatus;
+    for f in verified
+        .files
+        .iter()
+        .filter(|f| f.status == FileStatus::Rejected)
+    {
+        eprintln!("rejected verification: {}", f.file);
+        for e in &f.errors {
+            eprintln!("  {}", e.line(Lang::En));
+        }
+    }
+    let count = |status: FileStatus| verified.files.iter().filter(|f| f.status == status).count();
+    eprintln!(
+        "{} verification workbook(s): {} used, {} duplicate, {} rejected",
+        verified.files.len(),
+        count(FileStatus::Used),
+        count(FileStatus::Duplicate),
+        count(FileStatus::Rejected)
+    );
+}

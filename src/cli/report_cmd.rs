@@ -8,7 +8,9 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::assets::{load_report_assets, locate_typst};
-use super::inputs::{print_rejects, read_inputs, IngestArgs, IngestConfig};
+use super::inputs::{
+    print_rejects, print_verification, read_inputs, read_verification, IngestArgs, IngestConfig,
+};
 use super::{CmdResult, ConfigError, Exit};
 use crate::aggregate::aggregate_scored;
 use crate::cycle::Cycle;
@@ -27,7 +29,8 @@ POSTURE_TYPST names the binary, POSTURE_FONT_PATH adds font folders.
 
 Examples:
   posture report returned/ --registry data/agencies.csv --out reports/
-  posture report data/submissions --registry data/agencies.csv --lang km --out reports-km/"
+  posture report data/submissions --registry data/agencies.csv --lang km --out reports-km/
+  posture report data/submissions --registry data/agencies.csv --verification data/verification --out reports/"
 )]
 pub struct ReportArgs {
     /// Workbooks, or folders searched recursively for .xlsx, .xls and .ods.
@@ -50,12 +53,17 @@ pub struct ReportArgs {
     /// Keep the generated Typst sources in a `.posture-build-*` folder inside --out.
     #[arg(long)]
     pub keep_build: bool,
+    /// Returned verification workbooks (SPEC section 10): a Verification section in the
+    /// national report, verified overalls in the agency reports.
+    #[arg(long, value_name = "DIR")]
+    pub verification: Option<PathBuf>,
 }
 
 /// The arguments, checked: nothing here can fail once work starts.
 struct ReportConfig {
     inputs: Vec<PathBuf>,
     out: PathBuf,
+    verification: Option<PathBuf>,
     ingest: IngestConfig,
     typst: Typst,
     assets: Assets,
@@ -78,6 +86,7 @@ impl ReportConfig {
         Ok(ReportConfig {
             inputs: args.inputs,
             out: args.out,
+            verification: args.verification,
             ingest,
             typst,
             assets,
@@ -101,7 +110,14 @@ pub fn run(args: ReportArgs) -> CmdResult {
     let framework = &config.ingest.framework;
     let scored = score_batch(framework, &submissions, &cells, registry);
     let national = aggregate_scored(framework, &scored, &submissions, registry);
-    let doc = export::build_document(framework, registry, &submissions, &scored, &national);
+    let verified = match &config.verification {
+        Some(dir) => Some(read_verification(dir, &config.ingest, &scored.scores)?),
+        None => None,
+    };
+    let mut doc = export::build_document(framework, registry, &submissions, &scored, &national);
+    if let Some(v) = &verified {
+        doc = doc.with_verification(v);
+    }
     config
         .compile
         .extra_files
@@ -114,6 +130,7 @@ pub fn run(args: ReportArgs) -> CmdResult {
         scores: &scored.scores,
         assurance: &scored.assurance,
         national: &national,
+        verification: verified.as_ref(),
     };
     let outcome = report::render(
         &input,
@@ -144,12 +161,18 @@ pub fn run(args: ReportArgs) -> CmdResult {
         outcome.cycle,
         config.out.display()
     );
+    if let Some(v) = &verified {
+        print_verification(v);
+    }
     if let Some(dir) = &outcome.build_dir {
         eprintln!("kept the Typst sources in {}", dir.display());
     }
-    Ok(if rejected > 0 || !outcome.failed.is_empty() {
-        Exit::SomeRejected
-    } else {
-        Exit::Success
-    })
+    let verification_rejected = verified.as_ref().map_or(0, |v| v.rejected());
+    Ok(
+        if rejected > 0 || verification_rejected > 0 || !outcome.failed.is_empty() {
+            Exit::SomeRejected
+        } else {
+            Exit::Success
+        },
+    )
 }

@@ -7,7 +7,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::inputs::{print_rejects, read_inputs, IngestArgs, IngestConfig};
+use super::inputs::{
+    print_rejects, print_verification, read_inputs, read_verification, IngestArgs, IngestConfig,
+};
 use super::{CmdResult, ConfigError, Exit};
 use crate::aggregate::aggregate_scored;
 use crate::export::{self, Format};
@@ -24,7 +26,12 @@ and id), or a folder (Parquet partitioned by cycle, cycle=2026/part-0.parquet).
 Examples:
   posture score returned/ --out scores.json
   posture score returned/ --registry data/agencies.csv --out scores.parquet
-  posture score 2025/ 2026/ --out lake/"
+  posture score 2025/ 2026/ --out lake/
+  posture score returned/ --registry data/agencies.csv --verification verified/ --out scores.json
+
+With --verification, the agreement of the national CERT's spot checks is in the JSON export \
+(agencies[].verification, national.<cycle>.verification, verification_files); CSV and \
+Parquet keep the long table of scores."
 )]
 pub struct ScoreArgs {
     /// Workbooks, or folders searched recursively for .xlsx, .xls and .ods.
@@ -33,6 +40,10 @@ pub struct ScoreArgs {
     /// Where to write: FILE.json, FILE.csv, FILE.parquet, or a folder for partitioned Parquet.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
+    /// Returned verification workbooks (SPEC section 10): their agreement with the
+    /// self-assessments goes into the JSON export.
+    #[arg(long, value_name = "DIR")]
+    pub verification: Option<PathBuf>,
     #[command(flatten)]
     pub common: IngestArgs,
 }
@@ -42,6 +53,7 @@ struct ScoreConfig {
     inputs: Vec<PathBuf>,
     out: PathBuf,
     format: Format,
+    verification: Option<PathBuf>,
     ingest: IngestConfig,
 }
 
@@ -59,6 +71,7 @@ impl ScoreConfig {
             inputs: args.inputs,
             out: args.out,
             format,
+            verification: args.verification,
             ingest,
         })
     }
@@ -73,7 +86,14 @@ pub fn run(args: ScoreArgs) -> CmdResult {
     let registry = config.ingest.registry.as_ref();
     let scored = score_batch(framework, submissions, cells, registry);
     let national = aggregate_scored(framework, &scored, submissions, registry);
-    let doc = export::build_document(framework, registry, submissions, &scored, &national);
+    let verified = match &config.verification {
+        Some(dir) => Some(read_verification(dir, &config.ingest, &scored.scores)?),
+        None => None,
+    };
+    let mut doc = export::build_document(framework, registry, submissions, &scored, &national);
+    if let Some(v) = &verified {
+        doc = doc.with_verification(v);
+    }
     let written = export::write(framework, &doc, config.format, &config.out)
         .map_err(|e| ConfigError::new(e.to_string()))?;
 
@@ -92,7 +112,11 @@ pub fn run(args: ScoreArgs) -> CmdResult {
             _ => format!("{} file(s) under {}", written.len(), config.out.display()),
         }
     );
-    Ok(if rejected > 0 {
+    let verification_rejected = verified.as_ref().map_or(0, |v| v.rejected());
+    if let Some(v) = &verified {
+        print_verification(v);
+    }
+    Ok(if rejected > 0 || verification_rejected > 0 {
         Exit::SomeRejected
     } else {
         Exit::Success

@@ -186,6 +186,7 @@ mod tests {
             scores: &scored.scores,
             assurance: &scored.assurance,
             national: &national,
+            verification: None,
         };
         let built = build(&input, &assets, &BuildOptions::default()).unwrap();
         let agency = &built.files["agencies/AG.typ"];

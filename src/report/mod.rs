@@ -29,6 +29,7 @@ use crate::framework::Framework;
 use crate::lang::Lang;
 use crate::registry::Registry;
 use crate::score::{AgencyScore, Assurance};
+use crate::verify::Verified;
 use crate::workbook::Submission;
 
 pub use assets::{Assets, Fonts};
@@ -46,6 +47,9 @@ pub struct ReportInput<'a> {
     /// Empty when not computed; the reports then leave the assurance sections out.
     pub assurance: &'a [Assurance],
     pub national: &'a National,
+    /// The national CERT's spot checks (`--verification`, SPEC section 10); `None` when no
+    /// verification folder was given.
+    pub verification: Option<&'a Verified>,
 }
 
 /// What to build.

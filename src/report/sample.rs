@@ -13,7 +13,8 @@ use crate::score::assurance::confidence;
 use crate::score::{
     AgencyScore, Assurance, Flag, FlagKind, QuestionGap, RefIndex, Scored, THREAT_SCHEME,
 };
-use crate::workbook::{Answer, AnswerRow, Profile, Status, Submission};
+use crate::verify::{FileStatus, Verification, VerificationFile, Verified};
+use crate::workbook::{Answer, AnswerRow, Diagnostic, Kind, Profile, Status, Submission};
 
 const SECTORS: [&str; 5] = ["ministry", "province", "energy", "finance", "telecom"];
 
@@ -25,6 +26,8 @@ pub struct Sample {
     /// `assurance[i]` belongs to `scores[i]`: a few planted flags (see [`planted`]).
     pub assurance: Vec<Assurance>,
     pub national: National,
+    /// Planted spot checks of the last cycle (see [`planted_verification`]).
+    pub verification: Option<Verified>,
 }
 
 impl Sample {
@@ -37,6 +40,7 @@ impl Sample {
             scores: &self.scores,
             assurance: &self.assurance,
             national: &self.national,
+            verification: self.verification.as_ref(),
         }
     }
 }
@@ -358,13 +362,82 @@ pub fn synthetic(fw: &Framework, n: usize, cycles: &[&str], names: &[&str]) -> S
         };
         national.trends.insert(to.into(), t);
     }
+    let verification = cycles
+        .last()
+        .map(|c| planted_verification(fw, &scored.scores, &Cycle::from(*c)));
     Sample {
         registry,
         submissions,
         scores: scored.scores,
         assurance: scored.assurance,
         national,
+        verification,
     }
+}
+
+/// Spot checks of `cycle`: every other agency (AG001, AG003, ...) verified, each checked
+/// question rated its claim or one level lower (every seventh one level higher, every fifth
+/// not checked), and one rejected file for an agency the inputs do not have.
+fn planted_verification(fw: &Framework, scores: &[AgencyScore], cycle: &Cycle) -> Verified {
+    let mut rng = Lcg(7);
+    let mut files: Vec<VerificationFile> = scores
+        .iter()
+        .filter(|s| &s.cycle == cycle)
+        .enumerate()
+        .filter(|(i, _)| i % 2 == 0)
+        .map(|(_, s)| {
+            let verified = s
+                .answers
+                .iter()
+                .enumerate()
+                .map(|(qi, a)| match a.answer {
+                    Answer::Level(_) if qi % 5 == 4 => Answer::Unanswered,
+                    Answer::Level(l) => {
+                        let r = rng.next() % 7;
+                        Answer::Level(match r {
+                            0 => l.saturating_add(1).min(fw.max_level()),
+                            1..=3 => l.saturating_sub(1),
+                            _ => l,
+                        })
+                    }
+                    other => other,
+                })
+                .collect();
+            let file = format!("verification/{}-verify.xlsx", s.agency_id);
+            VerificationFile {
+                sha256: crate::framework::sha256_hex(file.as_bytes()),
+                status: FileStatus::Used,
+                agency_id: Some(s.agency_id.clone()),
+                cycle: Some(cycle.to_string()),
+                verification: Some(Verification {
+                    agency_id: s.agency_id.clone(),
+                    cycle: cycle.clone(),
+                    file: file.clone(),
+                    verified,
+                }),
+                errors: Vec::new(),
+                warnings: Vec::new(),
+                file,
+            }
+        })
+        .collect();
+    let stray = "verification/ZZZ-verify.xlsx".to_string();
+    files.push(VerificationFile {
+        sha256: crate::framework::sha256_hex(stray.as_bytes()),
+        status: FileStatus::Rejected,
+        agency_id: Some("ZZZ".into()),
+        cycle: Some(cycle.to_string()),
+        verification: None,
+        errors: vec![Diagnostic::error(Kind::VerificationUnknownAgency {
+            agencies: scores.iter().filter(|s| &s.cycle == cycle).count(),
+        })
+        .in_sheet("Profile")
+        .at(1, 1)
+        .with_found("ZZZ")],
+        warnings: Vec::new(),
+        file: stray,
+    });
+    Verified::of(fw, scores, files)
 }
 
 /// The assurance of the `i`-th score: every third agency breaks the framework's first rule,
