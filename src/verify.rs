@@ -179,6 +179,13 @@ pub fn agency(framework: &Framework, score: &AgencyScore, v: &Verification) -> A
 pub struct DomainInflation {
     pub pairs: usize,
     pub inflation: Option<f64>,
+    /// The mean claimed and the mean verified level of the domain's pairs (their
+    /// difference is `inflation`), for the reports' chart; not in the JSON, which SPEC
+    /// section 10 fixes.
+    #[serde(skip)]
+    pub claimed: Option<f64>,
+    #[serde(skip)]
+    pub verified: Option<f64>,
 }
 
 /// The JSON block `national.<cycle>.verification`.
@@ -233,11 +240,17 @@ pub fn national(
             .zip(by_domain)
             .map(|(d, ps)| {
                 let a = agreement(&ps, framework.max_level());
+                let side = |f: fn(&(u8, u8)) -> u8| {
+                    (!ps.is_empty())
+                        .then(|| ps.iter().map(|p| f64::from(f(p))).sum::<f64>() / ps.len() as f64)
+                };
                 (
                     d.id.clone(),
                     DomainInflation {
                         pairs: a.pairs,
                         inflation: a.inflation,
+                        claimed: side(|p| p.0),
+                        verified: side(|p| p.1),
                     },
                 )
             })
@@ -467,6 +480,10 @@ mod tests {
         close(n.domains["D1"].inflation, 2.0 / 3.0);
         assert_eq!(n.domains["D2"].pairs, 1);
         close(n.domains["D2"].inflation, 2.0);
+        // D1's pairs (4,2), (2,2) and (1,1): claimed 7/3, verified 5/3.
+        close(n.domains["D1"].claimed, 7.0 / 3.0);
+        close(n.domains["D1"].verified, 5.0 / 3.0);
+        close(n.domains["D2"].claimed, 3.0);
         let json = serde_json::to_value(&n).unwrap();
         let keys: Vec<&str> = json
             .as_object()

@@ -114,6 +114,10 @@ pub struct Words {
     pub national_median: String,
     /// The whole nation, as a line of the trend chart.
     pub national: String,
+    /// The two sides of a spot check (SPEC section 10): the agency's own level and the
+    /// national CERT's.
+    pub self_assessed: String,
+    pub verified: String,
 }
 
 impl Words {
@@ -139,6 +143,8 @@ impl Words {
             agency: "One agency".into(),
             national_median: "National median".into(),
             national: "National".into(),
+            self_assessed: "Self-assessed".into(),
+            verified: "Verified".into(),
         }
     }
 
@@ -157,6 +163,8 @@ impl Words {
             agency: "ស្ថាប័នមួយ".into(),
             national_median: "មេដ្យានជាតិ".into(),
             national: "ជាតិ".into(),
+            self_assessed: "វាយតម្លៃដោយខ្លួនឯង".into(),
+            verified: "បានផ្ទៀងផ្ទាត់".into(),
         }
     }
 }

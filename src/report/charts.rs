@@ -216,6 +216,35 @@ pub fn build(
         );
     }
 
+    // Spot checks (SPEC section 10): the mean claimed and verified level of each domain's
+    // pairs, side by side; no chart without pairs.
+    match p.verification_view() {
+        Some(v) if v.agreement.pairs > 0 => {
+            let names: Vec<String> = v.domains.iter().map(|d| d.name.clone()).collect();
+            let series = vec![
+                Series {
+                    name: w.self_assessed.clone(),
+                    values: v.domains.iter().map(|d| d.claimed).collect(),
+                    role: SeriesRole::Primary,
+                },
+                Series {
+                    name: w.verified.clone(),
+                    values: v.domains.iter().map(|d| d.verified).collect(),
+                    role: SeriesRole::Primary,
+                },
+            ];
+            files.add(
+                None,
+                "verification",
+                "national-verification",
+                vec![chart::grouped_bars(&names, &series, max, style)?],
+            );
+        }
+        _ => {
+            files.national.insert("verification".into(), Vec::new());
+        }
+    }
+
     let medians: Vec<Option<f64>> = domains.iter().map(|d| d.median).collect();
     for s in &p.scores {
         let Some(stem) = stems.get(&s.agency_id) else {

@@ -18,6 +18,7 @@ use crate::lang::Lang;
 use crate::score::{
     is_above, reaches, tier_of, AgencyScore, Assurance, Change, FlagKind, RefIndex, THREAT_SCHEME,
 };
+use crate::verify::FileStatus;
 use crate::workbook::{Answer, Status, Submission};
 
 use super::ReportInput;
@@ -69,11 +70,22 @@ pub struct InputFile {
     pub cycle: Option<String>,
 }
 
+/// A returned verification workbook in the provenance (SPEC section 10).
+#[derive(Clone, Debug, Serialize)]
+pub struct VerificationInput {
+    pub file: String,
+    pub sha256: String,
+    pub status: FileStatus,
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Provenance {
     pub inputs: Vec<InputFile>,
-    /// sha256 over the sorted `sha256  file` lines of every input: one value that pins the
-    /// whole input set, printed where the full list would not fit (agency reports, brief).
+    /// The returned verification workbooks, sorted by file; empty without `--verification`.
+    pub verification_inputs: Vec<VerificationInput>,
+    /// sha256 over the sorted `sha256  file` lines of every input (the verification
+    /// workbooks' lines after the submissions'): one value that pins the whole input set,
+    /// printed where the full list would not fit (agency reports, brief).
     pub inputs_digest: String,
     pub registry_sha256: Option<String>,
     /// How far the framework's texts in the report language can be trusted; printed in the
@@ -360,8 +372,152 @@ pub struct NationalContext {
     pub threats: Vec<ThreatRow>,
     /// `None` when assurance was not computed.
     pub assurance: Option<AssuranceView>,
+    /// `None` without `--verification`.
+    pub verification: Option<VerificationView>,
     pub rejected: Vec<RejectRow>,
     pub charts: Charts,
+}
+
+/// How far a quadratic-weighted kappa goes, in the words of Landis and Koch (1977), which
+/// most readers of agreement statistics know: below 0 poor, up to 0.20 slight, 0.40 fair,
+/// 0.60 moderate, 0.80 substantial, above almost perfect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KappaBand {
+    Poor,
+    Slight,
+    Fair,
+    Moderate,
+    Substantial,
+    AlmostPerfect,
+}
+
+impl KappaBand {
+    pub fn of(kappa: f64) -> KappaBand {
+        // A band's upper bound belongs to it (0.20 is slight), within the one tolerance.
+        let upto = |bound: f64| !is_above(kappa, bound);
+        if kappa < -crate::score::TOLERANCE {
+            KappaBand::Poor
+        } else if upto(0.2) {
+            KappaBand::Slight
+        } else if upto(0.4) {
+            KappaBand::Fair
+        } else if upto(0.6) {
+            KappaBand::Moderate
+        } else if upto(0.8) {
+            KappaBand::Substantial
+        } else {
+            KappaBand::AlmostPerfect
+        }
+    }
+}
+
+/// Which way self-assessment ran against verification (the sign of `inflation`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// Claimed levels above verified ones.
+    Above,
+    Below,
+    Same,
+}
+
+impl Direction {
+    pub fn of(inflation: f64) -> Direction {
+        match Change::of(inflation) {
+            Change::Improved => Direction::Above,
+            Change::Declined => Direction::Below,
+            Change::Unchanged => Direction::Same,
+        }
+    }
+}
+
+/// The agreement figures shared by the national section and the agency report.
+#[derive(Clone, Debug, Serialize)]
+pub struct AgreementView {
+    pub pairs: usize,
+    pub exact: Option<f64>,
+    pub within_one: Option<f64>,
+    pub inflation: Option<f64>,
+    pub kappa: Option<f64>,
+    pub kappa_band: Option<KappaBand>,
+    pub direction: Option<Direction>,
+}
+
+impl AgreementView {
+    fn of(a: &crate::verify::Agreement) -> AgreementView {
+        AgreementView {
+            pairs: a.pairs,
+            exact: a.exact,
+            within_one: a.within_one,
+            inflation: a.inflation,
+            kappa: a.kappa,
+            kappa_band: a.kappa.map(KappaBand::of),
+            direction: a.inflation.map(Direction::of),
+        }
+    }
+}
+
+/// The national "Verification" section (SPEC section 10).
+#[derive(Clone, Debug, Serialize)]
+pub struct VerificationView {
+    /// Agencies of the cycle with a used verification workbook (with or without pairs).
+    pub agencies: usize,
+    #[serde(flatten)]
+    pub agreement: AgreementView,
+    /// The mean of the verified agencies' overall with verified levels, and of their own.
+    pub verified_overall: Option<f64>,
+    pub claimed_overall: Option<f64>,
+    /// verified_overall − claimed_overall.
+    pub overall_change: Option<f64>,
+    pub domains: Vec<VerificationDomain>,
+    /// The verified agencies, by name.
+    pub verified: Vec<VerifiedAgency>,
+    /// Rejected verification workbooks, for the annex.
+    pub rejected: Vec<RejectRow>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct VerificationDomain {
+    pub id: String,
+    pub name: String,
+    pub pairs: usize,
+    pub claimed: Option<f64>,
+    pub verified: Option<f64>,
+    pub inflation: Option<f64>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct VerifiedAgency {
+    pub id: String,
+    pub name: String,
+    pub sector: String,
+    pub pairs: usize,
+    pub exact: Option<f64>,
+    pub kappa: Option<f64>,
+    pub overall: Option<f64>,
+    pub verified_overall: Option<f64>,
+}
+
+/// A verified agency's own report: its verified overall beside its own, the agreement,
+/// and the questions whose verified level differs from the claim.
+#[derive(Clone, Debug, Serialize)]
+pub struct AgencyVerificationView {
+    #[serde(flatten)]
+    pub agreement: AgreementView,
+    pub verified_overall: Option<f64>,
+    pub verified_tier: Option<u8>,
+    /// verified_overall − the agency's own overall.
+    pub overall_change: Option<f64>,
+    pub differences: Vec<PairRow>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PairRow {
+    pub id: String,
+    pub text: String,
+    pub claimed: u8,
+    pub verified: u8,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -446,6 +602,8 @@ pub struct AgencyContext {
     pub threats: Vec<AgencyThreat>,
     /// `None` when assurance was not computed.
     pub assurance: Option<AgencyAssurance>,
+    /// `None` when the agency was not verified in the report's cycle.
+    pub verification: Option<AgencyVerificationView>,
     pub charts: Charts,
 }
 
@@ -550,9 +708,24 @@ impl<'a> Prepared<'a> {
             })
             .collect();
         inputs.sort_by(|a, b| a.file.cmp(&b.file));
+        let verification_inputs: Vec<VerificationInput> = input
+            .verification
+            .map(|v| {
+                v.files
+                    .iter()
+                    .map(|f| VerificationInput {
+                        file: f.file.clone(),
+                        sha256: f.sha256.clone(),
+                        status: f.status,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         let listing: String = inputs
             .iter()
-            .map(|i| format!("{}  {}\n", i.sha256, i.file))
+            .map(|i| (&i.sha256, &i.file))
+            .chain(verification_inputs.iter().map(|i| (&i.sha256, &i.file)))
+            .map(|(sha256, file)| format!("{sha256}  {file}\n"))
             .collect();
         let common = Common {
             lang,
@@ -589,6 +762,7 @@ impl<'a> Prepared<'a> {
             previous_cycle,
             provenance: Provenance {
                 inputs,
+                verification_inputs,
                 inputs_digest: crate::framework::sha256_hex(listing.as_bytes()),
                 registry_sha256: input.registry.map(|r| r.sha256.clone()),
                 translation: Translation::of(fw, lang),
@@ -1014,6 +1188,7 @@ impl<'a> Prepared<'a> {
             csf: self.csf(csf_names),
             threats: self.threats(),
             assurance: self.assurance_view(),
+            verification: self.verification_view(),
             rejected: self.rejected(),
             charts,
         }
@@ -1183,8 +1358,119 @@ impl<'a> Prepared<'a> {
             evidence,
             threats,
             assurance: self.agency_assurance(s),
+            verification: self.agency_verification(s),
             charts,
         }
+    }
+
+    /// The national "Verification" section; `None` without `--verification`.
+    pub fn verification_view(&self) -> Option<VerificationView> {
+        let v = self.input.verification?;
+        let empty = crate::verify::NationalVerification::default();
+        let nv = v.national.get(&self.cycle).unwrap_or(&empty);
+        let lang = self.lang.code();
+        let domains = self
+            .fw()
+            .domains
+            .iter()
+            .map(|d| {
+                let di = nv.domains.get(&d.id).cloned().unwrap_or_default();
+                VerificationDomain {
+                    id: d.id.clone(),
+                    name: d.name.get(lang).to_string(),
+                    pairs: di.pairs,
+                    claimed: di.claimed,
+                    verified: di.verified,
+                    inflation: di.inflation,
+                }
+            })
+            .collect();
+        let verified = self
+            .scores
+            .iter()
+            .filter_map(|s| {
+                let block = v.agency(&s.agency_id, &self.cycle)?;
+                Some(VerifiedAgency {
+                    id: s.agency_id.clone(),
+                    name: self.agency_name(&s.agency_id, &s.agency_name),
+                    sector: sector_label(self, &s.sector),
+                    pairs: block.agreement.pairs,
+                    exact: block.agreement.exact,
+                    kappa: block.agreement.kappa,
+                    overall: s.overall,
+                    verified_overall: block.verified_overall,
+                })
+            })
+            .collect();
+        let rejected = v
+            .files
+            .iter()
+            .filter(|f| f.status == FileStatus::Rejected)
+            .map(|f| RejectRow {
+                file: f.file.clone(),
+                agency_id: f.agency_id.clone(),
+                cycle: f.cycle.clone(),
+                errors: f
+                    .errors
+                    .iter()
+                    .map(|d| DiagnosticRow {
+                        location: d.location(),
+                        message: d.render(self.lang).message,
+                    })
+                    .collect(),
+            })
+            .collect();
+        Some(VerificationView {
+            agencies: nv.agencies,
+            agreement: AgreementView::of(&nv.agreement),
+            verified_overall: nv.verified_overall,
+            claimed_overall: nv.claimed_overall,
+            overall_change: nv
+                .verified_overall
+                .zip(nv.claimed_overall)
+                .map(|(v, c)| v - c),
+            domains,
+            verified,
+            rejected,
+        })
+    }
+
+    /// A verified agency's block in its report; `None` when it was not verified.
+    pub fn agency_verification(&self, s: &AgencyScore) -> Option<AgencyVerificationView> {
+        let v = self.input.verification?;
+        let block = v.agency(&s.agency_id, &s.cycle)?;
+        let fw = self.fw();
+        let differences = v
+            .files
+            .iter()
+            .filter_map(|f| f.verification.as_ref())
+            .find(|x| x.agency_id == s.agency_id && x.cycle == s.cycle)
+            .map(|x| {
+                crate::verify::pairs(&s.answers, &x.verified)
+                    .into_iter()
+                    .filter(|p| p.claimed != p.verified)
+                    .map(|p| {
+                        let q = &fw.questions[p.question];
+                        PairRow {
+                            id: q.id.clone(),
+                            text: q.text.get(self.lang.code()).to_string(),
+                            claimed: p.claimed,
+                            verified: p.verified,
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Some(AgencyVerificationView {
+            agreement: AgreementView::of(&block.agreement),
+            verified_overall: block.verified_overall,
+            verified_tier: block.verified_overall.map(|o| tier_of(o, fw.max_level())),
+            overall_change: block
+                .verified_overall
+                .zip(s.overall)
+                .map(|(v, own)| v - own),
+            differences,
+        })
     }
 
     /// A rule's text in the report language; its id when the framework lacks it.
@@ -1296,6 +1582,46 @@ fn desc_score(a: Option<f64>, b: Option<f64>) -> Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kappa_bands_and_directions_use_the_one_tolerance() {
+        use KappaBand::*;
+        let bands: Vec<KappaBand> = [
+            -0.3,
+            -1e-12,
+            0.0,
+            0.2,
+            0.2 + 1e-12,
+            0.21,
+            0.4,
+            0.59,
+            0.8,
+            0.81,
+            1.0,
+        ]
+        .iter()
+        .map(|&k| KappaBand::of(k))
+        .collect();
+        assert_eq!(
+            bands,
+            [
+                Poor,
+                Slight,
+                Slight,
+                Slight,
+                Slight,
+                Fair,
+                Fair,
+                Moderate,
+                Substantial,
+                AlmostPerfect,
+                AlmostPerfect
+            ]
+        );
+        assert_eq!(Direction::of(0.6), Direction::Above);
+        assert_eq!(Direction::of(-0.1), Direction::Below);
+        assert_eq!(Direction::of(1e-12), Direction::Same);
+    }
 
     #[test]
     fn none_scores_rank_last() {

@@ -421,11 +421,11 @@ fn planted_verification(fw: &Framework, scores: &[AgencyScore], cycle: &Cycle) -
             }
         })
         .collect();
-    let stray = "verification/ZZZ-verify.xlsx".to_string();
+    let stray = "verification/ZZ9-verify.xlsx".to_string();
     files.push(VerificationFile {
         sha256: crate::framework::sha256_hex(stray.as_bytes()),
         status: FileStatus::Rejected,
-        agency_id: Some("ZZZ".into()),
+        agency_id: Some("ZZ9".into()),
         cycle: Some(cycle.to_string()),
         verification: None,
         errors: vec![Diagnostic::error(Kind::VerificationUnknownAgency {
@@ -433,7 +433,7 @@ fn planted_verification(fw: &Framework, scores: &[AgencyScore], cycle: &Cycle) -
         })
         .in_sheet("Profile")
         .at(1, 1)
-        .with_found("ZZZ")],
+        .with_found("ZZ9")],
         warnings: Vec::new(),
         file: stray,
     });

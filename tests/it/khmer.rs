@@ -26,6 +26,9 @@ use super::util::root;
 const ALLOWED: &[&str] = &[
     "CamCERT", "GDICT", "CERT", "CSIRT", "NIST", "CSF", "ISO", "IEC", "MFA", "VPN", "DDoS",
     "HTTPS", "DMARC", "SPF", "DKIM", "posture", "sha",
+    // nist-csf-2.0 PR.AA-04 keeps the technical term in Latin script (the agency report's
+    // verification section lists that question).
+    "token",
 ];
 
 /// Khmer names for the sample agencies (the registry's `name_en` is what the sample sets;
