@@ -18,8 +18,11 @@ use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use rayon::prelude::*;
 
+use posture::cycle::Cycle;
 use posture::framework::{self, Framework};
 use posture::registry::Agency;
+use posture::score::{score_batch, AgencyScore};
+use posture::workbook::template::verification::{returned_verification_bytes, VerifierInput};
 use posture::workbook::template::{
     sanitize_file_stem, template_profile, write_atomic, FilledRow, Layout, LevelCell, Template,
 };
@@ -924,13 +927,153 @@ fn sample(out: &Path) -> Result<()> {
         }
     }
     let csirt = sample_csirt(out)?;
+    let verified = sample_verification(&framework, out)?;
     println!(
-        "wrote {} agencies and {written} workbooks, and {} CSIRTs and {csirt} workbooks under csirt/, into {}",
+        "wrote {} agencies and {written} workbooks, {verified} returned verification workbooks under verification/, and {} CSIRTs and {csirt} workbooks under csirt/, into {}",
         agencies.len(),
         TEAMS.len(),
         out.display()
     );
     Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// Returned verification workbooks (SPEC section 10)
+
+/// The cycle, sample size and seed of the sample's spot checks: what
+/// `posture verify plan data/submissions --registry data/agencies.csv --sample 6` picks.
+const VERIFY_CYCLE: &str = "2026";
+const VERIFY_SAMPLE: usize = 6;
+const VERIFY_SEED: u64 = 0;
+
+/// How a verifier rated one agency's claims: the chance that a checked claim is one level
+/// too high, two levels too high (both more likely for a claim at level 3 or above with no
+/// evidence), one level too low, and that a question is not checked at all.
+struct Verdicts {
+    one_lower: f64,
+    two_lower: f64,
+    higher: f64,
+    unchecked: f64,
+}
+
+/// The verifiers' findings per picked agency; an agency not listed gets the default.
+/// PRV-SHV sent PRV-KDL's answers as its own, so its claims hold up worst; WAT-MRW gives
+/// little evidence; MPTC, a sector leader, is rated higher than it claims on a few
+/// questions; EN-ASE's verifier checked only half of the questions.
+fn verdicts(agency_id: &str) -> Verdicts {
+    let (one_lower, two_lower, higher, unchecked) = match agency_id {
+        "PRV-SHV" => (0.45, 0.15, 0.0, 0.15),
+        "WAT-MRW" => (0.35, 0.05, 0.0, 0.2),
+        "PRV-KDL" => (0.2, 0.0, 0.02, 0.15),
+        "MPTC" => (0.1, 0.0, 0.06, 0.2),
+        "EN-ASE" => (0.15, 0.0, 0.0, 0.5),
+        _ => (0.2, 0.02, 0.01, 0.2),
+    };
+    Verdicts {
+        one_lower,
+        two_lower,
+        higher,
+        unchecked,
+    }
+}
+
+const VERIFY_NOTES_LOWER: &[&str] = &[
+    "Policy drafted but not yet approved by management",
+    "Evidence covers the head office only",
+    "Procedure exists on paper; no records that it is followed",
+    "Last review is older than a year",
+    "គោលនយោបាយមានសេចក្ដីព្រាង ប៉ុន្តែមិនទាន់អនុម័ត",
+    "មិនមានកំណត់ត្រាបង្ហាញថាបានអនុវត្ត",
+];
+const VERIFY_NOTES_HIGHER: &[&str] = &[
+    "Better than claimed: reviewed quarterly with records",
+    "ល្អជាងការប្រកាស៖ មានកំណត់ត្រាត្រួតពិនិត្យប្រចាំត្រីមាស",
+];
+
+/// What the verifier of `score` wrote into its verification workbook: a verified level for
+/// most answered questions (mostly the claim or one level lower), nothing where a question
+/// is unanswered, N/A where the agency said N/A, and a note where the rating differs.
+fn verifier_input(framework: &Framework, score: &AgencyScore) -> VerifierInput {
+    use posture::workbook::Answer;
+    let v = verdicts(&score.agency_id);
+    let max = framework.max_level();
+    let mut levels = Vec::with_capacity(score.answers.len());
+    let mut notes = Vec::with_capacity(score.answers.len());
+    for (q, row) in framework.questions.iter().zip(&score.answers) {
+        let mut rng = Rng::from_names(&["verify", &score.agency_id, VERIFY_CYCLE, &q.id]);
+        let (level, note) = match row.answer {
+            Answer::Level(_) if rng.chance(v.unchecked) => (Answer::Unanswered, None),
+            Answer::Level(claimed) => {
+                let unsupported = claimed >= framework.evidence_from
+                    && row.evidence.as_deref().is_none_or(|e| e.trim().is_empty());
+                let doubt = if unsupported { 0.3 } else { 0.0 };
+                let roll = rng.unit();
+                let verified = if roll < v.two_lower + doubt / 3.0 {
+                    claimed.saturating_sub(2)
+                } else if roll < v.two_lower + v.one_lower + doubt {
+                    claimed.saturating_sub(1)
+                } else if roll > 1.0 - v.higher {
+                    claimed.saturating_add(1).min(max)
+                } else {
+                    claimed
+                };
+                let note = match verified.cmp(&claimed) {
+                    std::cmp::Ordering::Less => Some(rng.pick(VERIFY_NOTES_LOWER).to_string()),
+                    std::cmp::Ordering::Greater => Some(rng.pick(VERIFY_NOTES_HIGHER).to_string()),
+                    std::cmp::Ordering::Equal => None,
+                };
+                (Answer::Level(verified), note)
+            }
+            Answer::NotApplicable => (Answer::NotApplicable, None),
+            Answer::Unanswered => (Answer::Unanswered, None),
+        };
+        levels.push(level);
+        notes.push(note);
+    }
+    let day = 2 + Rng::from_names(&["verified_on", &score.agency_id]).next_u64() % 25;
+    VerifierInput {
+        verifier: Some("CamCERT verification team".into()),
+        verified_on: Some(format!("{VERIFY_CYCLE}-06-{day:02}")),
+        levels,
+        notes,
+    }
+}
+
+/// The returned verification workbooks of the agencies `posture verify plan` picks in the
+/// sample (cycle 2026, sample 6, seed 0), read from the submissions just written so that
+/// the claims are exactly what the submissions say; into `verification/2026/`.
+fn sample_verification(framework: &Framework, out: &Path) -> Result<usize> {
+    use posture::workbook::ingest::{discover, ingest_located, IngestOptions, Retain};
+    let registry = posture::registry::load_registry(&out.join("agencies.csv"))?;
+    let files = discover(&[out.join("submissions")])?;
+    let opts = IngestOptions {
+        framework,
+        registry: Some(&registry),
+        limits: posture::workbook::Limits::default(),
+    };
+    let batch = ingest_located(&files, &opts, false, Retain::Levels);
+    let scored = score_batch(framework, &batch.submissions, &batch.cells, Some(&registry));
+    let cycle = Cycle::from(VERIFY_CYCLE);
+    let plan = posture::verify::plan::plan(&scored, Some(&cycle), VERIFY_SAMPLE, VERIFY_SEED)
+        .context("no agency of the sample's verification cycle was scored")?;
+    let dir = out.join("verification").join(VERIFY_CYCLE);
+    clear_workbooks(&dir)?;
+    for pick in &plan.picked {
+        let (Some(score), Some(sub)) = (
+            scored
+                .scores
+                .iter()
+                .find(|s| s.agency_id == pick.agency_id && s.cycle == cycle),
+            batch.submissions.iter().find(|s| s.file == pick.file),
+        ) else {
+            bail!("picked agency {} has no scored submission", pick.agency_id);
+        };
+        let filled = verifier_input(framework, score);
+        let bytes = returned_verification_bytes(framework, &sub.profile, &score.answers, &filled)?;
+        let stem = sanitize_file_stem(&pick.agency_id);
+        write_atomic(&dir.join(format!("{stem}-verify.xlsx")), &bytes)?;
+    }
+    Ok(plan.picked.len())
 }
 
 fn plant(

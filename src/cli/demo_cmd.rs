@@ -17,7 +17,8 @@ include!(concat!(env!("OUT_DIR"), "/sample_data.rs"));
 #[command(
     after_help = "Examples:\n  posture demo\n  posture demo --out /tmp/posture-demo\n\n\
 Writes the sample inputs to DIR/sample-data/, then validates, scores (JSON, CSV, Parquet) and \
-renders every report in English (DIR/) and Khmer (DIR/km/), then the CSIRT network's reports \
+renders every report in English (DIR/) and Khmer (DIR/km/), with the national CERT's spot checks \
+of six agencies (sample-data/verification/), then the CSIRT network's reports \
 against the csirt-maturity framework (DIR/csirt/). The sample contains a few \
 deliberate mistakes, so some workbooks are rejected and listed in the reports' annex."
 )]
@@ -36,13 +37,15 @@ pub fn run(args: DemoArgs) -> CmdResult {
     extract_sample(&data)?;
     let registry = data.join("agencies.csv");
     let submissions = data.join("submissions");
+    let verification = data.join("verification");
     let teams = data.join("csirt").join("teams.csv");
     let csirt_submissions = data.join("csirt").join("submissions");
     let path = |p: &Path| p.display().to_string();
     let mut csirt_report = report_args(&csirt_submissions, &teams, &out.join("csirt"), "en");
     csirt_report.extend(["--framework".into(), "csirt-maturity".into()]);
 
-    let steps: Vec<(&str, Vec<String>)> = vec![
+    let steps: Vec<(&str, Vec<String>)> =
+        vec![
         (
             "validate the returned workbooks",
             vec![
@@ -61,12 +64,15 @@ pub fn run(args: DemoArgs) -> CmdResult {
             score_args(&submissions, &registry, &out.join("scores.parquet")),
         ),
         (
-            "render the reports in English (with scores.json)",
-            report_args(&submissions, &registry, &out, "en"),
+            "render the reports in English (with scores.json and the national CERT's spot checks)",
+            with_verification(report_args(&submissions, &registry, &out, "en"), &verification),
         ),
         (
             "render the reports in Khmer",
-            report_args(&submissions, &registry, &out.join("km"), "km"),
+            with_verification(
+                report_args(&submissions, &registry, &out.join("km"), "km"),
+                &verification,
+            ),
         ),
         (
             "render the CSIRT network's reports (framework csirt-maturity)",
@@ -131,6 +137,12 @@ fn report_args(submissions: &Path, registry: &Path, out: &Path, lang: &str) -> V
         "--out".into(),
         out.display().to_string(),
     ]
+}
+
+/// `args` with the returned verification workbooks of the sample (SPEC section 10).
+fn with_verification(mut args: Vec<String>, verification: &Path) -> Vec<String> {
+    args.extend(["--verification".into(), verification.display().to_string()]);
+    args
 }
 
 /// Write the embedded sample files under `dir`, replacing what a previous run left there.

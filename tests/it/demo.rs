@@ -66,6 +66,21 @@ fn demo_runs_from_any_directory_and_writes_every_output() {
     );
     assert!(text.contains("Assessment cycle 2026"));
 
+    // The national CERT's spot checks of six agencies (sample-data/verification/2026).
+    let used: Vec<&str> = doc["verification_files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(used, ["used"; 6]);
+    assert_eq!(doc["national"]["2026"]["verification"]["agencies"], 6);
+    assert!(text.contains("Verification by the national CERT"), "{text}");
+    assert!(
+        text.contains("In the verified sample, self-assessed levels ran 0.36 above verified ones; with verified levels the sample's mean overall is 1.91 instead of 2.16."),
+        "{text}"
+    );
+
     // The CSIRT network's report: its own framework, its 7 teams (one new in 2026).
     let csirt: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("csirt/scores.json")).unwrap()).unwrap();
