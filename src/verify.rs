@@ -512,6 +512,80 @@ mod tests {
         assert_eq!(empty.domains["D1"], DomainInflation::default());
     }
 
+    /// docs/methodology.md, "A worked example of agreement": the pairs are read from the
+    /// page's table, and every number printed in bold there is recomputed here, so the page
+    /// cannot drift from the code.
+    #[test]
+    fn the_worked_example_of_the_methodology() {
+        let doc = include_str!("../docs/methodology.md");
+        let start = doc
+            .find("### A worked example of agreement")
+            .expect("the section");
+        let section = &doc[start..];
+        let section = &section[..section[4..].find("\n### ").map_or(section.len(), |i| i + 4)];
+        let pairs: Vec<(u8, u8)> = section
+            .lines()
+            .filter_map(|line| {
+                let cells: Vec<&str> = line
+                    .trim()
+                    .strip_prefix('|')?
+                    .strip_suffix('|')?
+                    .split('|')
+                    .map(str::trim)
+                    .collect();
+                match cells.as_slice() {
+                    [n, c, v] => {
+                        n.parse::<u32>().ok()?;
+                        Some((c.parse().ok()?, v.parse().ok()?))
+                    }
+                    _ => None,
+                }
+            })
+            .collect();
+        assert_eq!(pairs.len(), 8, "{pairs:?}");
+        let a = agreement(&pairs, 3);
+        // The weighted sums with weights (i − j)², as the page computes them (SPEC's
+        // division by max² cancels out).
+        let n = pairs.len() as f64;
+        let (mut rows, mut cols) = ([0.0f64; 4], [0.0f64; 4]);
+        for &(c, v) in &pairs {
+            rows[usize::from(c)] += 1.0;
+            cols[usize::from(v)] += 1.0;
+        }
+        let seen: f64 = pairs
+            .iter()
+            .map(|&(c, v)| f64::from(c.abs_diff(v)).powi(2))
+            .sum();
+        let mut expected = 0.0;
+        for (i, r) in rows.iter().enumerate() {
+            for (j, c) in cols.iter().enumerate() {
+                expected += (i as f64 - j as f64).powi(2) * r * c / n;
+            }
+        }
+        let bold = [
+            format!("**{}%**", a.exact.unwrap() * 100.0),
+            format!("**{}%**", a.within_one.unwrap() * 100.0),
+            format!("**{}**", a.inflation.unwrap()),
+            format!("**{seen}**"),
+            format!("**{expected}**"),
+            format!("**{:.3}**", a.kappa.unwrap()),
+        ];
+        for b in &bold {
+            assert!(section.contains(b.as_str()), "the page does not say {b}");
+        }
+        close(a.kappa, 1.0 - seen / expected);
+        close(a.kappa, 9.0 / 11.0);
+        assert_eq!(
+            crate::report::context::KappaBand::of(a.kappa.unwrap()),
+            crate::report::context::KappaBand::AlmostPerfect
+        );
+        // The variant in the last paragraph: pair 1 verified two levels lower.
+        let mut worse = pairs.clone();
+        worse[0] = (3, 1);
+        close(kappa(&worse, 3), 1.0 - 6.0 / 17.0);
+        assert!(section.contains("1 − 6 ÷ 17 = 0.65"));
+    }
+
     fn ratings() -> impl Strategy<Value = Vec<(u8, u8)>> {
         prop::collection::vec((0u8..=4, 0u8..=4), 0..40)
     }
