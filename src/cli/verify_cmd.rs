@@ -22,8 +22,12 @@ pub enum VerifyCommand {
         after_help = "The sample is deterministic for the same inputs and seed: \
 low-confidence agencies first (at most half of N), the rest drawn by sector.
 
+The verifiers fill in verified_level (and note) and send the workbooks back; read them with \
+`posture score` or `posture report` and `--verification DIR`.
+
 Example:
-  posture verify plan returned/ --registry data/agencies.csv --sample 6 --out verify/"
+  posture verify plan returned/ --registry data/agencies.csv --sample 6 --out verify/
+  posture report returned/ --registry data/agencies.csv --verification verify/ --out reports/"
     )]
     Plan(PlanArgs),
 }
