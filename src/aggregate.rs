@@ -7,6 +7,7 @@ use polars::prelude::*;
 use serde::Serialize;
 
 use crate::cycle::Cycle;
+use crate::plan::batch::NationalPlanProgress;
 use crate::framework::Framework;
 use crate::registry::Registry;
 use crate::score::{reaches, AgencyScore, Confidence, RefIndex, Scored};
@@ -62,6 +63,12 @@ pub struct CycleSummary {
     /// [`aggregate_scored`], absent from [`aggregate`] (which sees no flags).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assurance: Option<NationalAssurance>,
+    /// The returned action plans' progress summed (SPEC section 11); set only on the report's
+    /// cycle, and only when `--plans` counted a plan ([`ScoresDocument::attach_plans`]).
+    ///
+    /// [`ScoresDocument::attach_plans`]: crate::export::ScoresDocument::attach_plans
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan_progress: Option<NationalPlanProgress>,
 }
 
 /// How many agencies of a cycle have each confidence.

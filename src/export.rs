@@ -15,6 +15,8 @@ use serde::Serialize;
 use crate::aggregate::{Crosswalk, CycleSummary, National, Trend};
 use crate::cycle::Cycle;
 use crate::framework::Framework;
+use crate::plan::batch::{PlanFile, Plans};
+use crate::plan::PlanProgress;
 use crate::registry::Registry;
 use crate::score::{AgencyScore, Assurance, QuestionGap, Scored};
 use crate::workbook::{Answer, Diagnostic, Status, Submission};
@@ -110,6 +112,10 @@ pub struct AgencyEntry {
     /// Confidence, unsupported share and flags (SPEC section 9).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assurance: Option<Assurance>,
+    /// How far the plan returned from the agency's previous cycle was carried out (SPEC
+    /// section 11); only on the report cycle's entry, only with an accepted plan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan_progress: Option<PlanProgress>,
 }
 
 /// Answers keyed by question id, serialised in framework order (not alphabetical), which
@@ -141,6 +147,23 @@ pub struct ScoresDocument {
     pub national: BTreeMap<Cycle, CycleSummary>,
     pub trends: BTreeMap<Cycle, Trend>,
     pub crosswalk: Crosswalk,
+    /// Every returned action plan read with `--plans` (SPEC section 11); absent without it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan_files: Option<Vec<PlanFile>>,
+}
+
+impl ScoresDocument {
+    /// Add the returned plans: `plan_files`, each counted agency's `plan_progress` on its
+    /// entry of the plans' cycle, and the national sum on that cycle.
+    pub fn attach_plans(&mut self, plans: &Plans) {
+        for entry in self.agencies.iter_mut().filter(|a| a.cycle == plans.cycle) {
+            entry.plan_progress = plans.counted.get(&entry.agency_id).map(|c| c.progress.clone());
+        }
+        if let Some(summary) = self.national.get_mut(&plans.cycle) {
+            summary.plan_progress = plans.national();
+        }
+        self.plan_files = Some(plans.files.clone());
+    }
 }
 
 /// Assemble the document from the pipeline's results. Sorting happens here, so callers
@@ -210,6 +233,7 @@ pub fn build_document(
             gaps: s.gaps.clone(),
             threats: s.threats.clone(),
             assurance: assurance.cloned(),
+            plan_progress: None,
         })
         .collect();
 
@@ -232,6 +256,7 @@ pub fn build_document(
         national: national.cycles.clone(),
         trends: national.trends.clone(),
         crosswalk: national.crosswalk.clone(),
+        plan_files: None,
     }
 }
 

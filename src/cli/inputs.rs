@@ -2,12 +2,15 @@
 //! `report`): framework, registry and the limits for hostile files, checked before any work.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
 use super::ConfigError;
+use crate::cycle::Cycle;
 use crate::framework::{self, Framework};
+use crate::plan::batch::{read_plans, PlanFileStatus, Plans};
+use crate::score::AgencyScore;
 use crate::lang::Lang;
 use crate::registry::{self, Registry};
 use crate::workbook::ingest::{self, IngestOptions, Retain};
@@ -119,4 +122,54 @@ pub fn print_rejects(submissions: &[Submission]) {
             eprintln!("  {}", e.line(Lang::En));
         }
     }
+}
+
+/// Find and read the returned action plans under `dir` (`--plans`), judged against the
+/// scores of `cycle` (SPEC section 11). A folder that cannot be searched is a configuration
+/// error; a bad plan file is a rejected entry.
+pub fn read_returned_plans(
+    dir: &Path,
+    config: &IngestConfig,
+    scores: &[AgencyScore],
+    cycle: &Cycle,
+) -> Result<Plans, ConfigError> {
+    let files = ingest::discover(&[dir.to_path_buf()])?;
+    if files.is_empty() {
+        eprintln!(
+            "warning: no returned action plans (.xlsx, .xls, .ods) found in `{}`",
+            dir.display()
+        );
+    }
+    Ok(read_plans(
+        &config.framework,
+        scores,
+        cycle,
+        &files,
+        &config.limits,
+    ))
+}
+
+/// Every rejected plan file with every error on stderr, and one line of counts.
+pub fn print_plan_summary(plans: &Plans) {
+    for f in plans
+        .files
+        .iter()
+        .filter(|f| f.status == PlanFileStatus::Rejected)
+    {
+        eprintln!("rejected plan: {}", f.file);
+        for e in &f.errors {
+            eprintln!("  {}", e.line(Lang::En));
+        }
+    }
+    let count = |status| plans.files.iter().filter(|f| f.status == status).count();
+    eprintln!(
+        "{} action plan(s): {} used, {} duplicate, {} rejected; progress counted for {} of {} agencies of cycle {} with a plan to return",
+        plans.files.len(),
+        count(PlanFileStatus::Used),
+        count(PlanFileStatus::Duplicate),
+        count(PlanFileStatus::Rejected),
+        plans.counted.len(),
+        plans.expected_from.len(),
+        plans.cycle,
+    );
 }

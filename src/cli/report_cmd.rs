@@ -8,7 +8,9 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::assets::{load_report_assets, locate_typst};
-use super::inputs::{print_rejects, read_inputs, IngestArgs, IngestConfig};
+use super::inputs::{
+    print_plan_summary, print_rejects, read_inputs, read_returned_plans, IngestArgs, IngestConfig,
+};
 use super::{CmdResult, ConfigError, Exit};
 use crate::aggregate::aggregate_scored;
 use crate::cycle::Cycle;
@@ -22,12 +24,13 @@ use crate::workbook::Status;
 #[derive(Args, Debug)]
 #[command(
     after_help = "Writes national-report.pdf, brief.pdf, agencies/<agency id>.pdf, \
-charts/*.svg and scores.json into --out. Needs the typst CLI 0.15.1 (scripts/setup.sh); \
+action-plans/<agency id>.xlsx, charts/*.svg and scores.json into --out. Needs the typst CLI 0.15.1 (scripts/setup.sh); \
 POSTURE_TYPST names the binary, POSTURE_FONT_PATH adds font folders.
 
 Examples:
   posture report returned/ --registry data/agencies.csv --out reports/
-  posture report data/submissions --registry data/agencies.csv --lang km --out reports-km/"
+  posture report data/submissions --registry data/agencies.csv --lang km --out reports-km/
+  posture report data/submissions --registry data/agencies.csv --plans data/plans --out reports/"
 )]
 pub struct ReportArgs {
     /// Workbooks, or folders searched recursively for .xlsx, .xls and .ods.
@@ -47,6 +50,10 @@ pub struct ReportArgs {
     /// A folder whose files replace the built-in templates of the same name.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
+    /// A folder of returned action plans (action-plans/<agency>.xlsx from the previous
+    /// cycle's report, filled in): their progress goes into the reports and scores.json.
+    #[arg(long, value_name = "DIR")]
+    pub plans: Option<PathBuf>,
     /// Keep the generated Typst sources in a `.posture-build-*` folder inside --out.
     #[arg(long)]
     pub keep_build: bool,
@@ -59,6 +66,7 @@ struct ReportConfig {
     ingest: IngestConfig,
     typst: Typst,
     assets: Assets,
+    plans: Option<PathBuf>,
     build: BuildOptions,
     compile: CompileOptions,
 }
@@ -81,6 +89,7 @@ impl ReportConfig {
             ingest,
             typst,
             assets,
+            plans: args.plans,
             build: BuildOptions {
                 lang: args.lang,
                 cycle: args.cycle,
@@ -101,7 +110,23 @@ pub fn run(args: ReportArgs) -> CmdResult {
     let framework = &config.ingest.framework;
     let scored = score_batch(framework, &submissions, &cells, registry);
     let national = aggregate_scored(framework, &scored, &submissions, registry);
-    let doc = export::build_document(framework, registry, &submissions, &scored, &national);
+    let mut doc = export::build_document(framework, registry, &submissions, &scored, &national);
+    let plans = match &config.plans {
+        Some(dir) => {
+            let cycle = config.build.cycle.clone().or_else(|| {
+                report::context::latest_cycle(&scored.scores, &submissions)
+            });
+            let plans = read_returned_plans(
+                dir,
+                &config.ingest,
+                &scored.scores,
+                &cycle.unwrap_or_default(),
+            )?;
+            doc.attach_plans(&plans);
+            Some(plans)
+        }
+        None => None,
+    };
     config
         .compile
         .extra_files
@@ -114,6 +139,7 @@ pub fn run(args: ReportArgs) -> CmdResult {
         scores: &scored.scores,
         assurance: &scored.assurance,
         national: &national,
+        plans: plans.as_ref(),
     };
     let outcome = report::render(
         &input,
@@ -126,6 +152,9 @@ pub fn run(args: ReportArgs) -> CmdResult {
     .map_err(|e| ConfigError::new(e.to_string()))?;
 
     print_rejects(&submissions);
+    if let Some(plans) = &plans {
+        print_plan_summary(plans);
+    }
     for (document, reason) in &outcome.failed {
         eprintln!("error: failed to produce {document} ({reason})");
     }
@@ -147,7 +176,8 @@ pub fn run(args: ReportArgs) -> CmdResult {
     if let Some(dir) = &outcome.build_dir {
         eprintln!("kept the Typst sources in {}", dir.display());
     }
-    Ok(if rejected > 0 || !outcome.failed.is_empty() {
+    let plans_rejected = plans.as_ref().map_or(0, |p| p.rejected());
+    Ok(if rejected > 0 || plans_rejected > 0 || !outcome.failed.is_empty() {
         Exit::SomeRejected
     } else {
         Exit::Success

@@ -7,11 +7,13 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::inputs::{print_rejects, read_inputs, IngestArgs, IngestConfig};
+use super::inputs::{
+    print_plan_summary, print_rejects, read_inputs, read_returned_plans, IngestArgs, IngestConfig,
+};
 use super::{CmdResult, ConfigError, Exit};
 use crate::aggregate::aggregate_scored;
 use crate::export::{self, Format};
-use crate::score::score_batch;
+use crate::score::{latest_cycle, score_batch};
 use crate::workbook::ingest::Retain;
 use crate::workbook::Status;
 
@@ -35,6 +37,10 @@ pub struct ScoreArgs {
     pub out: PathBuf,
     #[command(flatten)]
     pub common: IngestArgs,
+    /// A folder of returned action plans: their progress, judged by the latest cycle's
+    /// scores, goes into the JSON (plan_files, plan_progress).
+    #[arg(long, value_name = "DIR")]
+    pub plans: Option<PathBuf>,
 }
 
 /// The arguments, checked: nothing here can fail once work starts.
@@ -43,6 +49,7 @@ struct ScoreConfig {
     out: PathBuf,
     format: Format,
     ingest: IngestConfig,
+    plans: Option<PathBuf>,
 }
 
 impl ScoreConfig {
@@ -60,6 +67,7 @@ impl ScoreConfig {
             out: args.out,
             format,
             ingest,
+            plans: args.plans,
         })
     }
 }
@@ -73,11 +81,23 @@ pub fn run(args: ScoreArgs) -> CmdResult {
     let registry = config.ingest.registry.as_ref();
     let scored = score_batch(framework, submissions, cells, registry);
     let national = aggregate_scored(framework, &scored, submissions, registry);
-    let doc = export::build_document(framework, registry, submissions, &scored, &national);
+    let mut doc = export::build_document(framework, registry, submissions, &scored, &national);
+    let plans = match &config.plans {
+        Some(dir) => {
+            let cycle = latest_cycle(&scored.scores, submissions).unwrap_or_default();
+            let plans = read_returned_plans(dir, &config.ingest, &scored.scores, &cycle)?;
+            doc.attach_plans(&plans);
+            Some(plans)
+        }
+        None => None,
+    };
     let written = export::write(framework, &doc, config.format, &config.out)
         .map_err(|e| ConfigError::new(e.to_string()))?;
 
     print_rejects(submissions);
+    if let Some(plans) = &plans {
+        print_plan_summary(plans);
+    }
     let count = |status: Status| submissions.iter().filter(|s| s.status == status).count();
     let (scored, duplicate, rejected) = (
         count(Status::Scored),
@@ -92,7 +112,8 @@ pub fn run(args: ScoreArgs) -> CmdResult {
             _ => format!("{} file(s) under {}", written.len(), config.out.display()),
         }
     );
-    Ok(if rejected > 0 {
+    let plans_rejected = plans.as_ref().map_or(0, |p| p.rejected());
+    Ok(if rejected > 0 || plans_rejected > 0 {
         Exit::SomeRejected
     } else {
         Exit::Success

@@ -9,7 +9,7 @@
 
 use serde::Serialize;
 
-use super::{ItemStatus, Plan};
+use super::{ItemStatus, Plan, PlanItem};
 use crate::framework::Framework;
 use crate::score::AgencyScore;
 use crate::workbook::Answer;
@@ -28,18 +28,11 @@ pub fn plan_progress(framework: &Framework, plan: &Plan, now: &AgencyScore) -> P
     let mut p = PlanProgress::default();
     for item in &plan.items {
         p.items += 1;
-        let level = framework
+        let answer = framework
             .question_index(&item.question_id)
             .and_then(|qi| now.answers.get(qi))
-            .map(|a| a.answer);
-        let level = match level {
-            Some(Answer::Level(l)) => Some(l),
-            Some(Answer::Unanswered) | None => Some(0),
-            Some(Answer::NotApplicable) => None,
-        };
-        let improved = level.is_some_and(|l| {
-            l >= item.target || u16::from(l) > u16::from(item.current.unwrap_or(0))
-        });
+            .map_or(Answer::Unanswered, |a| a.answer);
+        let improved = improved(item, answer);
         let done = item.status == Some(ItemStatus::Done);
         p.improved += usize::from(improved);
         p.done += usize::from(done);
@@ -48,6 +41,18 @@ pub fn plan_progress(framework: &Framework, plan: &Plan, now: &AgencyScore) -> P
         }
     }
     p
+}
+
+/// Whether the row's question improved, given its answer now: it reaches the row's
+/// `target`, or is at least one level above the row's `current`. Unanswered (then or now)
+/// counts 0; a question now N/A has not improved.
+pub fn improved(item: &PlanItem, now: Answer) -> bool {
+    let level = match now {
+        Answer::Level(l) => l,
+        Answer::Unanswered => 0,
+        Answer::NotApplicable => return false,
+    };
+    level >= item.target || level > item.current.unwrap_or(0)
 }
 
 impl PlanProgress {

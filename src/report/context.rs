@@ -13,14 +13,19 @@ use serde::Serialize;
 
 use crate::aggregate::{CycleSummary, Stats};
 use crate::cycle::Cycle;
+pub use crate::score::latest_cycle;
 use crate::framework::Framework;
 use crate::lang::Lang;
+use crate::plan::batch::PlanFileStatus;
 use crate::score::{
     is_above, reaches, tier_of, AgencyScore, Assurance, Change, FlagKind, RefIndex, THREAT_SCHEME,
 };
 use crate::workbook::{Answer, Status, Submission};
 
 use super::ReportInput;
+
+mod plans;
+pub use plans::{AgencyPlans, NationalPlanRow, NationalPlans, ProgressRow, ProgressView};
 
 /// How many questions the national report lists as weakest, and the brief as priorities.
 const WEAKEST_QUESTIONS: usize = 10;
@@ -64,7 +69,9 @@ pub struct ScaleEntry {
 pub struct InputFile {
     pub file: String,
     pub sha256: String,
-    pub status: Status,
+    /// A submission's status (`scored`, `duplicate`, `rejected`) or a returned plan's
+    /// (`used`, `duplicate`, `rejected`); the templates word it (`t.status_<status>`).
+    pub status: &'static str,
     pub agency_id: Option<String>,
     pub cycle: Option<String>,
 }
@@ -360,6 +367,8 @@ pub struct NationalContext {
     pub threats: Vec<ThreatRow>,
     /// `None` when assurance was not computed.
     pub assurance: Option<AssuranceView>,
+    /// `None` when no returned plans were read.
+    pub plans: Option<NationalPlans>,
     pub rejected: Vec<RejectRow>,
     pub charts: Charts,
 }
@@ -446,6 +455,7 @@ pub struct AgencyContext {
     pub threats: Vec<AgencyThreat>,
     /// `None` when assurance was not computed.
     pub assurance: Option<AgencyAssurance>,
+    pub plans: AgencyPlans,
     pub charts: Charts,
 }
 
@@ -483,21 +493,6 @@ pub struct Prepared<'a> {
     pub threat_words: ThreatWords,
 }
 
-/// The latest cycle among the inputs (scores and readable submissions).
-pub fn latest_cycle(input: &ReportInput) -> Option<Cycle> {
-    input
-        .scores
-        .iter()
-        .map(|s| s.cycle.clone())
-        .chain(
-            input
-                .submissions
-                .iter()
-                .filter_map(|s| s.cycle())
-                .map(Cycle::from),
-        )
-        .max()
-}
 
 fn sector_name(sectors: &BTreeMap<String, String>, id: &str) -> String {
     sectors.get(id).cloned().unwrap_or_else(|| id.to_string())
@@ -544,11 +539,19 @@ impl<'a> Prepared<'a> {
             .map(|s| InputFile {
                 file: s.file.clone(),
                 sha256: s.sha256.clone(),
-                status: s.status,
+                status: s.status.as_str(),
                 agency_id: s.agency_id().map(str::to_string),
                 cycle: s.cycle().map(str::to_string),
             })
             .collect();
+        let plan_files = input.plans.map_or(&[][..], |p| &p.files);
+        inputs.extend(plan_files.iter().map(|f| InputFile {
+            file: f.file.clone(),
+            sha256: f.sha256.clone(),
+            status: f.status.as_str(),
+            agency_id: f.agency_id.clone(),
+            cycle: f.cycle.clone(),
+        }));
         inputs.sort_by(|a, b| a.file.cmp(&b.file));
         let listing: String = inputs
             .iter()
@@ -984,18 +987,33 @@ impl<'a> Prepared<'a> {
                 file: s.file.clone(),
                 agency_id: s.agency_id().map(str::to_string),
                 cycle: s.cycle().map(str::to_string),
-                errors: s
-                    .errors
-                    .iter()
-                    .map(|d| DiagnosticRow {
-                        location: d.location(),
-                        message: d.render(self.lang).message,
-                    })
-                    .collect(),
+                errors: self.diagnostic_rows(&s.errors),
             })
             .collect();
+        let plan_files = self.input.plans.map_or(&[][..], |p| &p.files);
+        rows.extend(
+            plan_files
+                .iter()
+                .filter(|f| f.status == PlanFileStatus::Rejected)
+                .map(|f| RejectRow {
+                    file: f.file.clone(),
+                    agency_id: f.agency_id.clone(),
+                    cycle: f.cycle.clone(),
+                    errors: self.diagnostic_rows(&f.errors),
+                }),
+        );
         rows.sort_by(|a, b| a.file.cmp(&b.file));
         rows
+    }
+
+    fn diagnostic_rows(&self, diagnostics: &[crate::workbook::Diagnostic]) -> Vec<DiagnosticRow> {
+        diagnostics
+            .iter()
+            .map(|d| DiagnosticRow {
+                location: d.location(),
+                message: d.render(self.lang).message,
+            })
+            .collect()
     }
 
     pub fn national(
@@ -1014,6 +1032,7 @@ impl<'a> Prepared<'a> {
             csf: self.csf(csf_names),
             threats: self.threats(),
             assurance: self.assurance_view(),
+            plans: self.national_plans(),
             rejected: self.rejected(),
             charts,
         }
@@ -1030,7 +1049,8 @@ impl<'a> Prepared<'a> {
         }
     }
 
-    pub fn agency(&self, s: &AgencyScore, charts: Charts) -> AgencyContext {
+    /// `plan_file`: where this run writes the agency's action plan.
+    pub fn agency(&self, s: &AgencyScore, charts: Charts, plan_file: String) -> AgencyContext {
         let fw = self.fw();
         let lang = self.lang.code();
         let target = f64::from(s.target);
@@ -1183,6 +1203,7 @@ impl<'a> Prepared<'a> {
             evidence,
             threats,
             assurance: self.agency_assurance(s),
+            plans: self.agency_plans(s, plan_file),
             charts,
         }
     }

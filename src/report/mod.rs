@@ -27,6 +27,7 @@ use crate::aggregate::National;
 use crate::cycle::Cycle;
 use crate::framework::Framework;
 use crate::lang::Lang;
+use crate::plan::batch::Plans;
 use crate::registry::Registry;
 use crate::score::{AgencyScore, Assurance};
 use crate::workbook::Submission;
@@ -46,6 +47,9 @@ pub struct ReportInput<'a> {
     /// Empty when not computed; the reports then leave the assurance sections out.
     pub assurance: &'a [Assurance],
     pub national: &'a National,
+    /// The returned action plans (`--plans`), judged against the report's cycle; `None`
+    /// when none were read, and the reports then leave the progress out.
+    pub plans: Option<&'a Plans>,
 }
 
 /// What to build.

@@ -37,6 +37,7 @@ impl Sample {
             scores: &self.scores,
             assurance: &self.assurance,
             national: &self.national,
+            plans: None,
         }
     }
 }

@@ -59,38 +59,31 @@ pub fn read_submission(file: &InputFile, opts: &IngestOptions) -> Submission {
 /// [`read_submission`], and where its answers sit (an empty cells when the Assessment
 /// sheet could not be read).
 pub fn read_located(file: &InputFile, opts: &IngestOptions) -> (Submission, AnswerCells) {
-    let limit = opts.limits.max_file_bytes;
-    let read = std::fs::File::open(&file.path).and_then(|f| {
-        // Read one byte past the limit, never the whole of an enormous file.
-        let mut bytes = Vec::new();
-        f.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
-        Ok(bytes)
-    });
-    let (mut sub, cells) = match read {
-        Ok(bytes) if bytes.len() as u64 > limit => (
-            rejected(
-                &file.display,
-                file.path.clone(),
-                String::new(),
-                Kind::FileTooLarge { size: None, limit },
-            ),
-            AnswerCells::default(),
-        ),
+    let (mut sub, cells) = match read_input_bytes(&file.path, opts.limits.max_file_bytes) {
         Ok(bytes) => read_located_bytes(&file.display, &bytes, opts),
-        Err(e) => (
-            rejected(
-                &file.display,
-                file.path.clone(),
-                String::new(),
-                Kind::UnreadableFile {
-                    cause: e.to_string(),
-                },
-            ),
+        Err(kind) => (
+            rejected(&file.display, file.path.clone(), String::new(), kind),
             AnswerCells::default(),
         ),
     };
     sub.path = file.path.clone();
     (sub, cells)
+}
+
+/// The bytes of an input file, or why it cannot be read: at most one byte past `limit` is
+/// ever read, so an enormous file costs no more memory than the limit. Every reader of
+/// returned files (submissions, plans, verification workbooks) starts here.
+pub fn read_input_bytes(path: &std::path::Path, limit: u64) -> Result<Vec<u8>, Kind> {
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit.saturating_add(1)).read_to_end(&mut bytes))
+        .map_err(|e| Kind::UnreadableFile {
+            cause: e.to_string(),
+        })?;
+    if bytes.len() as u64 > limit {
+        return Err(Kind::FileTooLarge { size: None, limit });
+    }
+    Ok(bytes)
 }
 
 thread_local! {
