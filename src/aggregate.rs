@@ -7,8 +7,8 @@ use polars::prelude::*;
 use serde::Serialize;
 
 use crate::cycle::Cycle;
-use crate::plan::batch::NationalPlanProgress;
 use crate::framework::Framework;
+use crate::plan::batch::NationalPlanProgress;
 use crate::registry::Registry;
 use crate::score::{reaches, AgencyScore, Confidence, RefIndex, Scored};
 

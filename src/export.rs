@@ -157,7 +157,10 @@ impl ScoresDocument {
     /// entry of the plans' cycle, and the national sum on that cycle.
     pub fn attach_plans(&mut self, plans: &Plans) {
         for entry in self.agencies.iter_mut().filter(|a| a.cycle == plans.cycle) {
-            entry.plan_progress = plans.counted.get(&entry.agency_id).map(|c| c.progress.clone());
+            entry.plan_progress = plans
+                .counted
+                .get(&entry.agency_id)
+                .map(|c| c.progress.clone());
         }
         if let Some(summary) = self.national.get_mut(&plans.cycle) {
             summary.plan_progress = plans.national();

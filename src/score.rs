@@ -532,7 +532,12 @@ pub fn latest_cycle(scores: &[AgencyScore], submissions: &[Submission]) -> Optio
     scores
         .iter()
         .map(|s| s.cycle.clone())
-        .chain(submissions.iter().filter_map(|s| s.cycle()).map(Cycle::from))
+        .chain(
+            submissions
+                .iter()
+                .filter_map(|s| s.cycle())
+                .map(Cycle::from),
+        )
         .max()
 }
 

@@ -9,10 +9,10 @@ use clap::Args;
 use super::ConfigError;
 use crate::cycle::Cycle;
 use crate::framework::{self, Framework};
-use crate::plan::batch::{read_plans, PlanFileStatus, Plans};
-use crate::score::AgencyScore;
 use crate::lang::Lang;
+use crate::plan::batch::{read_plans, PlanFileStatus, Plans};
 use crate::registry::{self, Registry};
+use crate::score::AgencyScore;
 use crate::workbook::ingest::{self, IngestOptions, Retain};
 use crate::workbook::{Limits, Status, Submission};
 

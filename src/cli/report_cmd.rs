@@ -113,9 +113,11 @@ pub fn run(args: ReportArgs) -> CmdResult {
     let mut doc = export::build_document(framework, registry, &submissions, &scored, &national);
     let plans = match &config.plans {
         Some(dir) => {
-            let cycle = config.build.cycle.clone().or_else(|| {
-                report::context::latest_cycle(&scored.scores, &submissions)
-            });
+            let cycle = config
+                .build
+                .cycle
+                .clone()
+                .or_else(|| report::context::latest_cycle(&scored.scores, &submissions));
             let plans = read_returned_plans(
                 dir,
                 &config.ingest,
@@ -177,9 +179,11 @@ pub fn run(args: ReportArgs) -> CmdResult {
         eprintln!("kept the Typst sources in {}", dir.display());
     }
     let plans_rejected = plans.as_ref().map_or(0, |p| p.rejected());
-    Ok(if rejected > 0 || plans_rejected > 0 || !outcome.failed.is_empty() {
-        Exit::SomeRejected
-    } else {
-        Exit::Success
-    })
+    Ok(
+        if rejected > 0 || plans_rejected > 0 || !outcome.failed.is_empty() {
+            Exit::SomeRejected
+        } else {
+            Exit::Success
+        },
+    )
 }

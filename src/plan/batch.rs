@@ -241,14 +241,209 @@ fn apply_duplicate_rules(entries: &mut [(PlanFile, Option<Plan>)]) {
                 .map(|&j| entries[j].0.file.clone())
                 .collect();
             let entry = &mut entries[i];
-            entry.0.errors.push(Diagnostic::error(Kind::ConflictingSubmissions {
-                agency: agency.clone(),
-                cycle: entry.0.cycle.clone().unwrap_or_default(),
-                file: entry.0.file.clone(),
-                others,
-            }));
+            entry
+                .0
+                .errors
+                .push(Diagnostic::error(Kind::ConflictingSubmissions {
+                    agency: agency.clone(),
+                    cycle: entry.0.cycle.clone().unwrap_or_default(),
+                    file: entry.0.file.clone(),
+                    others,
+                }));
             entry.0.status = PlanFileStatus::Rejected;
             entry.1 = None;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{plan_bytes, ItemStatus};
+    use crate::score::score_submission;
+    use crate::score::tests::{golden, submission};
+    use crate::workbook::Answer::{Level as L, NotApplicable as NA, Unanswered as U};
+
+    fn score(agency: &str, cycle: &str, answers: &[crate::workbook::Answer]) -> AgencyScore {
+        let fw = golden();
+        score_submission(&fw, &submission(agency, "energy", cycle, answers), None).unwrap()
+    }
+
+    /// AG in 2024, 2025 and 2026; NEW only in 2026; OLD only in 2025.
+    fn scores() -> Vec<AgencyScore> {
+        vec![
+            score("AG", "2026", &[L(3), L(1), L(3), L(0), L(2), NA]),
+            score("AG", "2024", &[L(0), U, L(1), L(0), L(0), NA]),
+            score("AG", "2025", &[L(1), U, L(3), L(0), L(2), NA]),
+            score("NEW", "2026", &[L(1), L(1), L(1), L(1), L(1), NA]),
+            score("OLD", "2025", &[L(1), L(1), L(1), L(1), L(1), NA]),
+        ]
+    }
+
+    fn write(dir: &std::path::Path, name: &str, bytes: &[u8]) -> InputFile {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        InputFile {
+            path,
+            display: format!("plans/{name}"),
+        }
+    }
+
+    /// AG's 2025 plan with every row marked done.
+    fn filled_plan(note: &str) -> Vec<u8> {
+        let fw = golden();
+        let mut plan = plan_for(&fw, &scores()[2]);
+        for item in &mut plan.items {
+            item.status = Some(ItemStatus::Done);
+            item.note = Some(note.into());
+        }
+        plan_bytes(&plan).unwrap()
+    }
+
+    #[test]
+    fn the_expected_plan_is_from_the_agencys_latest_earlier_cycle() {
+        let fw = golden();
+        let scores = scores();
+        let expected = expected_plans(&fw, &scores, &Cycle::from("2026"));
+        assert_eq!(expected.keys().collect::<Vec<_>>(), ["AG"]);
+        assert_eq!(expected["AG"].cycle, "2025");
+        assert_eq!(expected["AG"], plan_for(&fw, &scores[2]));
+        // Judged by 2025, AG's plan is 2024's; OLD has no earlier cycle.
+        let expected = expected_plans(&fw, &scores, &Cycle::from("2025"));
+        assert_eq!(expected.keys().collect::<Vec<_>>(), ["AG"]);
+        assert_eq!(expected["AG"].cycle, "2024");
+    }
+
+    #[test]
+    fn an_accepted_plan_counts_and_sums_nationally() {
+        let dir = tempfile::tempdir().unwrap();
+        let fw = golden();
+        let files = [write(dir.path(), "AG.xlsx", &filled_plan("n"))];
+        let plans = read_plans(
+            &fw,
+            &scores(),
+            &Cycle::from("2026"),
+            &files,
+            &Limits::default(),
+        );
+        assert_eq!(plans.files.len(), 1);
+        let file = &plans.files[0];
+        assert_eq!(file.status, PlanFileStatus::Used, "{:?}", file.errors);
+        assert_eq!(file.sha256, sha256_hex(&filled_plan("n")));
+        assert_eq!(plans.expected_from["AG"], Cycle::from("2025"));
+        let counted = &plans.counted["AG"];
+        // 2025 → 2026, target 3: D1.A-02 unanswered → 1 and D1.A-01 1 → 3 improved;
+        // D1.B-02 0 → 0 and D2.C-01 2 → 2, both marked done, did not.
+        let p = &counted.progress;
+        assert_eq!(
+            p,
+            &PlanProgress {
+                items: 4,
+                done: 4,
+                improved: 2,
+                done_not_improved: vec!["D1.B-02".into(), "D2.C-01".into()],
+            }
+        );
+        assert_eq!(p, &plan_progress(&fw, &counted.plan, &scores()[0]));
+        let national = plans.national().unwrap();
+        assert_eq!(national.agencies, 1);
+        assert_eq!(&national.total, p);
+        assert_eq!(plans.rejected(), 0);
+    }
+
+    #[test]
+    fn identical_copies_count_once_and_different_ones_reject_both() {
+        let dir = tempfile::tempdir().unwrap();
+        let fw = golden();
+        let (a, b) = (filled_plan("first"), filled_plan("second"));
+        let cycle = Cycle::from("2026");
+        let same = [
+            write(dir.path(), "AG.xlsx", &a),
+            write(dir.path(), "AG_again.xlsx", &a),
+        ];
+        let plans = read_plans(&fw, &scores(), &cycle, &same, &Limits::default());
+        let status: Vec<_> = plans.files.iter().map(|f| f.status).collect();
+        assert_eq!(status, [PlanFileStatus::Used, PlanFileStatus::Duplicate]);
+        assert!(matches!(
+            &plans.files[1].warnings[0].kind,
+            Kind::DuplicateSubmission { kept } if kept == "plans/AG.xlsx"
+        ));
+        assert_eq!(plans.counted.len(), 1);
+
+        let different = [
+            write(dir.path(), "AG.xlsx", &a),
+            write(dir.path(), "AG_again.xlsx", &b),
+        ];
+        let plans = read_plans(&fw, &scores(), &cycle, &different, &Limits::default());
+        for f in &plans.files {
+            assert_eq!(f.status, PlanFileStatus::Rejected);
+            assert!(matches!(
+                &f.errors[0].kind,
+                Kind::ConflictingSubmissions { agency, .. } if agency == "AG"
+            ));
+        }
+        assert!(plans.counted.is_empty());
+        assert_eq!(plans.national(), None);
+        assert_eq!(plans.rejected(), 2);
+    }
+
+    #[test]
+    fn a_bad_file_is_a_rejected_entry_and_never_stops_the_others() {
+        let dir = tempfile::tempdir().unwrap();
+        let fw = golden();
+        let files = [
+            write(dir.path(), "AG.xlsx", &filled_plan("n")),
+            write(dir.path(), "broken.xlsx", b"PK\x03\x04 not really a zip"),
+            write(dir.path(), "huge.xlsx", &vec![0u8; 2048]),
+            InputFile {
+                path: dir.path().join("gone.xlsx"),
+                display: "plans/gone.xlsx".into(),
+            },
+        ];
+        let limits = Limits {
+            max_file_bytes: 1024 * 1024,
+            ..Limits::default()
+        };
+        let mut small = limits;
+        small.max_file_bytes = 1024;
+        let plans = read_plans(&fw, &scores(), &Cycle::from("2026"), &files, &limits);
+        let by_file: BTreeMap<&str, &PlanFile> =
+            plans.files.iter().map(|f| (f.file.as_str(), f)).collect();
+        assert_eq!(by_file["plans/AG.xlsx"].status, PlanFileStatus::Used);
+        for bad in ["plans/broken.xlsx", "plans/huge.xlsx", "plans/gone.xlsx"] {
+            assert_eq!(by_file[bad].status, PlanFileStatus::Rejected, "{bad}");
+            assert!(!by_file[bad].errors.is_empty(), "{bad}");
+        }
+        assert!(matches!(
+            by_file["plans/gone.xlsx"].errors[0].kind,
+            Kind::UnreadableFile { .. }
+        ));
+        // Past the size limit, the file is refused before it is parsed.
+        let plans = read_plans(&fw, &scores(), &Cycle::from("2026"), &files[2..3], &small);
+        assert!(matches!(
+            plans.files[0].errors[0].kind,
+            Kind::FileTooLarge { .. }
+        ));
+        assert_eq!(plans.counted.len(), 0);
+    }
+
+    #[test]
+    fn a_plan_of_another_cycle_is_rejected_at_its_cell() {
+        let dir = tempfile::tempdir().unwrap();
+        let fw = golden();
+        // AG's 2025 plan, judged by 2025: the plan expected back is 2024's.
+        let files = [write(dir.path(), "AG.xlsx", &filled_plan("n"))];
+        let plans = read_plans(
+            &fw,
+            &scores(),
+            &Cycle::from("2025"),
+            &files,
+            &Limits::default(),
+        );
+        let f = &plans.files[0];
+        assert_eq!(f.status, PlanFileStatus::Rejected);
+        assert!(matches!(f.errors[0].kind, Kind::PlanWrongCycle));
+        assert_eq!(f.errors[0].sheet.as_deref(), Some("Profile"));
+        assert_eq!(f.errors[0].expected.as_deref(), Some("2024"));
     }
 }

@@ -73,3 +73,81 @@ impl PlanProgress {
         (agencies, total)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::score::score_submission;
+    use crate::score::tests::{golden, submission};
+    use crate::workbook::Answer::{Level as L, NotApplicable as NA};
+
+    fn item(question_id: &str, current: u8, status: ItemStatus) -> PlanItem {
+        PlanItem {
+            rank: 1,
+            question_id: question_id.into(),
+            question: String::new(),
+            current: Some(current),
+            target: 3,
+            next_step: String::new(),
+            priority: 1.0,
+            owner: None,
+            due: None,
+            status: Some(status),
+            note: None,
+        }
+    }
+
+    /// docs/methodology.md section 8: three rows at 1, 0 and 2 (target 3) marked done, done
+    /// and planned; the next cycle answers 2, 0 and 3.
+    #[test]
+    fn the_methodology_example() {
+        let fw = golden();
+        let plan = Plan {
+            agency_id: "AG".into(),
+            agency_name: String::new(),
+            sector: "energy".into(),
+            cycle: "2025".into(),
+            framework_id: fw.id.clone(),
+            framework_version: fw.version.clone(),
+            items: vec![
+                item("D1.A-01", 1, ItemStatus::Done),
+                item("D1.B-02", 0, ItemStatus::Done),
+                item("D2.C-01", 2, ItemStatus::Planned),
+            ],
+        };
+        // Answers in framework order: D1.A-01, D1.A-02, D1.B-01, D1.B-02, D2.C-01, D2.C-02.
+        let now = submission("AG", "energy", "2026", &[L(2), L(3), L(3), L(0), L(3), NA]);
+        let now = score_submission(&fw, &now, None).unwrap();
+        assert_eq!(
+            plan_progress(&fw, &plan, &now),
+            PlanProgress {
+                items: 3,
+                done: 2,
+                improved: 2,
+                done_not_improved: vec!["D1.B-02".into()],
+            }
+        );
+    }
+
+    #[test]
+    fn improved_is_a_level_up_or_the_target() {
+        let row = item("Q", 1, ItemStatus::Done);
+        assert!(!improved(&row, L(1)));
+        assert!(improved(&row, L(2)));
+        assert!(improved(&row, L(3)));
+        assert!(!improved(&row, Answer::Unanswered));
+        assert!(!improved(&row, NA), "N/A now is not an improvement");
+        let unanswered_then = PlanItem {
+            current: None,
+            ..item("Q", 0, ItemStatus::Done)
+        };
+        assert!(improved(&unanswered_then, L(1)));
+        assert!(!improved(&unanswered_then, L(0)));
+        // Already at target when planned (a target raised since): staying there counts.
+        let at_target = PlanItem {
+            target: 2,
+            ..item("Q", 2, ItemStatus::Done)
+        };
+        assert!(improved(&at_target, L(2)));
+    }
+}

@@ -83,7 +83,8 @@ pub fn build(
             }
             c.clone()
         }
-        None => context::latest_cycle(input.scores, input.submissions).unwrap_or_else(|| Cycle::from("–")),
+        None => context::latest_cycle(input.scores, input.submissions)
+            .unwrap_or_else(|| Cycle::from("–")),
     };
     let prepared = Prepared::new(
         input,

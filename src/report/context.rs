@@ -13,10 +13,9 @@ use serde::Serialize;
 
 use crate::aggregate::{CycleSummary, Stats};
 use crate::cycle::Cycle;
-pub use crate::score::latest_cycle;
 use crate::framework::Framework;
 use crate::lang::Lang;
-use crate::plan::batch::PlanFileStatus;
+pub use crate::score::latest_cycle;
 use crate::score::{
     is_above, reaches, tier_of, AgencyScore, Assurance, Change, FlagKind, RefIndex, THREAT_SCHEME,
 };
@@ -492,7 +491,6 @@ pub struct Prepared<'a> {
     pub assurance: BTreeMap<String, &'a Assurance>,
     pub threat_words: ThreatWords,
 }
-
 
 fn sector_name(sectors: &BTreeMap<String, String>, id: &str) -> String {
     sectors.get(id).cloned().unwrap_or_else(|| id.to_string())
@@ -990,18 +988,7 @@ impl<'a> Prepared<'a> {
                 errors: self.diagnostic_rows(&s.errors),
             })
             .collect();
-        let plan_files = self.input.plans.map_or(&[][..], |p| &p.files);
-        rows.extend(
-            plan_files
-                .iter()
-                .filter(|f| f.status == PlanFileStatus::Rejected)
-                .map(|f| RejectRow {
-                    file: f.file.clone(),
-                    agency_id: f.agency_id.clone(),
-                    cycle: f.cycle.clone(),
-                    errors: self.diagnostic_rows(&f.errors),
-                }),
-        );
+        rows.extend(self.rejected_plans());
         rows.sort_by(|a, b| a.file.cmp(&b.file));
         rows
     }

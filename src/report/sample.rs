@@ -8,12 +8,14 @@ use std::collections::BTreeMap;
 use crate::aggregate::{CycleSummary, National, NationalChange, SectorSummary, Stats, Trend};
 use crate::cycle::Cycle;
 use crate::framework::Framework;
+use crate::plan::batch::{Counted, PlanFile, PlanFileStatus, Plans};
+use crate::plan::{plan_for, plan_progress, ItemStatus};
 use crate::registry::{Agency, Registry};
 use crate::score::assurance::confidence;
 use crate::score::{
     AgencyScore, Assurance, Flag, FlagKind, QuestionGap, RefIndex, Scored, THREAT_SCHEME,
 };
-use crate::workbook::{Answer, AnswerRow, Profile, Status, Submission};
+use crate::workbook::{Answer, AnswerRow, Diagnostic, Kind, Profile, Status, Submission};
 
 const SECTORS: [&str; 5] = ["ministry", "province", "energy", "finance", "telecom"];
 
@@ -25,6 +27,9 @@ pub struct Sample {
     /// `assurance[i]` belongs to `scores[i]`: a few planted flags (see [`planted`]).
     pub assurance: Vec<Assurance>,
     pub national: National,
+    /// With two cycles or more: the first agency's plan from the cycle before the last,
+    /// returned with every status, and a second agency's plan rejected (see [`returned_plans`]).
+    pub plans: Option<Plans>,
 }
 
 impl Sample {
@@ -37,7 +42,7 @@ impl Sample {
             scores: &self.scores,
             assurance: &self.assurance,
             national: &self.national,
-            plans: None,
+            plans: self.plans.as_ref(),
         }
     }
 }
@@ -359,13 +364,79 @@ pub fn synthetic(fw: &Framework, n: usize, cycles: &[&str], names: &[&str]) -> S
         };
         national.trends.insert(to.into(), t);
     }
+    let plans = returned_plans(fw, &scored.scores, &registry, cycles);
     Sample {
         registry,
         submissions,
         scores: scored.scores,
         assurance: scored.assurance,
         national,
+        plans,
     }
+}
+
+/// The plans returned in the last of `cycles`: the first agency's plan from the cycle before,
+/// its rows cycling through the statuses with the agency's name as owner (so hostile names
+/// reach the plan table too), and the second agency's plan rejected for a status typed in
+/// Khmer.
+fn returned_plans(
+    fw: &Framework,
+    scores: &[AgencyScore],
+    registry: &Registry,
+    cycles: &[&str],
+) -> Option<Plans> {
+    let [.., before, now] = cycles else {
+        return None;
+    };
+    let score = |id: &str, cycle: &str| {
+        scores
+            .iter()
+            .find(|s| s.agency_id == id && s.cycle.as_str() == cycle)
+    };
+    let ids: Vec<&String> = registry.agencies.keys().collect();
+    let first = ids.first()?;
+    let mut plan = plan_for(fw, score(first, before)?);
+    let owner = registry.agencies[*first].name_en.clone();
+    for (i, item) in plan.items.iter_mut().enumerate() {
+        item.status = Some(ItemStatus::ALL[i % ItemStatus::ALL.len()]);
+        item.owner = Some(owner.clone());
+        item.due = (i % 2 == 0).then(|| format!("{now}-06-30"));
+    }
+    let progress = plan_progress(fw, &plan, score(first, now)?);
+    let used = PlanFile {
+        file: format!("plans/{before}/{first}.xlsx"),
+        sha256: crate::framework::sha256_hex(first.as_bytes()),
+        status: PlanFileStatus::Used,
+        agency_id: Some(first.to_string()),
+        cycle: Some(before.to_string()),
+        errors: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let mut files = vec![used];
+    let mut expected_from = BTreeMap::from([(first.to_string(), Cycle::from(*before))]);
+    if let Some(second) = ids.get(1) {
+        expected_from.insert(second.to_string(), Cycle::from(*before));
+        files.push(PlanFile {
+            file: format!("plans/{before}/{second}.xlsx"),
+            sha256: crate::framework::sha256_hex(second.as_bytes()),
+            status: PlanFileStatus::Rejected,
+            agency_id: Some(second.to_string()),
+            cycle: Some(before.to_string()),
+            errors: vec![Diagnostic::error(Kind::PlanBadStatus)
+                .in_sheet("Plan")
+                .at(3, 9)
+                // Typed in Khmer ("finished") instead of picked from the dropdown.
+                .with_found("រួចរាល់")
+                .with_expected(&ItemStatus::choices())],
+            warnings: Vec::new(),
+        });
+    }
+    Some(Plans {
+        cycle: Cycle::from(*now),
+        files,
+        expected_from,
+        counted: BTreeMap::from([(first.to_string(), Counted { plan, progress })]),
+    })
 }
 
 /// The assurance of the `i`-th score: every third agency breaks the framework's first rule,

@@ -4,8 +4,8 @@
 
 use serde::Serialize;
 
-use super::{sector_label, Prepared};
-use crate::plan::batch::Counted;
+use super::{sector_label, Prepared, RejectRow};
+use crate::plan::batch::{Counted, PlanFileStatus};
 use crate::plan::ItemStatus;
 use crate::score::AgencyScore;
 use crate::workbook::Answer;
@@ -23,6 +23,9 @@ pub struct AgencyPlans {
     pub expected_from: Option<String>,
     /// The returned plan of the previous cycle, when one was accepted.
     pub progress: Option<ProgressView>,
+    /// Returned plan files of this agency that were rejected, with their errors, so the
+    /// agency can correct and resend them.
+    pub rejected: Vec<RejectRow>,
 }
 
 /// How far a returned plan was carried out.
@@ -110,6 +113,10 @@ impl Prepared<'_> {
                 .and_then(|p| p.expected_from.get(&s.agency_id))
                 .map(|c| c.to_string()),
             progress: counted.map(|c| self.progress_view(c, s)),
+            rejected: self
+                .rejected_plans()
+                .filter(|r| r.agency_id.as_deref() == Some(s.agency_id.as_str()))
+                .collect(),
         }
     }
 
@@ -158,6 +165,20 @@ impl Prepared<'_> {
             rows_more: rows.len().saturating_sub(limit),
             rows: rows.into_iter().take(limit).collect(),
         }
+    }
+
+    /// Every rejected plan file, with its errors in the report language.
+    pub fn rejected_plans(&self) -> impl Iterator<Item = RejectRow> + '_ {
+        let files = self.input.plans.map_or(&[][..], |p| &p.files);
+        files
+            .iter()
+            .filter(|f| f.status == PlanFileStatus::Rejected)
+            .map(|f| RejectRow {
+                file: f.file.clone(),
+                agency_id: f.agency_id.clone(),
+                cycle: f.cycle.clone(),
+                errors: self.diagnostic_rows(&f.errors),
+            })
     }
 
     /// The national section; `None` when no returned plans were read.
