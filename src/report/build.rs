@@ -5,6 +5,8 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 use super::assets::Assets;
 use super::context::{self, Prepared};
 use super::{agency_file_stems, charts, i18n, templates, ReportError};
@@ -142,7 +144,7 @@ pub fn build(
         "brief.typ.j2",
         value(&prepared.brief(chart_files.national.clone())),
     );
-    let mut plans = Vec::with_capacity(prepared.scores.len());
+    let mut plan_files = Vec::with_capacity(prepared.scores.len());
     for s in &prepared.scores {
         let charts = chart_files
             .agencies
@@ -157,12 +159,16 @@ pub fn build(
             "agency.typ.j2",
             value(&prepared.agency(s, charts, plan_file.clone())),
         );
-        plans.push((
-            plan_file,
-            crate::plan::plan_bytes(&crate::plan::plan_for(input.framework, s)),
-        ));
+        plan_files.push(plan_file);
     }
-    for (file, bytes) in plans {
+    // The workbooks are independent and, at a few milliseconds each, worth spreading over
+    // the cores for a country's worth of agencies.
+    let plans: Vec<_> = prepared
+        .scores
+        .par_iter()
+        .map(|s| crate::plan::plan_bytes(&crate::plan::plan_for(input.framework, s)))
+        .collect();
+    for (file, bytes) in plan_files.into_iter().zip(plans) {
         match bytes {
             Ok(bytes) => {
                 out.workbooks.insert(file, bytes);
