@@ -14,7 +14,7 @@ use super::{plan_for, plan_progress, read_plan_bytes, Plan, PlanProgress};
 use crate::cycle::Cycle;
 use crate::framework::{sha256_hex, Framework};
 use crate::score::AgencyScore;
-use crate::workbook::ingest::{read_input_bytes, InputFile};
+use crate::workbook::ingest::{duplicate_rule, read_input_bytes, Duplicate, InputFile};
 use crate::workbook::{Diagnostic, Kind, Limits};
 
 /// What became of a returned plan file.
@@ -201,57 +201,37 @@ pub fn read_plans(
     }
 }
 
-/// SPEC section 4's rule, for plans: accepted files of one agency with identical bytes
-/// count once (the first in file order; the others are `duplicate`), different contents
-/// reject them all, so no plan is chosen silently.
+/// SPEC section 4's duplicate rule ([`duplicate_rule`]), for plans: an agency has one plan
+/// to return, so accepted files of one agency form a group.
 fn apply_duplicate_rules(entries: &mut [(PlanFile, Option<Plan>)]) {
-    let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, (entry, _)) in entries.iter().enumerate() {
-        if entry.status == PlanFileStatus::Used {
-            if let Some(agency) = &entry.agency_id {
-                groups.entry(agency.clone()).or_default().push(i);
-            }
-        }
-    }
-    for (agency, members) in groups {
-        let [first, rest @ ..] = members.as_slice() else {
-            continue;
-        };
-        if rest.is_empty() {
-            continue;
-        }
-        let sha = entries[*first].0.sha256.clone();
-        if rest.iter().all(|&i| entries[i].0.sha256 == sha) {
-            let kept = entries[*first].0.file.clone();
-            for &i in rest {
+    let accepted = entries.iter().enumerate().filter_map(|(i, (entry, _))| {
+        let agency = entry.agency_id.clone()?;
+        (entry.status == PlanFileStatus::Used).then(|| (i, agency, entry.sha256.clone()))
+    });
+    for (i, verdict) in duplicate_rule(accepted.collect()) {
+        match verdict {
+            Duplicate::Copy { kept } => {
+                let kept = entries[kept].0.file.clone();
                 let entry = &mut entries[i].0;
                 entry.status = PlanFileStatus::Duplicate;
                 entry
                     .warnings
-                    .push(Diagnostic::warning(Kind::DuplicateSubmission {
-                        kept: kept.clone(),
-                    }));
+                    .push(Diagnostic::warning(Kind::DuplicateSubmission { kept }));
             }
-            continue;
-        }
-        for &i in &members {
-            let others = members
-                .iter()
-                .filter(|&&j| entries[j].0.sha256 != entries[i].0.sha256)
-                .map(|&j| entries[j].0.file.clone())
-                .collect();
-            let entry = &mut entries[i];
-            entry
-                .0
-                .errors
-                .push(Diagnostic::error(Kind::ConflictingSubmissions {
-                    agency: agency.clone(),
-                    cycle: entry.0.cycle.clone().unwrap_or_default(),
-                    file: entry.0.file.clone(),
-                    others,
-                }));
-            entry.0.status = PlanFileStatus::Rejected;
-            entry.1 = None;
+            Duplicate::Conflict { others } => {
+                let others = others.iter().map(|&j| entries[j].0.file.clone()).collect();
+                let (entry, plan) = &mut entries[i];
+                entry
+                    .errors
+                    .push(Diagnostic::error(Kind::ConflictingSubmissions {
+                        agency: entry.agency_id.clone().unwrap_or_default(),
+                        cycle: entry.cycle.clone().unwrap_or_default(),
+                        file: entry.file.clone(),
+                        others,
+                    }));
+                entry.status = PlanFileStatus::Rejected;
+                *plan = None;
+            }
         }
     }
 }
