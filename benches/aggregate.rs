@@ -8,11 +8,13 @@
 //! aggregate` on a machine without a warm release build. `POSTURE_BENCH_AGENCIES` changes
 //! the number of agencies.
 
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use posture::aggregate::aggregate_scored;
 use posture::export::{build_document, long_rows, to_csv, to_json};
 use posture::framework::{builtin, Framework};
+use posture::plan::{plan_bytes, plan_for, read_plan_bytes};
 use posture::score::score_batch;
 use posture::workbook::ingest::{read_submission_bytes, IngestOptions};
 use posture::workbook::{Answer, AnswerRow, Limits, Profile, Status, Submission};
@@ -183,6 +185,39 @@ fn main() {
     println!(
         "score + aggregate / ingest       {:>10.2} %",
         (t_score + t_agg).as_secs_f64() / ingest_all.as_secs_f64() * 100.0
+    );
+
+    // Action plans (SPEC section 11): what `posture report` adds per agency, and reading a
+    // returned plan back, against ingesting one submission of the same framework.
+    let sample: Vec<_> = scored.scores.iter().take(200).collect();
+    let start = Instant::now();
+    let plans: Vec<Vec<u8>> = sample
+        .iter()
+        .map(|s| plan_bytes(&plan_for(&framework, s)).expect("plan"))
+        .collect();
+    let per_plan = start.elapsed() / sample.len() as u32;
+    let (owner, biggest) = sample
+        .iter()
+        .zip(&plans)
+        .max_by_key(|(s, _)| s.gaps.len())
+        .expect("scores");
+    let expected = BTreeMap::from([(owner.agency_id.clone(), plan_for(&framework, owner))]);
+    let start = Instant::now();
+    for _ in 0..reps {
+        let r = read_plan_bytes("plan.xlsx", biggest, &Limits::default(), &expected);
+        assert!(r.accepted(), "{:?}", r.errors);
+    }
+    let per_read = start.elapsed() / reps;
+    println!(
+        "write one action plan            {:>10.2} ms  -> {n} plans single-threaded ~ {:.1} s",
+        per_plan.as_secs_f64() * 1000.0,
+        (per_plan * n as u32).as_secs_f64()
+    );
+    println!(
+        "read the largest plan ({} rows)  {:>10.2} ms  ({:.2}x one submission)",
+        expected[&owner.agency_id].items.len(),
+        per_read.as_secs_f64() * 1000.0,
+        per_read.as_secs_f64() / per_file.as_secs_f64()
     );
     if let Some(rss) = peak_rss_mib() {
         println!("peak resident memory             {rss:>10.1} MiB");

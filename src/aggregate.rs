@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::cycle::Cycle;
 use crate::framework::Framework;
+use crate::plan::batch::NationalPlanProgress;
 use crate::registry::Registry;
 use crate::score::{reaches, AgencyScore, Confidence, RefIndex, Scored};
 
@@ -64,9 +65,15 @@ pub struct CycleSummary {
     pub assurance: Option<NationalAssurance>,
     /// The national CERT's spot checks of the cycle (SPEC section 10). Computed by
     /// [`crate::verify::Verified`] and set in the export
-    /// ([`crate::export::ScoresDocument::with_verification`]); the aggregation leaves it out.
+    /// ([`crate::export::ScoresDocument::attach_verification`]); the aggregation leaves it out.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verification: Option<crate::verify::NationalVerification>,
+    /// The returned action plans' progress summed (SPEC section 11); set only on the report's
+    /// cycle, and only when `--plans` counted a plan ([`ScoresDocument::attach_plans`]).
+    ///
+    /// [`ScoresDocument::attach_plans`]: crate::export::ScoresDocument::attach_plans
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan_progress: Option<NationalPlanProgress>,
 }
 
 /// How many agencies of a cycle have each confidence.

@@ -15,6 +15,8 @@ use serde::Serialize;
 use crate::aggregate::{Crosswalk, CycleSummary, National, Trend};
 use crate::cycle::Cycle;
 use crate::framework::Framework;
+use crate::plan::batch::{PlanFile, Plans};
+use crate::plan::PlanProgress;
 use crate::registry::Registry;
 use crate::score::{AgencyScore, Assurance, QuestionGap, Scored};
 use crate::verify::{AgencyVerification, VerificationFile, Verified};
@@ -115,6 +117,10 @@ pub struct AgencyEntry {
     /// when the agency was not verified.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verification: Option<AgencyVerification>,
+    /// How far the plan returned from the agency's previous cycle was carried out (SPEC
+    /// section 11); only on the report cycle's entry, only with an accepted plan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan_progress: Option<PlanProgress>,
 }
 
 /// Answers keyed by question id, serialised in framework order (not alphabetical), which
@@ -150,6 +156,26 @@ pub struct ScoresDocument {
     pub national: BTreeMap<Cycle, CycleSummary>,
     pub trends: BTreeMap<Cycle, Trend>,
     pub crosswalk: Crosswalk,
+    /// Every returned action plan read with `--plans` (SPEC section 11); absent without it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan_files: Option<Vec<PlanFile>>,
+}
+
+impl ScoresDocument {
+    /// Add the returned plans: `plan_files`, each counted agency's `plan_progress` on its
+    /// entry of the plans' cycle, and the national sum on that cycle.
+    pub fn attach_plans(&mut self, plans: &Plans) {
+        for entry in self.agencies.iter_mut().filter(|a| a.cycle == plans.cycle) {
+            entry.plan_progress = plans
+                .counted
+                .get(&entry.agency_id)
+                .map(|c| c.progress.clone());
+        }
+        if let Some(summary) = self.national.get_mut(&plans.cycle) {
+            summary.plan_progress = plans.national();
+        }
+        self.plan_files = Some(plans.files.clone());
+    }
 }
 
 /// Assemble the document from the pipeline's results. Sorting happens here, so callers
@@ -220,6 +246,7 @@ pub fn build_document(
             threats: s.threats.clone(),
             assurance: assurance.cloned(),
             verification: None,
+            plan_progress: None,
         })
         .collect();
 
@@ -243,13 +270,14 @@ pub fn build_document(
         national: national.cycles.clone(),
         trends: national.trends.clone(),
         crosswalk: national.crosswalk.clone(),
+        plan_files: None,
     }
 }
 
 impl ScoresDocument {
-    /// The document with what `--verification` found (SPEC section 10): the files, each
-    /// verified agency's block and each cycle's national block.
-    pub fn with_verification(mut self, verified: &Verified) -> ScoresDocument {
+    /// Add what `--verification` found (SPEC section 10): `verification_files`, each
+    /// verified agency's block and each verified cycle's national block.
+    pub fn attach_verification(&mut self, verified: &Verified) {
         self.verification_files = Some(verified.files.clone());
         for a in &mut self.agencies {
             a.verification = verified.agency(&a.agency_id, &a.cycle).cloned();
@@ -257,7 +285,6 @@ impl ScoresDocument {
         for (cycle, summary) in &mut self.national {
             summary.verification = verified.national.get(cycle).cloned();
         }
-        self
     }
 }
 
@@ -816,7 +843,8 @@ mod tests {
         };
         let verified = Verified::of(&fw, &scored.scores, vec![file]);
         assert_eq!(verified.agency("B", &b.cycle).unwrap().agreement.pairs, 4);
-        let doc = document(&fw, &subs).with_verification(&verified);
+        let mut doc = document(&fw, &subs);
+        doc.attach_verification(&verified);
         let v: serde_json::Value = serde_json::from_slice(&to_json(&doc)).unwrap();
         let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
         assert_eq!(&keys[3..5], ["submissions", "verification_files"]);

@@ -526,6 +526,21 @@ pub fn score_batch(
     Scored { scores, assurance }
 }
 
+/// The latest cycle among the inputs (scores and readable submissions): the cycle a report
+/// covers unless `--cycle` names another (SPEC section 5).
+pub fn latest_cycle(scores: &[AgencyScore], submissions: &[Submission]) -> Option<Cycle> {
+    scores
+        .iter()
+        .map(|s| s.cycle.clone())
+        .chain(
+            submissions
+                .iter()
+                .filter_map(|s| s.cycle())
+                .map(Cycle::from),
+        )
+        .max()
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;

@@ -927,14 +927,106 @@ fn sample(out: &Path) -> Result<()> {
         }
     }
     let csirt = sample_csirt(out)?;
+    let plans = sample_plans(&framework, out)?;
     let verified = sample_verification(&framework, out)?;
     println!(
-        "wrote {} agencies and {written} workbooks, {verified} returned verification workbooks under verification/, and {} CSIRTs and {csirt} workbooks under csirt/, into {}",
+        "wrote {} agencies and {written} workbooks, {plans} returned action plans under plans/, {verified} returned verification workbooks under verification/, and {} CSIRTs and {csirt} workbooks under csirt/, into {}",
         agencies.len(),
         TEAMS.len(),
         out.display()
     );
     Ok(())
+}
+
+/// Agencies that send their 2025 action plan back with the 2026 workbook (all scored in
+/// both cycles), and the one whose plan has a due date typed as words (`end of June`, pasted
+/// past the date rule), which is rejected with its cell named.
+const PLANS_RETURNED: [&str; 9] = [
+    "MEF", "MOH", "MOEYS", "MPTC", "PRV-SRP", "EN-MPD", "TEL-APS", "FIN-APY", "MAFF",
+];
+const PLAN_WITH_A_TYPO: &str = "MOEYS";
+const PLAN_OWNERS: [&str; 4] = [
+    "ICT Department",
+    "Office of the CISO",
+    "នាយកដ្ឋានព័ត៌មានវិទ្យា",
+    "Internal Audit",
+];
+
+/// `plans/2025/<agency>.xlsx`: the action plans posture writes from the 2025 workbooks,
+/// filled in as agencies would: most items whose question improved by 2026 marked done
+/// (a few still in progress), the rest planned, in progress or not planned, and about one
+/// in five of those marked done anyway, so the 2026 report shows items done but not
+/// improved. Scored from the workbooks just written, through posture's own pipeline.
+fn sample_plans(framework: &Framework, out: &Path) -> Result<usize> {
+    use posture::plan::{plan_bytes, plan_for, ItemStatus};
+    use posture::workbook::ingest::{discover, ingest, IngestOptions, Retain};
+
+    let registry = posture::registry::load_registry(&out.join("agencies.csv"))?;
+    let files = discover(&[out.join("submissions")])?;
+    let options = IngestOptions {
+        framework,
+        registry: Some(&registry),
+        limits: posture::workbook::Limits::default(),
+    };
+    let submissions = ingest(&files, &options, false, Retain::Levels);
+    let scored = posture::score::score_batch(framework, &submissions, &[], Some(&registry));
+    let score_of = |id: &str, cycle: &str| {
+        scored
+            .scores
+            .iter()
+            .find(|s| s.agency_id == id && s.cycle.as_str() == cycle)
+            .with_context(|| format!("{id} is not scored in {cycle}"))
+    };
+    let dir = out.join("plans").join("2025");
+    clear_workbooks(&dir)?;
+    for id in PLANS_RETURNED {
+        let (before, now) = (score_of(id, "2025")?, score_of(id, "2026")?);
+        let mut plan = plan_for(framework, before);
+        let mut rng = Rng::from_names(&["plan", id]);
+        let owner = *rng.pick(&PLAN_OWNERS);
+        for item in &mut plan.items {
+            let qi = framework
+                .question_index(&item.question_id)
+                .context("plan row of an unknown question")?;
+            let improved = posture::plan::progress::improved(item, now.answers[qi].answer);
+            let status = if improved {
+                if rng.chance(0.85) {
+                    ItemStatus::Done
+                } else {
+                    ItemStatus::InProgress
+                }
+            } else {
+                *rng.pick(&[
+                    ItemStatus::Planned,
+                    ItemStatus::Planned,
+                    ItemStatus::InProgress,
+                    ItemStatus::InProgress,
+                    ItemStatus::NotPlanned,
+                    ItemStatus::Done,
+                ])
+            };
+            item.status = Some(status);
+            item.owner = Some(owner.to_string());
+            if status != ItemStatus::NotPlanned {
+                let month = 1 + rng.next_u64() % 12;
+                item.due = Some(format!("2026-{month:02}-{:02}", 1 + rng.next_u64() % 28));
+            }
+            if status == ItemStatus::NotPlanned {
+                item.note = Some("No budget this year; planned for the 2027 budget.".into());
+            }
+        }
+        if id == PLAN_WITH_A_TYPO {
+            if let Some(item) = plan.items.get_mut(2) {
+                item.due = Some("end of June".into());
+            }
+        }
+        let bytes = plan_bytes(&plan)?;
+        write_atomic(
+            &dir.join(format!("{}.xlsx", sanitize_file_stem(id))),
+            &bytes,
+        )?;
+    }
+    Ok(PLANS_RETURNED.len())
 }
 
 // ---------------------------------------------------------------------------------------

@@ -17,8 +17,9 @@ include!(concat!(env!("OUT_DIR"), "/sample_data.rs"));
 #[command(
     after_help = "Examples:\n  posture demo\n  posture demo --out /tmp/posture-demo\n\n\
 Writes the sample inputs to DIR/sample-data/, then validates, scores (JSON, CSV, Parquet) and \
-renders every report in English (DIR/) and Khmer (DIR/km/), with the national CERT's spot checks \
-of six agencies (sample-data/verification/), then the CSIRT network's reports \
+renders every report in English (DIR/) and Khmer (DIR/km/), with each agency's action plan and \
+the progress of the 2025 plans sent back, and the national CERT's spot checks of six agencies \
+(sample-data/verification/), then the CSIRT network's reports \
 against the csirt-maturity framework (DIR/csirt/). The sample contains a few \
 deliberate mistakes, so some workbooks are rejected and listed in the reports' annex."
 )]
@@ -37,6 +38,7 @@ pub fn run(args: DemoArgs) -> CmdResult {
     extract_sample(&data)?;
     let registry = data.join("agencies.csv");
     let submissions = data.join("submissions");
+    let plans = data.join("plans");
     let verification = data.join("verification");
     let teams = data.join("csirt").join("teams.csv");
     let csirt_submissions = data.join("csirt").join("submissions");
@@ -64,13 +66,19 @@ pub fn run(args: DemoArgs) -> CmdResult {
             score_args(&submissions, &registry, &out.join("scores.parquet")),
         ),
         (
-            "render the reports in English (with scores.json and the national CERT's spot checks)",
-            with_verification(report_args(&submissions, &registry, &out, "en"), &verification),
+            "render the reports in English (with scores.json, the action plans, the 2025 plans' progress and the national CERT's spot checks)",
+            with_verification(
+                with_plans(report_args(&submissions, &registry, &out, "en"), &plans),
+                &verification,
+            ),
         ),
         (
             "render the reports in Khmer",
             with_verification(
-                report_args(&submissions, &registry, &out.join("km"), "km"),
+                with_plans(
+                    report_args(&submissions, &registry, &out.join("km"), "km"),
+                    &plans,
+                ),
                 &verification,
             ),
         ),
@@ -96,6 +104,7 @@ pub fn run(args: DemoArgs) -> CmdResult {
         ("national report", out.join("national-report.pdf")),
         ("policymaker brief", out.join("brief.pdf")),
         ("agency reports", out.join("agencies")),
+        ("action plans", out.join("action-plans")),
         ("charts", out.join("charts")),
         ("scores (JSON)", out.join("scores.json")),
         ("scores (CSV)", out.join("scores.csv")),
@@ -137,6 +146,11 @@ fn report_args(submissions: &Path, registry: &Path, out: &Path, lang: &str) -> V
         "--out".into(),
         out.display().to_string(),
     ]
+}
+
+fn with_plans(mut args: Vec<String>, plans: &Path) -> Vec<String> {
+    args.extend(["--plans".into(), plans.display().to_string()]);
+    args
 }
 
 /// `args` with the returned verification workbooks of the sample (SPEC section 10).

@@ -2,14 +2,18 @@
 //! `report`): framework, registry and the limits for hostile files, checked before any work.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
 use super::ConfigError;
+use crate::cycle::Cycle;
 use crate::framework::{self, Framework};
 use crate::lang::Lang;
+use crate::plan::batch::{read_plans, PlanFileStatus, Plans};
 use crate::registry::{self, Registry};
+use crate::score::AgencyScore;
+use crate::verify::{read_verifications, FileStatus, Verified, VerifyOptions};
 use crate::workbook::ingest::{self, IngestOptions, Retain};
 use crate::workbook::{Limits, Status, Submission};
 
@@ -121,14 +125,64 @@ pub fn print_rejects(submissions: &[Submission]) {
     }
 }
 
+/// Find and read the returned action plans under `dir` (`--plans`), judged against the
+/// scores of `cycle` (SPEC section 11). A folder that cannot be searched is a configuration
+/// error; a bad plan file is a rejected entry.
+pub fn read_returned_plans(
+    dir: &Path,
+    config: &IngestConfig,
+    scores: &[AgencyScore],
+    cycle: &Cycle,
+) -> Result<Plans, ConfigError> {
+    let files = ingest::discover(&[dir.to_path_buf()])?;
+    if files.is_empty() {
+        eprintln!(
+            "warning: no returned action plans (.xlsx, .xls, .ods) found in `{}`",
+            dir.display()
+        );
+    }
+    Ok(read_plans(
+        &config.framework,
+        scores,
+        cycle,
+        &files,
+        &config.limits,
+    ))
+}
+
+/// Every rejected plan file with every error on stderr, and one line of counts.
+pub fn print_plan_summary(plans: &Plans) {
+    for f in plans
+        .files
+        .iter()
+        .filter(|f| f.status == PlanFileStatus::Rejected)
+    {
+        eprintln!("rejected plan: {}", f.file);
+        for e in &f.errors {
+            eprintln!("  {}", e.line(Lang::En));
+        }
+    }
+    let count = |status| plans.files.iter().filter(|f| f.status == status).count();
+    eprintln!(
+        "{} action plan(s): {} used, {} duplicate, {} rejected; progress counted for {} of {} agencies of cycle {} with a plan to return",
+        plans.files.len(),
+        count(PlanFileStatus::Used),
+        count(PlanFileStatus::Duplicate),
+        count(PlanFileStatus::Rejected),
+        plans.counted.len(),
+        plans.expected_from.len(),
+        plans.cycle,
+    );
+}
+
 /// Find and read the returned verification workbooks under `dir` (`--verification`, SPEC
 /// section 10) against the scored agencies, and compute what they say. A folder without
 /// workbooks is not an error: nothing was verified yet, and `verification_files` is empty.
 pub fn read_verification(
-    dir: &std::path::Path,
+    dir: &Path,
     config: &IngestConfig,
-    scores: &[crate::score::AgencyScore],
-) -> Result<crate::verify::Verified, ConfigError> {
+    scores: &[AgencyScore],
+) -> Result<Verified, ConfigError> {
     let files = ingest::discover(&[dir.to_path_buf()])?;
     if files.is_empty() {
         eprintln!(
@@ -136,18 +190,17 @@ pub fn read_verification(
             dir.display()
         );
     }
-    let opts = crate::verify::VerifyOptions {
+    let opts = VerifyOptions {
         framework: &config.framework,
         scores,
         limits: config.limits,
     };
-    let read = crate::verify::read_verifications(&files, &opts);
-    Ok(crate::verify::Verified::of(&config.framework, scores, read))
+    let read = read_verifications(&files, &opts);
+    Ok(Verified::of(&config.framework, scores, read))
 }
 
 /// Every rejected verification workbook with every error on stderr, then one count line.
-pub fn print_verification(verified: &crate::verify::Verified) {
-    use crate::verify::FileStatus;
+pub fn print_verification(verified: &Verified) {
     for f in verified
         .files
         .iter()

@@ -9,7 +9,8 @@ use clap::Args;
 
 use super::assets::{load_report_assets, locate_typst};
 use super::inputs::{
-    print_rejects, print_verification, read_inputs, read_verification, IngestArgs, IngestConfig,
+    print_plan_summary, print_rejects, print_verification, read_inputs, read_returned_plans,
+    read_verification, IngestArgs, IngestConfig,
 };
 use super::{CmdResult, ConfigError, Exit};
 use crate::aggregate::aggregate_scored;
@@ -24,12 +25,13 @@ use crate::workbook::Status;
 #[derive(Args, Debug)]
 #[command(
     after_help = "Writes national-report.pdf, brief.pdf, agencies/<agency id>.pdf, \
-charts/*.svg and scores.json into --out. Needs the typst CLI 0.15.1 (scripts/setup.sh); \
+action-plans/<agency id>.xlsx, charts/*.svg and scores.json into --out. Needs the typst CLI 0.15.1 (scripts/setup.sh); \
 POSTURE_TYPST names the binary, POSTURE_FONT_PATH adds font folders.
 
 Examples:
   posture report returned/ --registry data/agencies.csv --out reports/
   posture report data/submissions --registry data/agencies.csv --lang km --out reports-km/
+  posture report data/submissions --registry data/agencies.csv --plans data/plans --out reports/
   posture report data/submissions --registry data/agencies.csv --verification data/verification --out reports/"
 )]
 pub struct ReportArgs {
@@ -50,6 +52,10 @@ pub struct ReportArgs {
     /// A folder whose files replace the built-in templates of the same name.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
+    /// A folder of returned action plans (action-plans/<agency>.xlsx from the previous
+    /// cycle's report, filled in): their progress goes into the reports and scores.json.
+    #[arg(long, value_name = "DIR")]
+    pub plans: Option<PathBuf>,
     /// Keep the generated Typst sources in a `.posture-build-*` folder inside --out.
     #[arg(long)]
     pub keep_build: bool,
@@ -67,6 +73,7 @@ struct ReportConfig {
     ingest: IngestConfig,
     typst: Typst,
     assets: Assets,
+    plans: Option<PathBuf>,
     build: BuildOptions,
     compile: CompileOptions,
 }
@@ -90,6 +97,7 @@ impl ReportConfig {
             ingest,
             typst,
             assets,
+            plans: args.plans,
             build: BuildOptions {
                 lang: args.lang,
                 cycle: args.cycle,
@@ -110,13 +118,31 @@ pub fn run(args: ReportArgs) -> CmdResult {
     let framework = &config.ingest.framework;
     let scored = score_batch(framework, &submissions, &cells, registry);
     let national = aggregate_scored(framework, &scored, &submissions, registry);
+    let mut doc = export::build_document(framework, registry, &submissions, &scored, &national);
+    let plans = match &config.plans {
+        Some(dir) => {
+            let cycle = config
+                .build
+                .cycle
+                .clone()
+                .or_else(|| report::context::latest_cycle(&scored.scores, &submissions));
+            let plans = read_returned_plans(
+                dir,
+                &config.ingest,
+                &scored.scores,
+                &cycle.unwrap_or_default(),
+            )?;
+            doc.attach_plans(&plans);
+            Some(plans)
+        }
+        None => None,
+    };
     let verified = match &config.verification {
         Some(dir) => Some(read_verification(dir, &config.ingest, &scored.scores)?),
         None => None,
     };
-    let mut doc = export::build_document(framework, registry, &submissions, &scored, &national);
     if let Some(v) = &verified {
-        doc = doc.with_verification(v);
+        doc.attach_verification(v);
     }
     config
         .compile
@@ -130,6 +156,7 @@ pub fn run(args: ReportArgs) -> CmdResult {
         scores: &scored.scores,
         assurance: &scored.assurance,
         national: &national,
+        plans: plans.as_ref(),
         verification: verified.as_ref(),
     };
     let outcome = report::render(
@@ -143,6 +170,9 @@ pub fn run(args: ReportArgs) -> CmdResult {
     .map_err(|e| ConfigError::new(e.to_string()))?;
 
     print_rejects(&submissions);
+    if let Some(plans) = &plans {
+        print_plan_summary(plans);
+    }
     for (document, reason) in &outcome.failed {
         eprintln!("error: failed to produce {document} ({reason})");
     }
@@ -167,9 +197,14 @@ pub fn run(args: ReportArgs) -> CmdResult {
     if let Some(dir) = &outcome.build_dir {
         eprintln!("kept the Typst sources in {}", dir.display());
     }
+    let plans_rejected = plans.as_ref().map_or(0, |p| p.rejected());
     let verification_rejected = verified.as_ref().map_or(0, |v| v.rejected());
     Ok(
-        if rejected > 0 || verification_rejected > 0 || !outcome.failed.is_empty() {
+        if rejected > 0
+            || plans_rejected > 0
+            || verification_rejected > 0
+            || !outcome.failed.is_empty()
+        {
             Exit::SomeRejected
         } else {
             Exit::Success

@@ -8,12 +8,13 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::inputs::{
-    print_rejects, print_verification, read_inputs, read_verification, IngestArgs, IngestConfig,
+    print_plan_summary, print_rejects, print_verification, read_inputs, read_returned_plans,
+    read_verification, IngestArgs, IngestConfig,
 };
 use super::{CmdResult, ConfigError, Exit};
 use crate::aggregate::aggregate_scored;
 use crate::export::{self, Format};
-use crate::score::score_batch;
+use crate::score::{latest_cycle, score_batch};
 use crate::workbook::ingest::Retain;
 use crate::workbook::Status;
 
@@ -46,6 +47,10 @@ pub struct ScoreArgs {
     pub verification: Option<PathBuf>,
     #[command(flatten)]
     pub common: IngestArgs,
+    /// A folder of returned action plans: their progress, judged by the latest cycle's
+    /// scores, goes into the JSON (plan_files, plan_progress).
+    #[arg(long, value_name = "DIR")]
+    pub plans: Option<PathBuf>,
 }
 
 /// The arguments, checked: nothing here can fail once work starts.
@@ -55,6 +60,7 @@ struct ScoreConfig {
     format: Format,
     verification: Option<PathBuf>,
     ingest: IngestConfig,
+    plans: Option<PathBuf>,
 }
 
 impl ScoreConfig {
@@ -73,6 +79,7 @@ impl ScoreConfig {
             format,
             verification: args.verification,
             ingest,
+            plans: args.plans,
         })
     }
 }
@@ -86,18 +93,30 @@ pub fn run(args: ScoreArgs) -> CmdResult {
     let registry = config.ingest.registry.as_ref();
     let scored = score_batch(framework, submissions, cells, registry);
     let national = aggregate_scored(framework, &scored, submissions, registry);
+    let mut doc = export::build_document(framework, registry, submissions, &scored, &national);
+    let plans = match &config.plans {
+        Some(dir) => {
+            let cycle = latest_cycle(&scored.scores, submissions).unwrap_or_default();
+            let plans = read_returned_plans(dir, &config.ingest, &scored.scores, &cycle)?;
+            doc.attach_plans(&plans);
+            Some(plans)
+        }
+        None => None,
+    };
     let verified = match &config.verification {
         Some(dir) => Some(read_verification(dir, &config.ingest, &scored.scores)?),
         None => None,
     };
-    let mut doc = export::build_document(framework, registry, submissions, &scored, &national);
     if let Some(v) = &verified {
-        doc = doc.with_verification(v);
+        doc.attach_verification(v);
     }
     let written = export::write(framework, &doc, config.format, &config.out)
         .map_err(|e| ConfigError::new(e.to_string()))?;
 
     print_rejects(submissions);
+    if let Some(plans) = &plans {
+        print_plan_summary(plans);
+    }
     let count = |status: Status| submissions.iter().filter(|s| s.status == status).count();
     let (scored, duplicate, rejected) = (
         count(Status::Scored),
@@ -112,13 +131,16 @@ pub fn run(args: ScoreArgs) -> CmdResult {
             _ => format!("{} file(s) under {}", written.len(), config.out.display()),
         }
     );
+    let plans_rejected = plans.as_ref().map_or(0, |p| p.rejected());
     let verification_rejected = verified.as_ref().map_or(0, |v| v.rejected());
     if let Some(v) = &verified {
         print_verification(v);
     }
-    Ok(if rejected > 0 || verification_rejected > 0 {
-        Exit::SomeRejected
-    } else {
-        Exit::Success
-    })
+    Ok(
+        if rejected > 0 || plans_rejected > 0 || verification_rejected > 0 {
+            Exit::SomeRejected
+        } else {
+            Exit::Success
+        },
+    )
 }

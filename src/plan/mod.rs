@@ -8,6 +8,7 @@
 //! diagnostics and [`progress::plan_progress`] compares a returned plan with the next
 //! cycle's score.
 
+pub mod batch;
 pub mod progress;
 pub mod read;
 pub mod write;

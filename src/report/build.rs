@@ -5,6 +5,8 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 use super::assets::Assets;
 use super::context::{self, Prepared};
 use super::{agency_file_stems, charts, i18n, templates, ReportError};
@@ -30,9 +32,16 @@ pub struct Build {
     /// `.typ` source and the `charts/*.svg` they include.
     pub files: BTreeMap<String, String>,
     pub documents: Vec<Document>,
-    /// Documents whose template failed to render: (PDF name, reason). The others build.
+    /// Documents whose template failed to render, and action plans that could not be
+    /// written: (name in `--out`, reason). The others build.
     pub failed: Vec<(String, String)>,
+    /// Files that go into `--out` as they are, by path relative to it: the action-plan
+    /// workbooks (`action-plans/<agency>.xlsx`, SPEC section 11).
+    pub workbooks: BTreeMap<String, Vec<u8>>,
 }
+
+/// Where the action plans go inside `--out`.
+pub const PLANS_DIR: &str = "action-plans";
 
 impl Build {
     /// The path of every chart, for copying the SVGs next to the reports.
@@ -76,7 +85,8 @@ pub fn build(
             }
             c.clone()
         }
-        None => context::latest_cycle(input).unwrap_or_else(|| Cycle::from("–")),
+        None => context::latest_cycle(input.scores, input.submissions)
+            .unwrap_or_else(|| Cycle::from("–")),
     };
     let prepared = Prepared::new(
         input,
@@ -134,6 +144,7 @@ pub fn build(
         "brief.typ.j2",
         value(&prepared.brief(chart_files.national.clone())),
     );
+    let mut plan_files = Vec::with_capacity(prepared.scores.len());
     for s in &prepared.scores {
         let charts = chart_files
             .agencies
@@ -141,12 +152,29 @@ pub fn build(
             .cloned()
             .unwrap_or_default();
         let stem = &stems[&s.agency_id];
+        let plan_file = format!("{PLANS_DIR}/{stem}.xlsx");
         add(
             format!("agencies/{stem}.pdf"),
             format!("agencies/{stem}.typ"),
             "agency.typ.j2",
-            value(&prepared.agency(s, charts)),
+            value(&prepared.agency(s, charts, plan_file.clone())),
         );
+        plan_files.push(plan_file);
+    }
+    // The workbooks are independent and, at a few milliseconds each, worth spreading over
+    // the cores for a country's worth of agencies.
+    let plans: Vec<_> = prepared
+        .scores
+        .par_iter()
+        .map(|s| crate::plan::plan_bytes(&crate::plan::plan_for(input.framework, s)))
+        .collect();
+    for (file, bytes) in plan_files.into_iter().zip(plans) {
+        match bytes {
+            Ok(bytes) => {
+                out.workbooks.insert(file, bytes);
+            }
+            Err(e) => out.failed.push((file, e.to_string())),
+        }
     }
     Ok(out)
 }
@@ -187,6 +215,7 @@ mod tests {
             assurance: &scored.assurance,
             national: &national,
             verification: None,
+            plans: None,
         };
         let built = build(&input, &assets, &BuildOptions::default()).unwrap();
         let agency = &built.files["agencies/AG.typ"];

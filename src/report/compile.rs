@@ -82,6 +82,15 @@ pub fn compile(
             Err(e) => outcome.failed.push((name, e.to_string())),
         }
     }
+    for (name, bytes) in &build.workbooks {
+        // Built from sanitised stems under a fixed folder, so never outside `out`.
+        let p = root.join(name);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).map_err(io_err(parent))?;
+        }
+        std::fs::write(&p, bytes).map_err(io_err(&p))?;
+        moves.push((p, name.clone()));
+    }
     for (name, bytes) in &options.extra_files {
         let safe = sanitise_id(name);
         let p = root.join(&safe);

@@ -15,6 +15,7 @@ use crate::aggregate::{CycleSummary, Stats};
 use crate::cycle::Cycle;
 use crate::framework::Framework;
 use crate::lang::Lang;
+pub use crate::score::latest_cycle;
 use crate::score::{
     is_above, reaches, tier_of, AgencyScore, Assurance, Change, FlagKind, RefIndex, THREAT_SCHEME,
 };
@@ -22,6 +23,9 @@ use crate::verify::FileStatus;
 use crate::workbook::{Answer, Status, Submission};
 
 use super::ReportInput;
+
+mod plans;
+pub use plans::{AgencyPlans, NationalPlanRow, NationalPlans, ProgressRow, ProgressView};
 
 /// How many questions the national report lists as weakest, and the brief as priorities.
 const WEAKEST_QUESTIONS: usize = 10;
@@ -65,27 +69,19 @@ pub struct ScaleEntry {
 pub struct InputFile {
     pub file: String,
     pub sha256: String,
-    pub status: Status,
+    /// A submission's status (`scored`, `duplicate`, `rejected`), a returned plan's
+    /// (`used`, `duplicate`, `rejected`) or a returned verification workbook's (`verified`
+    /// for a used one, `duplicate`, `rejected`); the templates word it (`t.status_<status>`).
+    pub status: &'static str,
     pub agency_id: Option<String>,
     pub cycle: Option<String>,
-}
-
-/// A returned verification workbook in the provenance (SPEC section 10).
-#[derive(Clone, Debug, Serialize)]
-pub struct VerificationInput {
-    pub file: String,
-    pub sha256: String,
-    pub status: FileStatus,
 }
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Provenance {
     pub inputs: Vec<InputFile>,
-    /// The returned verification workbooks, sorted by file; empty without `--verification`.
-    pub verification_inputs: Vec<VerificationInput>,
-    /// sha256 over the sorted `sha256  file` lines of every input (the verification
-    /// workbooks' lines after the submissions'): one value that pins the whole input set,
-    /// printed where the full list would not fit (agency reports, brief).
+    /// sha256 over the sorted `sha256  file` lines of every input: one value that pins the
+    /// whole input set, printed where the full list would not fit (agency reports, brief).
     pub inputs_digest: String,
     pub registry_sha256: Option<String>,
     /// How far the framework's texts in the report language can be trusted; printed in the
@@ -374,6 +370,8 @@ pub struct NationalContext {
     pub assurance: Option<AssuranceView>,
     /// `None` without `--verification`.
     pub verification: Option<VerificationView>,
+    /// `None` when no returned plans were read.
+    pub plans: Option<NationalPlans>,
     pub rejected: Vec<RejectRow>,
     pub charts: Charts,
 }
@@ -604,6 +602,7 @@ pub struct AgencyContext {
     pub assurance: Option<AgencyAssurance>,
     /// `None` when the agency was not verified in the report's cycle.
     pub verification: Option<AgencyVerificationView>,
+    pub plans: AgencyPlans,
     pub charts: Charts,
 }
 
@@ -639,22 +638,6 @@ pub struct Prepared<'a> {
     /// Each scored agency's assurance in the report cycle, by agency id.
     pub assurance: BTreeMap<String, &'a Assurance>,
     pub threat_words: ThreatWords,
-}
-
-/// The latest cycle among the inputs (scores and readable submissions).
-pub fn latest_cycle(input: &ReportInput) -> Option<Cycle> {
-    input
-        .scores
-        .iter()
-        .map(|s| s.cycle.clone())
-        .chain(
-            input
-                .submissions
-                .iter()
-                .filter_map(|s| s.cycle())
-                .map(Cycle::from),
-        )
-        .max()
 }
 
 fn sector_name(sectors: &BTreeMap<String, String>, id: &str) -> String {
@@ -702,30 +685,35 @@ impl<'a> Prepared<'a> {
             .map(|s| InputFile {
                 file: s.file.clone(),
                 sha256: s.sha256.clone(),
-                status: s.status,
+                status: s.status.as_str(),
                 agency_id: s.agency_id().map(str::to_string),
                 cycle: s.cycle().map(str::to_string),
             })
             .collect();
+        let plan_files = input.plans.map_or(&[][..], |p| &p.files);
+        inputs.extend(plan_files.iter().map(|f| InputFile {
+            file: f.file.clone(),
+            sha256: f.sha256.clone(),
+            status: f.status.as_str(),
+            agency_id: f.agency_id.clone(),
+            cycle: f.cycle.clone(),
+        }));
+        let verification_files = input.verification.map_or(&[][..], |v| &v.files);
+        inputs.extend(verification_files.iter().map(|f| InputFile {
+            file: f.file.clone(),
+            sha256: f.sha256.clone(),
+            status: match f.status {
+                FileStatus::Used => "verified",
+                FileStatus::Duplicate => "duplicate",
+                FileStatus::Rejected => "rejected",
+            },
+            agency_id: f.agency_id.clone(),
+            cycle: f.cycle.clone(),
+        }));
         inputs.sort_by(|a, b| a.file.cmp(&b.file));
-        let verification_inputs: Vec<VerificationInput> = input
-            .verification
-            .map(|v| {
-                v.files
-                    .iter()
-                    .map(|f| VerificationInput {
-                        file: f.file.clone(),
-                        sha256: f.sha256.clone(),
-                        status: f.status,
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
         let listing: String = inputs
             .iter()
-            .map(|i| (&i.sha256, &i.file))
-            .chain(verification_inputs.iter().map(|i| (&i.sha256, &i.file)))
-            .map(|(sha256, file)| format!("{sha256}  {file}\n"))
+            .map(|i| format!("{}  {}\n", i.sha256, i.file))
             .collect();
         let common = Common {
             lang,
@@ -762,7 +750,6 @@ impl<'a> Prepared<'a> {
             previous_cycle,
             provenance: Provenance {
                 inputs,
-                verification_inputs,
                 inputs_digest: crate::framework::sha256_hex(listing.as_bytes()),
                 registry_sha256: input.registry.map(|r| r.sha256.clone()),
                 translation: Translation::of(fw, lang),
@@ -1158,18 +1145,22 @@ impl<'a> Prepared<'a> {
                 file: s.file.clone(),
                 agency_id: s.agency_id().map(str::to_string),
                 cycle: s.cycle().map(str::to_string),
-                errors: s
-                    .errors
-                    .iter()
-                    .map(|d| DiagnosticRow {
-                        location: d.location(),
-                        message: d.render(self.lang).message,
-                    })
-                    .collect(),
+                errors: self.diagnostic_rows(&s.errors),
             })
             .collect();
+        rows.extend(self.rejected_plans());
         rows.sort_by(|a, b| a.file.cmp(&b.file));
         rows
+    }
+
+    fn diagnostic_rows(&self, diagnostics: &[crate::workbook::Diagnostic]) -> Vec<DiagnosticRow> {
+        diagnostics
+            .iter()
+            .map(|d| DiagnosticRow {
+                location: d.location(),
+                message: d.render(self.lang).message,
+            })
+            .collect()
     }
 
     pub fn national(
@@ -1189,6 +1180,7 @@ impl<'a> Prepared<'a> {
             threats: self.threats(),
             assurance: self.assurance_view(),
             verification: self.verification_view(),
+            plans: self.national_plans(),
             rejected: self.rejected(),
             charts,
         }
@@ -1205,7 +1197,8 @@ impl<'a> Prepared<'a> {
         }
     }
 
-    pub fn agency(&self, s: &AgencyScore, charts: Charts) -> AgencyContext {
+    /// `plan_file`: where this run writes the agency's action plan.
+    pub fn agency(&self, s: &AgencyScore, charts: Charts, plan_file: String) -> AgencyContext {
         let fw = self.fw();
         let lang = self.lang.code();
         let target = f64::from(s.target);
@@ -1359,6 +1352,7 @@ impl<'a> Prepared<'a> {
             threats,
             assurance: self.agency_assurance(s),
             verification: self.agency_verification(s),
+            plans: self.agency_plans(s, plan_file),
             charts,
         }
     }

@@ -27,6 +27,7 @@ use crate::aggregate::National;
 use crate::cycle::Cycle;
 use crate::framework::Framework;
 use crate::lang::Lang;
+use crate::plan::batch::Plans;
 use crate::registry::Registry;
 use crate::score::{AgencyScore, Assurance};
 use crate::verify::Verified;
@@ -50,6 +51,9 @@ pub struct ReportInput<'a> {
     /// The national CERT's spot checks (`--verification`, SPEC section 10); `None` when no
     /// verification folder was given.
     pub verification: Option<&'a Verified>,
+    /// The returned action plans (`--plans`), judged against the report's cycle; `None`
+    /// when none were read, and the reports then leave the progress out.
+    pub plans: Option<&'a Plans>,
 }
 
 /// What to build.

@@ -21,7 +21,9 @@ use crate::framework::Framework;
 use crate::score::AgencyScore;
 use crate::workbook::ingest::level::{parse_level, CellValue};
 use crate::workbook::ingest::sheet::{Book, Grid, SheetError};
-use crate::workbook::ingest::{guard, profile, quietly, read_limited, sheet_reason, InputFile};
+use crate::workbook::ingest::{
+    duplicate_rule, guard, profile, quietly, read_input_bytes, sheet_reason, Duplicate, InputFile,
+};
 use crate::workbook::template::verification::{VERIFICATION_HEADER, VERIFICATION_SHEET};
 use crate::workbook::template::LevelCell;
 use crate::workbook::{Answer, Diagnostic, Kind, Limits, Severity};
@@ -84,7 +86,7 @@ pub fn read_verifications(files: &[InputFile], opts: &VerifyOptions) -> Vec<Veri
 
 /// Read one file from disk, never more than the file-size limit. Never panics.
 pub fn read_verification(file: &InputFile, opts: &VerifyOptions) -> VerificationFile {
-    match read_limited(&file.path, opts.limits.max_file_bytes) {
+    match read_input_bytes(&file.path, opts.limits.max_file_bytes) {
         Ok(bytes) => read_verification_bytes(&file.display, &bytes, opts),
         Err(reason) => VerificationFile {
             file: file.display.clone(),
@@ -407,59 +409,40 @@ fn check_rows(
     Some(verified)
 }
 
-/// SPEC section 4's duplicate rule, for verification workbooks: among the usable
-/// workbooks of one agency and cycle, identical bytes count once (the first in path order
-/// is used, the others are duplicates with a warning naming it); different contents
-/// reject them all, each naming the others. Rejected workbooks take no part. `files` must
-/// be sorted by file.
+/// SPEC section 4's duplicate rule ([`duplicate_rule`], as for submissions and plans), for
+/// verification workbooks: among the usable workbooks of one agency and cycle, identical
+/// bytes count once (the first in path order is used, the others are duplicates with a
+/// warning naming it); different contents reject them all, each naming the others. Rejected
+/// workbooks take no part. `files` must be sorted by file.
 pub fn apply_duplicate_rules(files: &mut [VerificationFile]) {
-    let mut groups: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
-    for (i, f) in files.iter().enumerate() {
-        if let (FileStatus::Used, Some(v)) = (f.status, &f.verification) {
-            groups
-                .entry((v.agency_id.clone(), v.cycle.to_string()))
-                .or_default()
-                .push(i);
-        }
-    }
-    for ((agency, cycle), members) in groups {
-        let [first, rest @ ..] = members.as_slice() else {
-            continue;
-        };
-        if rest.is_empty() {
-            continue;
-        }
-        if rest
-            .iter()
-            .all(|&i| files[i].sha256 == files[*first].sha256)
-        {
-            let kept = files[*first].file.clone();
-            for &i in rest {
+    let accepted = files.iter().enumerate().filter_map(|(i, f)| {
+        let v = f
+            .verification
+            .as_ref()
+            .filter(|_| f.status == FileStatus::Used)?;
+        Some((i, (v.agency_id.clone(), v.cycle.clone()), f.sha256.clone()))
+    });
+    for (i, verdict) in duplicate_rule(accepted.collect()) {
+        match verdict {
+            Duplicate::Copy { kept } => {
+                let kept = files[kept].file.clone();
                 files[i].status = FileStatus::Duplicate;
                 files[i].verification = None;
                 files[i]
                     .warnings
-                    .push(Diagnostic::warning(Kind::DuplicateSubmission {
-                        kept: kept.clone(),
-                    }));
+                    .push(Diagnostic::warning(Kind::DuplicateSubmission { kept }));
             }
-            continue;
-        }
-        for &i in &members {
-            let others: Vec<String> = members
-                .iter()
-                .filter(|&&j| files[j].sha256 != files[i].sha256)
-                .map(|&j| files[j].file.clone())
-                .collect();
-            let conflict = Kind::ConflictingVerifications {
-                agency: agency.clone(),
-                cycle: cycle.clone(),
-                file: files[i].file.clone(),
-                others,
-            };
-            files[i].errors.push(Diagnostic::error(conflict));
-            files[i].status = FileStatus::Rejected;
-            files[i].verification = None;
+            Duplicate::Conflict { others } => {
+                let conflict = Kind::ConflictingVerifications {
+                    agency: files[i].agency_id.clone().unwrap_or_default(),
+                    cycle: files[i].cycle.clone().unwrap_or_default(),
+                    file: files[i].file.clone(),
+                    others: others.iter().map(|&j| files[j].file.clone()).collect(),
+                };
+                files[i].errors.push(Diagnostic::error(conflict));
+                files[i].status = FileStatus::Rejected;
+                files[i].verification = None;
+            }
         }
     }
 }

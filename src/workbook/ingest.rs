@@ -59,10 +59,10 @@ pub fn read_submission(file: &InputFile, opts: &IngestOptions) -> Submission {
 /// [`read_submission`], and where its answers sit (an empty cells when the Assessment
 /// sheet could not be read).
 pub fn read_located(file: &InputFile, opts: &IngestOptions) -> (Submission, AnswerCells) {
-    let (mut sub, cells) = match read_limited(&file.path, opts.limits.max_file_bytes) {
+    let (mut sub, cells) = match read_input_bytes(&file.path, opts.limits.max_file_bytes) {
         Ok(bytes) => read_located_bytes(&file.display, &bytes, opts),
-        Err(reason) => (
-            rejected(&file.display, file.path.clone(), String::new(), reason),
+        Err(kind) => (
+            rejected(&file.display, file.path.clone(), String::new(), kind),
             AnswerCells::default(),
         ),
     };
@@ -70,22 +70,20 @@ pub fn read_located(file: &InputFile, opts: &IngestOptions) -> (Submission, Answ
     (sub, cells)
 }
 
-/// The bytes of the file at `path`, reading one byte past `limit` and never the whole of
-/// an enormous file; a file over the limit or one that cannot be read is the reason to
-/// refuse it. Returned action plans and verification workbooks are read the same way.
-pub(crate) fn read_limited(path: &std::path::Path, limit: u64) -> Result<Vec<u8>, Kind> {
-    let read = std::fs::File::open(path).and_then(|f| {
-        let mut bytes = Vec::new();
-        f.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
-        Ok(bytes)
-    });
-    match read {
-        Ok(bytes) if bytes.len() as u64 > limit => Err(Kind::FileTooLarge { size: None, limit }),
-        Ok(bytes) => Ok(bytes),
-        Err(e) => Err(Kind::UnreadableFile {
+/// The bytes of an input file, or why it cannot be read: at most one byte past `limit` is
+/// ever read, so an enormous file costs no more memory than the limit. Every reader of
+/// returned files (submissions, plans, verification workbooks) starts here.
+pub fn read_input_bytes(path: &std::path::Path, limit: u64) -> Result<Vec<u8>, Kind> {
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit.saturating_add(1)).read_to_end(&mut bytes))
+        .map_err(|e| Kind::UnreadableFile {
             cause: e.to_string(),
-        }),
+        })?;
+    if bytes.len() as u64 > limit {
+        return Err(Kind::FileTooLarge { size: None, limit });
     }
+    Ok(bytes)
 }
 
 thread_local! {
@@ -316,48 +314,25 @@ pub fn ingest_located(
 /// duplicates); different contents reject them all. Rejected workbooks take no part, so
 /// they never displace a valid one. `subs` must be sorted by file.
 pub fn apply_duplicate_rules(subs: &mut [Submission]) {
-    let mut groups: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
-    for (i, s) in subs.iter().enumerate() {
-        if s.status != Status::Scored {
-            continue;
-        }
-        if let (Some(agency), Some(cycle)) = (s.agency_id(), s.cycle()) {
-            groups
-                .entry((agency.to_string(), cycle.to_string()))
-                .or_default()
-                .push(i);
-        }
-    }
-    for ((agency, cycle), members) in groups {
-        if members.len() < 2 {
-            continue;
-        }
-        let first = members[0];
-        let same = members
-            .iter()
-            .all(|&i| subs[i].sha256 == subs[first].sha256);
-        if same {
-            let kept = subs[first].file.clone();
-            for &i in &members[1..] {
+    let accepted = subs.iter().enumerate().filter_map(|(i, s)| {
+        let key = (s.agency_id()?.to_string(), s.cycle()?.to_string());
+        (s.status == Status::Scored).then(|| (i, key, s.sha256.clone()))
+    });
+    for (i, verdict) in duplicate_rule(accepted.collect()) {
+        match verdict {
+            Duplicate::Copy { kept } => {
+                let kept = subs[kept].file.clone();
                 subs[i].status = Status::Duplicate;
                 subs[i]
                     .warnings
-                    .push(Diagnostic::warning(Kind::DuplicateSubmission {
-                        kept: kept.clone(),
-                    }));
+                    .push(Diagnostic::warning(Kind::DuplicateSubmission { kept }));
             }
-        } else {
-            for &i in &members {
-                let others: Vec<String> = members
-                    .iter()
-                    .filter(|&&j| subs[j].sha256 != subs[i].sha256)
-                    .map(|&j| subs[j].file.clone())
-                    .collect();
+            Duplicate::Conflict { others } => {
                 let conflict = Kind::ConflictingSubmissions {
-                    agency: agency.clone(),
-                    cycle: cycle.clone(),
+                    agency: subs[i].agency_id().unwrap_or_default().to_string(),
+                    cycle: subs[i].cycle().unwrap_or_default().to_string(),
                     file: subs[i].file.clone(),
-                    others,
+                    others: others.iter().map(|&j| subs[j].file.clone()).collect(),
                 };
                 subs[i].errors.push(Diagnostic::error(conflict));
                 subs[i].status = Status::Rejected;
@@ -366,9 +341,86 @@ pub fn apply_duplicate_rules(subs: &mut [Submission]) {
     }
 }
 
+/// What SPEC section 4's duplicate rule makes of one file in a group of accepted files that
+/// claim the same thing (an agency and cycle, an agency's plan).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Duplicate {
+    /// Identical bytes to `kept`, the first of the group in file order: counted once, as it.
+    Copy { kept: usize },
+    /// The group's contents differ: rejected, naming the files whose bytes differ from this one.
+    Conflict { others: Vec<usize> },
+}
+
+/// The one duplicate rule, for every kind of returned file. `accepted` holds (index, group
+/// key, sha256) of the files that passed their own checks, in file order. Files alone in
+/// their group get no verdict; in a group of identical bytes, every file after the first is
+/// a [`Duplicate::Copy`]; in a group with different contents, every file is a
+/// [`Duplicate::Conflict`], so no file is chosen silently.
+pub fn duplicate_rule<K: Ord>(accepted: Vec<(usize, K, String)>) -> Vec<(usize, Duplicate)> {
+    let mut groups: BTreeMap<K, Vec<(usize, String)>> = BTreeMap::new();
+    for (i, key, sha) in accepted {
+        groups.entry(key).or_default().push((i, sha));
+    }
+    let mut verdicts = Vec::new();
+    for members in groups.into_values().filter(|m| m.len() > 1) {
+        let (first, first_sha) = &members[0];
+        if members.iter().all(|(_, sha)| sha == first_sha) {
+            verdicts.extend(
+                members[1..]
+                    .iter()
+                    .map(|(i, _)| (*i, Duplicate::Copy { kept: *first })),
+            );
+            continue;
+        }
+        for (i, sha) in &members {
+            let others = members
+                .iter()
+                .filter(|(_, other)| other != sha)
+                .map(|(j, _)| *j)
+                .collect();
+            verdicts.push((*i, Duplicate::Conflict { others }));
+        }
+    }
+    verdicts.sort_by_key(|(i, _)| *i);
+    verdicts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_duplicate_rule_keeps_the_first_copy_and_rejects_every_conflict() {
+        let sha = |s: &str| s.to_string();
+        // Alone in its group: no verdict.
+        assert!(duplicate_rule(vec![(0, "a", sha("x")), (1, "b", sha("x"))]).is_empty());
+        // Identical bytes: the first is kept.
+        assert_eq!(
+            duplicate_rule(vec![
+                (3, "a", sha("x")),
+                (5, "a", sha("x")),
+                (7, "a", sha("x"))
+            ]),
+            [
+                (5, Duplicate::Copy { kept: 3 }),
+                (7, Duplicate::Copy { kept: 3 })
+            ]
+        );
+        // Two equal and one different: all three rejected, each naming the files that differ.
+        assert_eq!(
+            duplicate_rule(vec![
+                (0, "a", sha("x")),
+                (1, "b", sha("y")),
+                (2, "a", sha("x")),
+                (4, "a", sha("z")),
+            ]),
+            [
+                (0, Duplicate::Conflict { others: vec![4] }),
+                (2, Duplicate::Conflict { others: vec![4] }),
+                (4, Duplicate::Conflict { others: vec![0, 2] }),
+            ]
+        );
+    }
     use crate::workbook::{AnswerRow, Profile};
 
     fn sub(file: &str, agency: &str, cycle: &str, sha: &str, status: Status) -> Submission {

@@ -128,6 +128,17 @@ pub enum Status {
     Duplicate,
 }
 
+impl Status {
+    /// As serialised.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Scored => "scored",
+            Status::Rejected => "rejected",
+            Status::Duplicate => "duplicate",
+        }
+    }
+}
+
 /// Everything known about one input file after ingestion.
 #[derive(Clone, Debug, Serialize)]
 pub struct Submission {

@@ -22,7 +22,7 @@ fn kh_ncmf() -> Framework {
     framework::builtin("kh-ncmf").unwrap().unwrap()
 }
 
-fn pdftotext(path: &Path) -> String {
+pub(super) fn pdftotext(path: &Path) -> String {
     pdftotext_with(path, &["-raw"])
 }
 
@@ -43,7 +43,7 @@ pub(super) fn pdftotext_with(path: &Path, args: &[&str]) -> String {
 }
 
 /// pdftotext breaks lines where the PDF does; compare on single spaces.
-fn squash(s: &str) -> String {
+pub(super) fn squash(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

@@ -308,7 +308,7 @@ pub fn render(d: &Diagnostic) -> Rendered {
             quoted(*value, found)
         )),
         Kind::PlanBadStatus => plain(format!(
-            "បានរកឃើញស្ថានភាព \"{found}\" ប៉ុន្តែត្រូវការមួយក្នុងចំណោម៖ {expected}។"
+            "បានរកឃើញស្ថានភាព \"{found}\" ប៉ុន្តែត្រូវជ្រើសរើសស្ថានភាពមួយពីបញ្ជីជម្រើសនៃក្រឡានេះ។"
         )),
         Kind::NotAVerificationWorkbook { sheets } => plain(format!(
             "មិនមែនជាសៀវភៅបញ្ជីផ្ទៀងផ្ទាត់ទេ៖ វាមាន{}។ ត្រូវការសន្លឹក Profile និង Verification។",
