@@ -10,7 +10,7 @@ use super::ConfigError;
 use crate::cycle::Cycle;
 use crate::framework::{self, Framework};
 use crate::lang::Lang;
-use crate::plan::batch::{read_plans, PlanFileStatus, Plans};
+use crate::plan::batch::{read_plans, Plans};
 use crate::registry::{self, Registry};
 use crate::score::AgencyScore;
 use crate::verify::{read_verifications, FileStatus, Verified, VerifyOptions};
@@ -155,7 +155,7 @@ pub fn print_plan_summary(plans: &Plans) {
     for f in plans
         .files
         .iter()
-        .filter(|f| f.status == PlanFileStatus::Rejected)
+        .filter(|f| f.status == FileStatus::Rejected)
     {
         eprintln!("rejected plan: {}", f.file);
         for e in &f.errors {
@@ -166,9 +166,9 @@ pub fn print_plan_summary(plans: &Plans) {
     eprintln!(
         "{} action plan(s): {} used, {} duplicate, {} rejected; progress counted for {} of {} agencies of cycle {} with a plan to return",
         plans.files.len(),
-        count(PlanFileStatus::Used),
-        count(PlanFileStatus::Duplicate),
-        count(PlanFileStatus::Rejected),
+        count(FileStatus::Used),
+        count(FileStatus::Duplicate),
+        count(FileStatus::Rejected),
         plans.counted.len(),
         plans.expected_from.len(),
         plans.cycle,

@@ -15,37 +15,14 @@ use crate::cycle::Cycle;
 use crate::framework::{sha256_hex, Framework};
 use crate::score::AgencyScore;
 use crate::workbook::ingest::{duplicate_rule, read_input_bytes, Duplicate, InputFile};
-use crate::workbook::{Diagnostic, Kind, Limits};
-
-/// What became of a returned plan file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PlanFileStatus {
-    /// Accepted, and counted in its agency's `plan_progress`.
-    Used,
-    /// An error: not counted (the errors say why).
-    Rejected,
-    /// Byte-identical to an accepted file listed before it: counted once, as that one.
-    Duplicate,
-}
-
-impl PlanFileStatus {
-    /// As serialised.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PlanFileStatus::Used => "used",
-            PlanFileStatus::Rejected => "rejected",
-            PlanFileStatus::Duplicate => "duplicate",
-        }
-    }
-}
+use crate::workbook::{Diagnostic, FileStatus, Kind, Limits, Returned};
 
 /// One entry of `plan_files`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PlanFile {
     pub file: String,
     pub sha256: String,
-    pub status: PlanFileStatus,
+    pub status: FileStatus,
     pub agency_id: Option<String>,
     pub cycle: Option<String>,
     pub errors: Vec<Diagnostic>,
@@ -86,7 +63,7 @@ impl Plans {
     pub fn rejected(&self) -> usize {
         self.files
             .iter()
-            .filter(|f| f.status == PlanFileStatus::Rejected)
+            .filter(|f| f.status == FileStatus::Rejected)
             .count()
     }
 
@@ -145,9 +122,9 @@ pub fn read_plans(
                     file: f.display.clone(),
                     sha256: sha256_hex(&bytes),
                     status: if accepted {
-                        PlanFileStatus::Used
+                        FileStatus::Used
                     } else {
-                        PlanFileStatus::Rejected
+                        FileStatus::Rejected
                     },
                     agency_id: returned.agency_id,
                     cycle: returned.cycle,
@@ -160,7 +137,7 @@ pub fn read_plans(
                 PlanFile {
                     file: f.display.clone(),
                     sha256: String::new(),
-                    status: PlanFileStatus::Rejected,
+                    status: FileStatus::Rejected,
                     agency_id: None,
                     cycle: None,
                     errors: vec![Diagnostic::error(kind)],
@@ -181,7 +158,7 @@ pub fn read_plans(
     let mut counted = BTreeMap::new();
     let mut files = Vec::with_capacity(entries.len());
     for (entry, plan) in entries {
-        if let (PlanFileStatus::Used, Some(plan)) = (entry.status, plan) {
+        if let (FileStatus::Used, Some(plan)) = (entry.status, plan) {
             // Every expected plan belongs to an agency scored in `cycle`.
             if let Some(score) = now.get(plan.agency_id.as_str()) {
                 let progress = plan_progress(framework, &plan, score);
@@ -206,14 +183,14 @@ pub fn read_plans(
 fn apply_duplicate_rules(entries: &mut [(PlanFile, Option<Plan>)]) {
     let accepted = entries.iter().enumerate().filter_map(|(i, (entry, _))| {
         let agency = entry.agency_id.clone()?;
-        (entry.status == PlanFileStatus::Used).then(|| (i, agency, entry.sha256.clone()))
+        (entry.status == FileStatus::Used).then(|| (i, agency, entry.sha256.clone()))
     });
     for (i, verdict) in duplicate_rule(accepted.collect()) {
         match verdict {
             Duplicate::Copy { kept } => {
                 let kept = entries[kept].0.file.clone();
                 let entry = &mut entries[i].0;
-                entry.status = PlanFileStatus::Duplicate;
+                entry.status = FileStatus::Duplicate;
                 entry
                     .warnings
                     .push(Diagnostic::warning(Kind::DuplicateSubmission { kept }));
@@ -224,12 +201,13 @@ fn apply_duplicate_rules(entries: &mut [(PlanFile, Option<Plan>)]) {
                 entry
                     .errors
                     .push(Diagnostic::error(Kind::ConflictingSubmissions {
+                        what: Returned::ActionPlan,
                         agency: entry.agency_id.clone().unwrap_or_default(),
                         cycle: entry.cycle.clone().unwrap_or_default(),
                         file: entry.file.clone(),
                         others,
                     }));
-                entry.status = PlanFileStatus::Rejected;
+                entry.status = FileStatus::Rejected;
                 *plan = None;
             }
         }
@@ -308,7 +286,7 @@ mod tests {
         );
         assert_eq!(plans.files.len(), 1);
         let file = &plans.files[0];
-        assert_eq!(file.status, PlanFileStatus::Used, "{:?}", file.errors);
+        assert_eq!(file.status, FileStatus::Used, "{:?}", file.errors);
         assert_eq!(file.sha256, sha256_hex(&filled_plan("n")));
         assert_eq!(plans.expected_from["AG"], Cycle::from("2025"));
         let counted = &plans.counted["AG"];
@@ -343,7 +321,7 @@ mod tests {
         ];
         let plans = read_plans(&fw, &scores(), &cycle, &same, &Limits::default());
         let status: Vec<_> = plans.files.iter().map(|f| f.status).collect();
-        assert_eq!(status, [PlanFileStatus::Used, PlanFileStatus::Duplicate]);
+        assert_eq!(status, [FileStatus::Used, FileStatus::Duplicate]);
         assert!(matches!(
             &plans.files[1].warnings[0].kind,
             Kind::DuplicateSubmission { kept } if kept == "plans/AG.xlsx"
@@ -356,7 +334,7 @@ mod tests {
         ];
         let plans = read_plans(&fw, &scores(), &cycle, &different, &Limits::default());
         for f in &plans.files {
-            assert_eq!(f.status, PlanFileStatus::Rejected);
+            assert_eq!(f.status, FileStatus::Rejected);
             assert!(matches!(
                 &f.errors[0].kind,
                 Kind::ConflictingSubmissions { agency, .. } if agency == "AG"
@@ -389,9 +367,9 @@ mod tests {
         let plans = read_plans(&fw, &scores(), &Cycle::from("2026"), &files, &limits);
         let by_file: BTreeMap<&str, &PlanFile> =
             plans.files.iter().map(|f| (f.file.as_str(), f)).collect();
-        assert_eq!(by_file["plans/AG.xlsx"].status, PlanFileStatus::Used);
+        assert_eq!(by_file["plans/AG.xlsx"].status, FileStatus::Used);
         for bad in ["plans/broken.xlsx", "plans/huge.xlsx", "plans/gone.xlsx"] {
-            assert_eq!(by_file[bad].status, PlanFileStatus::Rejected, "{bad}");
+            assert_eq!(by_file[bad].status, FileStatus::Rejected, "{bad}");
             assert!(!by_file[bad].errors.is_empty(), "{bad}");
         }
         assert!(matches!(
@@ -421,7 +399,7 @@ mod tests {
             &Limits::default(),
         );
         let f = &plans.files[0];
-        assert_eq!(f.status, PlanFileStatus::Rejected);
+        assert_eq!(f.status, FileStatus::Rejected);
         assert!(matches!(f.errors[0].kind, Kind::PlanWrongCycle));
         assert_eq!(f.errors[0].sheet.as_deref(), Some("Profile"));
         assert_eq!(f.errors[0].expected.as_deref(), Some("2024"));

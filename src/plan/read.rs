@@ -13,9 +13,9 @@ use serde::Serialize;
 use super::{ItemStatus, Plan, HEADER, PLAN_SHEET, PROFILE_SHEET};
 use crate::workbook::ingest::guard;
 use crate::workbook::ingest::level::CellValue;
-use crate::workbook::ingest::quietly;
 use crate::workbook::ingest::sheet::{Book, Grid, SheetError};
-use crate::workbook::{Diagnostic, Kind, Limits, Severity};
+use crate::workbook::ingest::{quietly, sheet_reason};
+use crate::workbook::{Diagnostic, Kind, Limits, Returned, Severity};
 
 /// The header row is the first of these rows with a `question_id` cell.
 const HEADER_SEARCH_ROWS: u32 = 20;
@@ -98,7 +98,10 @@ fn read_checked(
         match (book.find_sheet(PROFILE_SHEET), book.find_sheet(PLAN_SHEET)) {
             (Ok(p), Ok(q)) => (p, q),
             (Err(SheetError::Missing(sheets)), Err(SheetError::Missing(_))) => {
-                return Err(Kind::NotAPostureWorkbook { sheets })
+                return Err(Kind::NotAPostureWorkbook {
+                    what: Returned::ActionPlan,
+                    sheets,
+                })
             }
             (Err(SheetError::Missing(present)), _) => {
                 diags.push(
@@ -110,35 +113,19 @@ fn read_checked(
                 diags.push(Diagnostic::error(Kind::MissingSheet { present }).in_sheet(PLAN_SHEET));
                 return Ok(());
             }
-            (Err(e), _) | (_, Err(e)) => return Err(sheet_kind(PLAN_SHEET, e)),
+            (Err(e), _) | (_, Err(e)) => return Err(sheet_reason(PLAN_SHEET, e, limits)),
         };
     let profile = book
         .read(&profile_name, PROFILE_ROWS, true, None)
-        .map_err(|e| sheet_kind(&profile_name, e))?;
+        .map_err(|e| sheet_reason(&profile_name, e, limits))?;
     let Some(plan) = check_profile(&profile, expected, out, diags) else {
         return Ok(());
     };
     let grid = book
         .read(&plan_name, limits.max_assessment_rows, false, None)
-        .map_err(|e| sheet_kind(&plan_name, e))?;
+        .map_err(|e| sheet_reason(&plan_name, e, limits))?;
     out.plan = Some(check_rows(&grid, plan, diags));
     Ok(())
-}
-
-fn sheet_kind(sheet: &str, e: SheetError) -> Kind {
-    match e {
-        SheetError::TooLarge(kind) => kind,
-        SheetError::TooManyRows(row) => Kind::TooManyRows {
-            sheet: sheet.to_string(),
-            limit: Limits::default().max_assessment_rows,
-            row,
-        },
-        SheetError::Unreadable(cause) => Kind::UnreadableSheet {
-            sheet: sheet.to_string(),
-            cause: Box::new(cause),
-        },
-        SheetError::Missing(present) => Kind::MissingSheet { present },
-    }
 }
 
 /// The agency and cycle of the Profile, checked against the plans expected; the plan

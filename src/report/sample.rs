@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use crate::aggregate::{CycleSummary, National, NationalChange, SectorSummary, Stats, Trend};
 use crate::cycle::Cycle;
 use crate::framework::Framework;
-use crate::plan::batch::{Counted, PlanFile, PlanFileStatus, Plans};
+use crate::plan::batch::{Counted, PlanFile, Plans};
 use crate::plan::{plan_for, plan_progress, ItemStatus};
 use crate::registry::{Agency, Registry};
 use crate::score::assurance::confidence;
@@ -479,7 +479,7 @@ fn returned_plans(
     let used = PlanFile {
         file: format!("plans/{before}/{first}.xlsx"),
         sha256: crate::framework::sha256_hex(first.as_bytes()),
-        status: PlanFileStatus::Used,
+        status: FileStatus::Used,
         agency_id: Some(first.to_string()),
         cycle: Some(before.to_string()),
         errors: Vec::new(),
@@ -492,7 +492,7 @@ fn returned_plans(
         files.push(PlanFile {
             file: format!("plans/{before}/{second}.xlsx"),
             sha256: crate::framework::sha256_hex(second.as_bytes()),
-            status: PlanFileStatus::Rejected,
+            status: FileStatus::Rejected,
             agency_id: Some(second.to_string()),
             cycle: Some(before.to_string()),
             errors: vec![Diagnostic::error(Kind::PlanBadStatus)

@@ -26,7 +26,7 @@ use crate::workbook::ingest::{
 };
 use crate::workbook::template::verification::{VERIFICATION_HEADER, VERIFICATION_SHEET};
 use crate::workbook::template::LevelCell;
-use crate::workbook::{Answer, Diagnostic, Kind, Limits, Severity};
+use crate::workbook::{Answer, Diagnostic, Kind, Limits, Returned, Severity};
 
 /// The header row is the first of these rows with a `question_id` cell, as in a submission.
 const HEADER_ROWS: u32 = 20;
@@ -34,18 +34,7 @@ const HEADER_ROWS: u32 = 20;
 /// The columns a returned verification must keep; `question`, `evidence` and `note` may go.
 const REQUIRED: [&str; 3] = ["question_id", "claimed_level", "verified_level"];
 
-/// What became of one returned verification workbook (the JSON's `verification_files`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FileStatus {
-    /// Read without error: its pairs count.
-    Used,
-    /// Any error: nothing of it counts.
-    Rejected,
-    /// The same bytes as a workbook listed before it, which is used (SPEC section 4's rule
-    /// for submissions, applied to verification workbooks).
-    Duplicate,
-}
+pub use crate::workbook::FileStatus;
 
 /// One returned verification workbook, judged. Serialised as an entry of
 /// `verification_files`: file, sha256, status, agency_id, cycle, errors, warnings.
@@ -158,7 +147,10 @@ fn read_checked(
         (Ok(p), Ok(v)) => (p, v),
         // Some other document, not a verification workbook with two faults.
         (Err(SheetError::Missing(sheets)), Err(SheetError::Missing(_))) => {
-            return Err(Kind::NotAVerificationWorkbook { sheets })
+            return Err(Kind::NotAPostureWorkbook {
+                what: Returned::Verification,
+                sheets,
+            })
         }
         (Err(SheetError::Missing(present)), _) => {
             diags.push(Diagnostic::error(Kind::MissingSheet { present }).in_sheet(profile::SHEET));
@@ -433,7 +425,8 @@ pub fn apply_duplicate_rules(files: &mut [VerificationFile]) {
                     .push(Diagnostic::warning(Kind::DuplicateSubmission { kept }));
             }
             Duplicate::Conflict { others } => {
-                let conflict = Kind::ConflictingVerifications {
+                let conflict = Kind::ConflictingSubmissions {
+                    what: Returned::Verification,
                     agency: files[i].agency_id.clone().unwrap_or_default(),
                     cycle: files[i].cycle.clone().unwrap_or_default(),
                     file: files[i].file.clone(),

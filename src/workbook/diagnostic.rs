@@ -146,8 +146,10 @@ pub enum Kind {
         limit: u32,
         row: u64,
     },
-    /// A readable spreadsheet with neither the Profile nor the Assessment sheet.
+    /// A readable spreadsheet with neither of the two sheets `what` needs (Profile and
+    /// Assessment for a submission).
     NotAPostureWorkbook {
+        what: Returned,
         sheets: Vec<String>,
     },
 
@@ -223,7 +225,9 @@ pub enum Kind {
     DuplicateSubmission {
         kept: String,
     },
+    /// Two accepted files of `what` for one agency (and cycle) with different contents.
     ConflictingSubmissions {
+        what: Returned,
         agency: String,
         cycle: String,
         file: String,
@@ -255,10 +259,6 @@ pub enum Kind {
     PlanBadStatus,
 
     // Returned verification workbooks (SPEC section 10).
-    /// A readable spreadsheet with neither the Profile nor the Verification sheet.
-    NotAVerificationWorkbook {
-        sheets: Vec<String>,
-    },
     /// found: the Profile's agency_id, which no scored submission of the inputs has;
     /// `agencies` is how many agencies were scored.
     VerificationUnknownAgency {
@@ -277,12 +277,28 @@ pub enum Kind {
     ClaimChanged,
     /// A warning, at the `verified_level` header: no question has a verified level.
     NothingVerified,
-    ConflictingVerifications {
-        agency: String,
-        cycle: String,
-        file: String,
-        others: Vec<String>,
-    },
+}
+
+/// The kind of workbook a file was sent back as: what a whole-file diagnostic names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Returned {
+    /// A self-assessment (SPEC section 4).
+    Submission,
+    /// A returned action plan (SPEC section 11).
+    ActionPlan,
+    /// A returned verification workbook (SPEC section 10).
+    Verification,
+}
+
+impl Returned {
+    /// The two sheets a workbook of this kind has.
+    pub fn sheets(self) -> [&'static str; 2] {
+        match self {
+            Returned::Submission => ["Profile", "Assessment"],
+            Returned::ActionPlan => ["Profile", "Plan"],
+            Returned::Verification => ["Profile", "Verification"],
+        }
+    }
 }
 
 impl Kind {
@@ -338,13 +354,11 @@ impl Kind {
             Kind::PlanChangedCell { .. } => "plan_changed_cell",
             Kind::PlanBadDue { .. } => "plan_bad_due",
             Kind::PlanBadStatus => "plan_bad_status",
-            Kind::NotAVerificationWorkbook { .. } => "not_a_verification_workbook",
             Kind::VerificationUnknownAgency { .. } => "verification_unknown_agency",
             Kind::VerificationWrongCycle { .. } => "verification_wrong_cycle",
             Kind::VerificationMissingColumn { .. } => "verification_missing_column",
             Kind::ClaimChanged => "claim_changed",
             Kind::NothingVerified => "nothing_verified",
-            Kind::ConflictingVerifications { .. } => "conflicting_verifications",
         }
     }
 }
@@ -621,6 +635,7 @@ pub(crate) mod tests {
                 row: 100_001,
             }),
             file(NotAPostureWorkbook {
+                what: Returned::Submission,
                 sheets: vec!["Sheet1".into()],
             }),
             Diagnostic::error(MissingSheet {
@@ -708,12 +723,14 @@ pub(crate) mod tests {
                 kept: "a/moh.xlsx".into(),
             }),
             Diagnostic::error(ConflictingSubmissions {
+                what: Returned::Submission,
                 agency: "MOH".into(),
                 cycle: "2026".into(),
                 file: "a/moh.xlsx".into(),
                 others: vec!["b/moh.xlsx".into()],
             }),
-            file(NotAVerificationWorkbook {
+            file(NotAPostureWorkbook {
+                what: Returned::Verification,
                 sheets: vec!["Sheet1".into()],
             }),
             Diagnostic::error(VerificationUnknownAgency { agencies: 33 })
@@ -745,7 +762,8 @@ pub(crate) mod tests {
             Diagnostic::warning(NothingVerified)
                 .in_sheet("Verification")
                 .at(0, 4),
-            Diagnostic::error(ConflictingVerifications {
+            Diagnostic::error(ConflictingSubmissions {
+                what: Returned::Verification,
                 agency: "MOH".into(),
                 cycle: "2026".into(),
                 file: "a/MOH-verify.xlsx".into(),

@@ -24,7 +24,9 @@ use rayon::prelude::*;
 
 pub use discover::{discover, DiscoverError, InputFile};
 
-use super::{AnswerCells, Diagnostic, Kind, Limits, Profile, Severity, Status, Submission};
+use super::{
+    AnswerCells, Diagnostic, Kind, Limits, Profile, Returned, Severity, Status, Submission,
+};
 use crate::framework::Framework;
 use crate::registry::Registry;
 use sheet::{Book, SheetError};
@@ -171,7 +173,10 @@ fn read_checked(bytes: &[u8], opts: &IngestOptions) -> Result<Parts, Kind> {
         book.find_sheet(profile::SHEET),
         book.find_sheet(assessment::SHEET),
     ) {
-        return Err(Kind::NotAPostureWorkbook { sheets });
+        return Err(Kind::NotAPostureWorkbook {
+            what: Returned::Submission,
+            sheets,
+        });
     }
     let mut diags = Vec::new();
     let missing = |name: &str, present: Vec<String>| {
@@ -329,6 +334,7 @@ pub fn apply_duplicate_rules(subs: &mut [Submission]) {
             }
             Duplicate::Conflict { others } => {
                 let conflict = Kind::ConflictingSubmissions {
+                    what: Returned::Submission,
                     agency: subs[i].agency_id().unwrap_or_default().to_string(),
                     cycle: subs[i].cycle().unwrap_or_default().to_string(),
                     file: subs[i].file.clone(),

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-pub use diagnostic::{CellKind, Diagnostic, Document, Kind, Rendered, Severity};
+pub use diagnostic::{CellKind, Diagnostic, Document, Kind, Rendered, Returned, Severity};
 
 /// A1 reference of a zero-based (row, column), e.g. (16, 3) -> `D17`.
 pub fn a1(row: u32, col: u32) -> String {
@@ -135,6 +135,30 @@ impl Status {
             Status::Scored => "scored",
             Status::Rejected => "rejected",
             Status::Duplicate => "duplicate",
+        }
+    }
+}
+
+/// What became of a returned action plan or verification workbook (`plan_files`,
+/// `verification_files`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileStatus {
+    /// Read without error: it counts.
+    Used,
+    /// Any error: nothing of it counts (the errors say why).
+    Rejected,
+    /// The same bytes as a file listed before it, which counts ([`ingest::duplicate_rule`]).
+    Duplicate,
+}
+
+impl FileStatus {
+    /// As serialised.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileStatus::Used => "used",
+            FileStatus::Rejected => "rejected",
+            FileStatus::Duplicate => "duplicate",
         }
     }
 }

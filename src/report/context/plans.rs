@@ -5,10 +5,11 @@
 use serde::Serialize;
 
 use super::{sector_label, Prepared, RejectRow};
-use crate::plan::batch::{Counted, PlanFileStatus};
+use crate::plan::batch::Counted;
 use crate::plan::ItemStatus;
 use crate::score::AgencyScore;
 use crate::workbook::Answer;
+use crate::workbook::FileStatus;
 
 /// An agency's plans in its report.
 #[derive(Clone, Debug, Serialize)]
@@ -172,7 +173,7 @@ impl Prepared<'_> {
         let files = self.input.plans.map_or(&[][..], |p| &p.files);
         files
             .iter()
-            .filter(|f| f.status == PlanFileStatus::Rejected)
+            .filter(|f| f.status == FileStatus::Rejected)
             .map(|f| RejectRow {
                 file: f.file.clone(),
                 agency_id: f.agency_id.clone(),

@@ -1,6 +1,6 @@
 //! Diagnostics in English: one sentence per [`Kind`], the wording the CLI has always printed.
 
-use super::{CellKind, Diagnostic, Document, Kind, Rendered};
+use super::{CellKind, Diagnostic, Document, Kind, Rendered, Returned};
 use crate::workbook::a1;
 use crate::workbook::ingest::guard::mib;
 
@@ -184,14 +184,22 @@ pub fn render(d: &Diagnostic) -> Rendered {
                 hint: Some(hint),
             }
         }
-        Kind::NotAPostureWorkbook { sheets } => plain(format!(
-            "not a posture workbook: it has {}; expected Profile and Assessment",
-            match sheets.as_slice() {
-                [] => "no sheets".to_string(),
-                [one] => format!("one sheet, {one}"),
-                many => format!("sheets {}", list(many)),
-            }
-        )),
+        Kind::NotAPostureWorkbook { what, sheets } => {
+            let [first, second] = what.sheets();
+            plain(format!(
+                "not {}: it has {}; expected {first} and {second}",
+                match what {
+                    Returned::Submission => "a posture workbook",
+                    Returned::ActionPlan => "an action plan",
+                    Returned::Verification => "a verification workbook",
+                },
+                match sheets.as_slice() {
+                    [] => "no sheets".to_string(),
+                    [one] => format!("one sheet, {one}"),
+                    many => format!("sheets {}", list(many)),
+                }
+            ))
+        }
         Kind::MissingSheet { present } => plain(format!(
             "missing sheet `{}` (the workbook has: {})",
             d.sheet.as_deref().unwrap_or(""),
@@ -277,18 +285,28 @@ pub fn render(d: &Diagnostic) -> Rendered {
             "duplicate of {kept} (identical bytes); counted once, as {kept}"
         )),
         Kind::ConflictingSubmissions {
+            what,
             agency,
             cycle,
             file,
             others,
-        } => hinted(
-            format!(
-                "conflicting submissions for agency {agency}, cycle {cycle}: {file} and {} have different contents",
-                list(others)
-            ),
-            "; ",
-            "send one workbook per agency and cycle".into(),
-        ),
+        } => {
+            let (files, one) = match what {
+                Returned::Submission => ("submissions", "send one workbook"),
+                Returned::ActionPlan => ("action plans", "send one plan"),
+                Returned::Verification => {
+                    ("verification workbooks", "keep one verification workbook")
+                }
+            };
+            hinted(
+                format!(
+                    "conflicting {files} for agency {agency}, cycle {cycle}: {file} and {} have different contents",
+                    list(others)
+                ),
+                "; ",
+                format!("{one} per agency and cycle"),
+            )
+        }
         Kind::PlanWrongAgency { agencies } => plain(format!(
             "found agency_id \"{found}\"; expected an agency with a plan from its previous cycle ({agencies} plans expected)"
         )),
@@ -310,14 +328,6 @@ pub fn render(d: &Diagnostic) -> Rendered {
         )),
         Kind::PlanBadStatus => plain(format!(
             "found status \"{found}\"; expected one of: {expected}"
-        )),
-        Kind::NotAVerificationWorkbook { sheets } => plain(format!(
-            "not a verification workbook: it has {}; expected Profile and Verification",
-            match sheets.as_slice() {
-                [] => "no sheets".to_string(),
-                [one] => format!("one sheet, {one}"),
-                many => format!("sheets {}", list(many)),
-            }
         )),
         Kind::VerificationUnknownAgency { agencies } => plain(format!(
             "found agency_id \"{found}\"; expected an agency scored in the inputs ({agencies} scored), since a verification checks a scored submission"
@@ -347,19 +357,6 @@ pub fn render(d: &Diagnostic) -> Rendered {
         }
         Kind::NothingVerified => plain(
             "no verified_level is filled in: the agency counts as verified with no pairs".into(),
-        ),
-        Kind::ConflictingVerifications {
-            agency,
-            cycle,
-            file,
-            others,
-        } => hinted(
-            format!(
-                "conflicting verification workbooks for agency {agency}, cycle {cycle}: {file} and {} have different contents",
-                list(others)
-            ),
-            "; ",
-            "keep one verification workbook per agency and cycle".into(),
         ),
     }
 }

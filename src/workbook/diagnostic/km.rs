@@ -5,7 +5,7 @@
 //! Latin script, so that a user can find them in the workbook and on the command line.
 //! Not yet reviewed by a native-speaking reviewer, like the rest of the Khmer text.
 
-use super::{CellKind, Diagnostic, Document, Kind, Rendered};
+use super::{CellKind, Diagnostic, Document, Kind, Rendered, Returned};
 use crate::workbook::a1;
 use crate::workbook::ingest::guard::mib;
 
@@ -184,14 +184,22 @@ pub fn render(d: &Diagnostic) -> Rendered {
                 hint: Some(hint),
             }
         }
-        Kind::NotAPostureWorkbook { sheets } => plain(format!(
-            "មិនមែនជាសៀវភៅបញ្ជី posture ទេ៖ វាមាន{}។ ត្រូវការសន្លឹក Profile និង Assessment។",
-            match sheets.as_slice() {
-                [] => "គ្មានសន្លឹកទេ".to_string(),
-                [one] => format!("សន្លឹកតែមួយ គឺ {one}"),
-                many => format!("សន្លឹក {}", list(many)),
-            }
-        )),
+        Kind::NotAPostureWorkbook { what, sheets } => {
+            let [first, second] = what.sheets();
+            plain(format!(
+                "មិនមែនជា{}ទេ៖ វាមាន{}។ ត្រូវការសន្លឹក {first} និង {second}។",
+                match what {
+                    Returned::Submission => "សៀវភៅបញ្ជី posture ",
+                    Returned::ActionPlan => "ផែនការសកម្មភាព",
+                    Returned::Verification => "សៀវភៅបញ្ជីផ្ទៀងផ្ទាត់",
+                },
+                match sheets.as_slice() {
+                    [] => "គ្មានសន្លឹកទេ".to_string(),
+                    [one] => format!("សន្លឹកតែមួយ គឺ {one}"),
+                    many => format!("សន្លឹក {}", list(many)),
+                }
+            ))
+        }
         Kind::MissingSheet { present } => plain(format!(
             "ខ្វះសន្លឹក `{}` (សៀវភៅបញ្ជីមាន៖ {})។",
             d.sheet.as_deref().unwrap_or(""),
@@ -277,17 +285,28 @@ pub fn render(d: &Diagnostic) -> Rendered {
             "ស្ទួននឹង {kept} (បៃដូចគ្នាទាំងអស់)។ រាប់តែម្ដង ជា {kept}។"
         )),
         Kind::ConflictingSubmissions {
+            what,
             agency,
             cycle,
             file,
             others,
-        } => hinted(
-            format!(
-                "សៀវភៅបញ្ជីផ្ញើជាន់គ្នាសម្រាប់ស្ថាប័ន {agency} វដ្ត {cycle}៖ {file} និង {} មានខ្លឹមសារខុសគ្នា។",
-                list(others)
-            ),
-            "សូមផ្ញើសៀវភៅបញ្ជីតែមួយក្នុងមួយស្ថាប័ន និងមួយវដ្ត។".into(),
-        ),
+        } => {
+            let (files, one) = match what {
+                Returned::Submission => ("សៀវភៅបញ្ជីផ្ញើជាន់គ្នា", "សូមផ្ញើសៀវភៅបញ្ជីតែមួយ"),
+                Returned::ActionPlan => ("ផែនការសកម្មភាពផ្ញើជាន់គ្នា", "សូមផ្ញើផែនការតែមួយ"),
+                Returned::Verification => (
+                    "សៀវភៅបញ្ជីផ្ទៀងផ្ទាត់ជាន់គ្នា",
+                    "សូមរក្សាសៀវភៅបញ្ជីផ្ទៀងផ្ទាត់តែមួយ",
+                ),
+            };
+            hinted(
+                format!(
+                    "{files}សម្រាប់ស្ថាប័ន {agency} វដ្ត {cycle}៖ {file} និង {} មានខ្លឹមសារខុសគ្នា។",
+                    list(others)
+                ),
+                format!("{one}ក្នុងមួយស្ថាប័ន និងមួយវដ្ត។"),
+            )
+        }
         Kind::PlanWrongAgency { agencies } => plain(format!(
             "បានរកឃើញ agency_id \"{found}\" ប៉ុន្តែស្ថាប័ននេះគ្មានផែនការពីវដ្តមុនទេ (រំពឹងផែនការ {agencies})។"
         )),
@@ -309,14 +328,6 @@ pub fn render(d: &Diagnostic) -> Rendered {
         )),
         Kind::PlanBadStatus => plain(format!(
             "បានរកឃើញស្ថានភាព \"{found}\" ប៉ុន្តែត្រូវជ្រើសរើសស្ថានភាពមួយពីបញ្ជីជម្រើសនៃក្រឡានេះ។"
-        )),
-        Kind::NotAVerificationWorkbook { sheets } => plain(format!(
-            "មិនមែនជាសៀវភៅបញ្ជីផ្ទៀងផ្ទាត់ទេ៖ វាមាន{}។ ត្រូវការសន្លឹក Profile និង Verification។",
-            match sheets.as_slice() {
-                [] => "គ្មានសន្លឹកសោះ".to_string(),
-                [one] => format!("សន្លឹកតែមួយ {one}"),
-                many => format!("សន្លឹក {}", list(many)),
-            }
         )),
         Kind::VerificationUnknownAgency { agencies } => plain(format!(
             "បានរកឃើញ agency_id \"{found}\" ប៉ុន្តែស្ថាប័ននេះគ្មានសៀវភៅបញ្ជីដែលបានដាក់ពិន្ទុក្នុងទិន្នន័យបញ្ចូលទេ (ស្ថាប័នដែលបានដាក់ពិន្ទុ {agencies})។ ការផ្ទៀងផ្ទាត់ពិនិត្យសៀវភៅបញ្ជីដែលបានដាក់ពិន្ទុ។"
@@ -345,18 +356,6 @@ pub fn render(d: &Diagnostic) -> Rendered {
         }
         Kind::NothingVerified => plain(
             "គ្មាន verified_level ណាមួយត្រូវបានបំពេញទេ៖ ស្ថាប័ននេះរាប់ថាបានផ្ទៀងផ្ទាត់ ប៉ុន្តែគ្មានគូណាមួយ។".into(),
-        ),
-        Kind::ConflictingVerifications {
-            agency,
-            cycle,
-            file,
-            others,
-        } => hinted(
-            format!(
-                "សៀវភៅបញ្ជីផ្ទៀងផ្ទាត់ជាន់គ្នាសម្រាប់ស្ថាប័ន {agency} វដ្ត {cycle}៖ {file} និង {} មានខ្លឹមសារខុសគ្នា។",
-                list(others)
-            ),
-            "សូមរក្សាសៀវភៅបញ្ជីផ្ទៀងផ្ទាត់តែមួយក្នុងមួយស្ថាប័ន និងមួយវដ្ត។".into(),
         ),
     }
 }
