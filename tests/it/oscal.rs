@@ -193,3 +193,14 @@ fn an_unknown_cycle_is_a_usage_error_and_writes_nothing() {
     );
     assert!(!tmp.path().join("out").exists());
 }
+
+#[test]
+fn help_has_an_example() {
+    let o = super::util::run(&["export", "oscal", "--help"]);
+    assert_exit(&o, 0);
+    assert!(
+        stdout(&o).contains("posture export oscal returned/ --registry"),
+        "{}",
+        stdout(&o)
+    );
+}
