@@ -3,6 +3,10 @@
 //! (one row per agency, cycle, level and id) as CSV or Parquet. Everything written here is
 //! sorted, so the same inputs give the same bytes, and written atomically (a temporary
 //! file in the target's folder, then a rename), so a reader never sees half a file.
+//!
+//! [`oscal`] holds the OSCAL documents of `posture export oscal` (SPEC section 11).
+
+pub mod oscal;
 
 use std::collections::BTreeMap;
 use std::fmt;

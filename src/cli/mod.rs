@@ -4,6 +4,7 @@
 
 pub mod assets;
 mod demo_cmd;
+mod export_cmd;
 mod framework_cmd;
 mod inputs;
 mod report_cmd;
@@ -129,6 +130,12 @@ enum Command {
     /// Spot checks by the national CERT: pick the sample to verify.
     #[command(subcommand)]
     Verify(verify_cmd::VerifyCommand),
+    /// Export scored agencies in other formats: OSCAL assessment results and POA&Ms.
+    #[command(
+        subcommand,
+        after_help = "Example:\n  posture export oscal returned/ --registry data/agencies.csv --out oscal/"
+    )]
+    Export(export_cmd::ExportCommand),
 }
 
 /// Parse the arguments, run the command and return the exit status.
@@ -163,6 +170,7 @@ where
         Command::Report(args) => report_cmd::run(args),
         Command::Demo(args) => demo_cmd::run(args),
         Command::Verify(cmd) => verify_cmd::run(cmd),
+        Command::Export(cmd) => export_cmd::run(cmd),
     };
     match result {
         Ok(exit) => exit as i32,

@@ -8,6 +8,7 @@ mod import;
 mod ingest;
 mod khmer;
 mod libreoffice;
+mod oscal;
 mod plans;
 mod report;
 mod sample_data;
