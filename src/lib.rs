@@ -21,6 +21,7 @@ pub mod chart;
 pub mod cli;
 pub mod cycle;
 pub mod export;
+pub mod file_name;
 pub mod framework;
 pub mod lang;
 pub mod plan;

@@ -19,12 +19,13 @@ use clap::{Parser, Subcommand};
 use rayon::prelude::*;
 
 use posture::cycle::Cycle;
+use posture::file_name::stem;
 use posture::framework::{self, Framework};
 use posture::registry::Agency;
 use posture::score::{score_batch, AgencyScore};
 use posture::workbook::template::verification::{returned_verification_bytes, VerifierInput};
 use posture::workbook::template::{
-    sanitize_file_stem, template_profile, write_atomic, FilledRow, Layout, LevelCell, Template,
+    template_profile, write_atomic, FilledRow, Layout, LevelCell, Template,
 };
 use posture::workbook::Profile;
 
@@ -662,7 +663,7 @@ fn submission(
         rng.pick(ROLES),
         given.to_lowercase(),
         family.to_lowercase(),
-        sanitize_file_stem(&agency.agency_id).to_lowercase()
+        stem(&agency.agency_id).to_lowercase()
     ));
     profile.submitted_on = Some(format!("{cycle}-03-{:02}", 1 + rng.next_u64() % 28));
     (profile, rows)
@@ -858,7 +859,7 @@ fn sample_csirt(out: &Path) -> Result<usize> {
                 .with_layout(&layout)?
                 .with_rows(rows)?
                 .to_bytes()?;
-            let stem = sanitize_file_stem(&team.agency_id);
+            let stem = stem(&team.agency_id);
             write_atomic(&dir.join(format!("{stem}.xlsx")), &bytes)?;
             written += 1;
         }
@@ -915,7 +916,7 @@ fn sample(out: &Path) -> Result<()> {
                 template.assessment_sheet = sheet;
             }
             let bytes = template.to_bytes()?;
-            let stem = sanitize_file_stem(&agency.agency_id);
+            let stem = stem(&agency.agency_id);
             write_atomic(&dir.join(format!("{stem}.xlsx")), &bytes)?;
             written += 1;
             // `_` sorts after `.`, so the original comes first in path order and is the
@@ -1021,10 +1022,7 @@ fn sample_plans(framework: &Framework, out: &Path) -> Result<usize> {
             }
         }
         let bytes = plan_bytes(&plan)?;
-        write_atomic(
-            &dir.join(format!("{}.xlsx", sanitize_file_stem(id))),
-            &bytes,
-        )?;
+        write_atomic(&dir.join(format!("{}.xlsx", stem(id))), &bytes)?;
     }
     Ok(PLANS_RETURNED.len())
 }
@@ -1162,7 +1160,7 @@ fn sample_verification(framework: &Framework, out: &Path) -> Result<usize> {
         };
         let filled = verifier_input(framework, score);
         let bytes = returned_verification_bytes(framework, &sub.profile, &score.answers, &filled)?;
-        let stem = sanitize_file_stem(&pick.agency_id);
+        let stem = stem(&pick.agency_id);
         write_atomic(&dir.join(format!("{stem}-verify.xlsx")), &bytes)?;
     }
     Ok(plan.picked.len())
@@ -1335,7 +1333,7 @@ mod tests {
         ids.dedup();
         assert_eq!(ids.len(), a.len(), "unique ids");
         for (id, ..) in AGENCIES {
-            assert_eq!(sanitize_file_stem(id), *id, "ids are file-name safe");
+            assert_eq!(stem(id), *id, "ids are file-name safe");
         }
     }
 }

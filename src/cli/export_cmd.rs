@@ -11,7 +11,7 @@ use super::inputs::{print_rejects, read_inputs, IngestArgs, IngestConfig};
 use super::{CmdResult, ConfigError, Exit};
 use crate::cycle::Cycle;
 use crate::export::oscal;
-use crate::report::{agency_file_stems, sanitise_id};
+use crate::file_name::{stem, unique_stems};
 use crate::score::score_batch;
 use crate::workbook::ingest::Retain;
 use crate::workbook::Status;
@@ -82,7 +82,8 @@ fn run_oscal(args: OscalArgs) -> CmdResult {
             }
             Some(c)
         }
-        None => crate::verify::plan::latest_cycle(&scored),
+        // The latest cycle with a scored agency: OSCAL results need an assessed agency.
+        None => crate::score::latest_cycle(&scored.scores, &[]),
     };
     let docs = match &cycle {
         Some(c) => oscal::documents_for_cycle(framework, &scored.scores, submissions, c),
@@ -97,13 +98,13 @@ fn run_oscal(args: OscalArgs) -> CmdResult {
     })?;
     // What to write (`Some`) and which stale POA&M to remove (`None`): a POA&M left by an
     // earlier run for an agency that now has no gap would read as a current plan.
-    let stems = agency_file_stems(docs.iter().map(|d| d.agency_id.as_str()));
+    let stems = unique_stems(docs.iter().map(|d| d.agency_id.as_str()));
     let mut planned: Vec<(PathBuf, Option<Vec<u8>>)> = Vec::new();
     for doc in &docs {
         let stem = format!(
             "{}-{}",
             stems.get(&doc.agency_id).map_or("_", String::as_str),
-            sanitise_id(doc.cycle.as_str())
+            stem(doc.cycle.as_str())
         );
         planned.push((
             args.out.join(format!("{stem}-assessment-results.json")),

@@ -125,7 +125,7 @@ pub fn run(args: ReportArgs) -> CmdResult {
                 .build
                 .cycle
                 .clone()
-                .or_else(|| report::context::latest_cycle(&scored.scores, &submissions));
+                .or_else(|| crate::score::latest_cycle(&scored.scores, &submissions));
             let plans = read_returned_plans(
                 dir,
                 &config.ingest,

@@ -9,7 +9,7 @@ use clap::Args;
 use super::{write_out, CmdResult, ConfigError, Exit};
 use crate::framework::{self, Framework};
 use crate::registry::{self, Agency, Registry};
-use crate::workbook::template::{sanitize_file_stem, template_profile, write_template};
+use crate::workbook::template::{template_profile, write_template};
 
 #[derive(Args, Debug)]
 #[command(after_help = "\
@@ -163,22 +163,13 @@ fn find_agency<'r>(registry: &'r Registry, id: &str) -> Result<&'r Agency, Confi
     })
 }
 
-/// One file per agency, named from the sanitised id; two ids that sanitise to the same
-/// stem get numbered suffixes so no workbook overwrites another.
+/// One file per agency, named by [`crate::file_name::unique_stems`], so no workbook
+/// overwrites another.
 fn file_names<'a>(agencies: &'a [Agency], dir: &Path) -> Vec<(&'a Agency, PathBuf)> {
-    let mut used = std::collections::BTreeSet::new();
+    let stems = crate::file_name::unique_stems(agencies.iter().map(|a| a.agency_id.as_str()));
     agencies
         .iter()
-        .map(|a| {
-            let stem = sanitize_file_stem(&a.agency_id);
-            let mut name = format!("{stem}.xlsx");
-            let mut n = 2;
-            while !used.insert(name.to_ascii_lowercase()) {
-                name = format!("{stem}-{n}.xlsx");
-                n += 1;
-            }
-            (a, dir.join(name))
-        })
+        .map(|a| (a, dir.join(format!("{}.xlsx", stems[&a.agency_id]))))
         .collect()
 }
 

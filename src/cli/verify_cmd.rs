@@ -11,7 +11,6 @@ use crate::cycle::Cycle;
 use crate::score::score_batch;
 use crate::verify::plan::plan;
 use crate::workbook::ingest::Retain;
-use crate::workbook::template::sanitize_file_stem;
 use crate::workbook::template::verification::verification_bytes;
 use crate::workbook::Status;
 
@@ -93,6 +92,7 @@ fn run_plan(args: PlanArgs) -> CmdResult {
             args.out.display()
         ))
     })?;
+    let stems = crate::file_name::unique_stems(plan.picked.iter().map(|p| p.agency_id.as_str()));
     for pick in &plan.picked {
         let (Some(score), Some(sub)) = (
             scored
@@ -105,10 +105,9 @@ fn run_plan(args: PlanArgs) -> CmdResult {
         };
         let bytes = verification_bytes(&ingest.framework, &sub.profile, &score.answers)
             .map_err(|e| ConfigError::new(e.to_string()))?;
-        let file = args.out.join(format!(
-            "{}-verify.xlsx",
-            sanitize_file_stem(&pick.agency_id)
-        ));
+        let file = args
+            .out
+            .join(format!("{}-verify.xlsx", stems[&pick.agency_id]));
         crate::atomic_file::write(&file, &bytes)
             .map_err(|e| ConfigError::new(format!("failed to write {} ({e})", file.display())))?;
     }

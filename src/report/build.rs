@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use super::assets::Assets;
 use super::context::{self, Prepared};
-use super::{agency_file_stems, charts, i18n, templates, ReportError};
+use super::{charts, i18n, templates, ReportError};
 use super::{BuildOptions, ReportInput};
 use crate::chart::{self, Font};
 use crate::cycle::Cycle;
@@ -107,7 +107,8 @@ pub fn build(
         font: &font,
         words: chart::Words::for_lang(lang),
     };
-    let stems = agency_file_stems(prepared.scores.iter().map(|s| s.agency_id.as_str()));
+    let stems =
+        crate::file_name::unique_stems(prepared.scores.iter().map(|s| s.agency_id.as_str()));
     let csf_names = strings.section("csf_names");
     let chart_files = charts::build(&prepared, &stems, &csf_names, &style)
         .map_err(|e| ReportError::Config(e.to_string()))?;

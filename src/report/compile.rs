@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use super::assets::Fonts;
 use super::build::Build;
 use super::typst::{Typst, TypstError};
-use super::{sanitise_id, CompileOptions, ReportError, ReportOutcome};
+use super::{CompileOptions, ReportError, ReportOutcome};
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> ReportError + '_ {
     move |source| ReportError::Io {
@@ -34,6 +34,16 @@ pub fn compile(
     out: &Path,
     options: &CompileOptions,
 ) -> Result<ReportOutcome, ReportError> {
+    // The caller names these (`scores.json`); a name with a folder in it could leave `out`.
+    if let Some((name, _)) = options
+        .extra_files
+        .iter()
+        .find(|(name, _)| !is_plain_file_name(name))
+    {
+        return Err(ReportError::Config(format!(
+            "failed to write extra file `{name}` (not a plain file name)"
+        )));
+    }
     std::fs::create_dir_all(out).map_err(io_err(out))?;
     let dir = tempfile::Builder::new()
         .prefix(".posture-build-")
@@ -92,10 +102,9 @@ pub fn compile(
         moves.push((p, name.clone()));
     }
     for (name, bytes) in &options.extra_files {
-        let safe = sanitise_id(name);
-        let p = root.join(&safe);
+        let p = root.join(name);
         std::fs::write(&p, bytes).map_err(io_err(&p))?;
-        moves.push((p, safe));
+        moves.push((p, name.clone()));
     }
     for (i, (from, to)) in moves.iter().enumerate() {
         let dest = out.join(to);
@@ -127,6 +136,15 @@ pub fn compile(
     Ok(outcome)
 }
 
+/// One normal path component: no folder, no `..`, no root.
+fn is_plain_file_name(name: &str) -> bool {
+    let mut parts = Path::new(name).components();
+    matches!(
+        (parts.next(), parts.next()),
+        (Some(std::path::Component::Normal(_)), None)
+    )
+}
+
 /// Links (or copies) the run's font files into `dir`, typst's only font folder. A name seen
 /// twice keeps its first file, the one [`super::assets::pick_fonts`] ranked first.
 fn link_fonts(fonts: &Fonts, dir: &Path) -> std::io::Result<()> {
@@ -151,4 +169,17 @@ fn link_or_copy(from: &Path, to: &Path) -> std::io::Result<()> {
 #[cfg(not(unix))]
 fn link_or_copy(from: &Path, to: &Path) -> std::io::Result<()> {
     std::fs::copy(from, to).map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extra_files_must_be_plain_file_names() {
+        assert!(is_plain_file_name("scores.json"));
+        for bad in ["../x.json", "a/b.json", "/etc/passwd", "..", ".", ""] {
+            assert!(!is_plain_file_name(bad), "{bad}");
+        }
+    }
 }

@@ -19,7 +19,7 @@ pub mod sample;
 pub mod templates;
 pub mod typst;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -126,47 +126,6 @@ pub struct ReportOutcome {
     pub build_dir: Option<PathBuf>,
 }
 
-/// An agency id made safe as a file name: `[A-Za-z0-9._-]` kept, anything else `_`; a name
-/// of only dots (`.`, `..`) becomes underscores so it can never mean a folder.
-pub fn sanitise_id(id: &str) -> String {
-    let s: String = id
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if s.is_empty() || s.chars().all(|c| c == '.') {
-        "_".repeat(s.len().max(1))
-    } else {
-        s
-    }
-}
-
-/// File stems for agency ids: sanitised, and unique even on case-insensitive file systems
-/// (a collision gets `-2`, `-3`, ... in id order).
-pub fn agency_file_stems<'a>(ids: impl IntoIterator<Item = &'a str>) -> BTreeMap<String, String> {
-    let mut ids: Vec<&str> = ids.into_iter().collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let mut taken = BTreeSet::new();
-    let mut out = BTreeMap::new();
-    for id in ids {
-        let base = sanitise_id(id);
-        let mut stem = base.clone();
-        let mut n = 1;
-        while !taken.insert(stem.to_lowercase()) {
-            n += 1;
-            stem = format!("{base}-{n}");
-        }
-        out.insert(id.to_string(), stem);
-    }
-    out
-}
-
 /// [`build`] then [`compile`]: the reports of `input` into `out`.
 pub fn render(
     input: &ReportInput,
@@ -178,24 +137,4 @@ pub fn render(
 ) -> Result<ReportOutcome, ReportError> {
     let built = build(input, assets, build_options)?;
     compile(&built, typst, &assets.fonts, out, compile_options)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn agency_ids_become_safe_unique_file_names() {
-        assert_eq!(sanitise_id("MOH"), "MOH");
-        assert_eq!(sanitise_id("../../etc/passwd"), ".._.._etc_passwd");
-        assert_eq!(sanitise_id(".."), "__");
-        assert_eq!(sanitise_id("."), "_");
-        assert_eq!(sanitise_id(""), "_");
-        assert_eq!(sanitise_id("ក្រសួង A"), "_______A");
-        let stems = agency_file_stems(["a/b", "a_b", "A_B", "x"]);
-        assert_eq!(stems["A_B"], "A_B");
-        assert_eq!(stems["a/b"], "a_b-2");
-        assert_eq!(stems["a_b"], "a_b-3");
-        assert_eq!(stems["x"], "x");
-    }
 }

@@ -55,11 +55,6 @@ pub fn key(seed: u64, cycle: &Cycle, agency_id: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The latest cycle with a scored agency.
-pub fn latest_cycle(scored: &Scored) -> Option<Cycle> {
-    scored.scores.iter().map(|s| s.cycle.clone()).max()
-}
-
 /// Slots per group by the largest-remainder method: `slots` shared in proportion to
 /// `sizes` (which must sum to at least `slots`); ties of remainders go to the group listed
 /// first. No group gets more than its size.
@@ -86,7 +81,9 @@ pub fn largest_remainder(sizes: &[usize], slots: usize) -> Vec<usize> {
 pub fn plan(scored: &Scored, cycle: Option<&Cycle>, sample: usize, seed: u64) -> Option<Plan> {
     let cycle = match cycle {
         Some(c) => c.clone(),
-        None => latest_cycle(scored)?,
+        // The latest cycle with a scored agency: a cycle of rejected workbooks only has
+        // no one to verify.
+        None => crate::score::latest_cycle(&scored.scores, &[])?,
     };
     // One candidate per agency: `Scored` is sorted by agency, cycle and file, so the first
     // of an agency's files in the cycle (ingestion marks the rest duplicates anyway).

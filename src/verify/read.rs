@@ -766,7 +766,7 @@ mod tests {
         wb.add_worksheet().set_name("Notes").unwrap();
         let f = read(&fw, &scores, &wb.save_to_buffer().unwrap());
         let d = only_error(&f);
-        assert_eq!(d.kind.code(), "not_a_verification_workbook");
+        assert_eq!(d.kind.code(), "not_a_posture_workbook");
         assert_eq!(
             d.message(),
             "not a verification workbook: it has one sheet, Notes; expected Profile and Verification"
@@ -871,7 +871,7 @@ mod tests {
         for (i, other) in [(0, "b.xlsx"), (1, "a.xlsx")] {
             assert_eq!(differ[i].status, FileStatus::Rejected);
             let d = only_error(&differ[i]);
-            assert_eq!(d.kind.code(), "conflicting_verifications");
+            assert_eq!(d.kind.code(), "conflicting_submissions");
             assert!(d.message().contains(other), "{}", d.message());
         }
         // A rejected file takes no part.

@@ -769,11 +769,55 @@ pub(crate) mod tests {
                 file: "a/MOH-verify.xlsx".into(),
                 others: vec!["b/MOH-verify.xlsx".into()],
             }),
+            file(NotAPostureWorkbook {
+                what: Returned::ActionPlan,
+                sheets: vec!["Sheet1".into()],
+            }),
+            Diagnostic::error(ConflictingSubmissions {
+                what: Returned::ActionPlan,
+                agency: "MOH".into(),
+                cycle: "2025".into(),
+                file: "a/MOH.xlsx".into(),
+                others: vec!["b/MOH.xlsx".into()],
+            }),
+            Diagnostic::error(PlanWrongAgency { agencies: 28 })
+                .in_sheet("Profile")
+                .at(1, 1)
+                .with_found("XYZ"),
+            Diagnostic::error(PlanWrongCycle)
+                .in_sheet("Profile")
+                .at(4, 1)
+                .with_found("2024")
+                .with_expected("2025"),
+            Diagnostic::error(PlanMissingColumn { column: "status" })
+                .in_sheet("Plan")
+                .at(1, 1),
+            Diagnostic::error(PlanUnknownQuestion)
+                .in_sheet("Plan")
+                .at(5, 1)
+                .with_found("GOA.XX-99"),
+            Diagnostic::error(PlanChangedCell { column: "target" })
+                .in_sheet("Plan")
+                .at(6, 4)
+                .with_found("2")
+                .with_expected("3"),
+            Diagnostic::error(PlanBadDue {
+                value: CellKind::Text,
+            })
+            .in_sheet("Plan")
+            .at(4, 8)
+            .with_found("end of June")
+            .with_expected("YYYY-MM-DD"),
+            Diagnostic::error(PlanBadStatus)
+                .in_sheet("Plan")
+                .at(3, 9)
+                .with_found("finished")
+                .with_expected("planned, in progress, done, not planned"),
         ]
     }
 
     /// Every kind's code, once; a new kind must be added here and to [`one_of_each`].
-    const CODES: usize = 49;
+    const CODES: usize = 54;
 
     #[test]
     fn one_of_each_covers_every_kind() {

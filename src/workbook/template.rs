@@ -276,28 +276,6 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), TemplateError> {
     })
 }
 
-/// A file stem made from an agency id that can never leave its folder: ASCII letters,
-/// digits, `-` and `_` are kept, everything else becomes `_`; a stem that would be empty
-/// or hidden gets a prefix.
-pub fn sanitize_file_stem(id: &str) -> String {
-    let mut stem: String = id
-        .trim()
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .take(100)
-        .collect();
-    if stem.is_empty() || stem.chars().all(|c| c == '_') {
-        stem = format!("agency{stem}");
-    }
-    stem
-}
-
 struct Styles {
     title: Format,
     heading: Format,
@@ -1005,18 +983,6 @@ mod tests {
 
     fn kh() -> Framework {
         builtin("kh-ncmf").expect("built-in").expect("loads")
-    }
-
-    #[test]
-    fn file_stems_stay_inside_the_folder() {
-        assert_eq!(sanitize_file_stem("MOH"), "MOH");
-        assert_eq!(sanitize_file_stem("../../etc/passwd"), "______etc_passwd");
-        assert_eq!(sanitize_file_stem(".."), "agency__");
-        assert_eq!(sanitize_file_stem(""), "agency");
-        assert_eq!(sanitize_file_stem("PP-01 Phnom Penh"), "PP-01_Phnom_Penh");
-        assert_eq!(sanitize_file_stem("ក្រសួង"), "agency______");
-        assert!(!sanitize_file_stem(&"x".repeat(500)).contains('/'));
-        assert_eq!(sanitize_file_stem(&"x".repeat(500)).len(), 100);
     }
 
     #[test]
