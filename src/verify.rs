@@ -319,6 +319,40 @@ impl Verified {
     }
 }
 
+/// How far a quadratic-weighted kappa goes, in the words of Landis and Koch (1977), which
+/// most readers of agreement statistics know: below 0 poor, up to 0.20 slight, 0.40 fair,
+/// 0.60 moderate, 0.80 substantial, above almost perfect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KappaBand {
+    Poor,
+    Slight,
+    Fair,
+    Moderate,
+    Substantial,
+    AlmostPerfect,
+}
+
+impl KappaBand {
+    pub fn of(kappa: f64) -> KappaBand {
+        // A band's upper bound belongs to it (0.20 is slight), within the one tolerance.
+        let upto = |bound: f64| !crate::score::is_above(kappa, bound);
+        if kappa < -crate::score::TOLERANCE {
+            KappaBand::Poor
+        } else if upto(0.2) {
+            KappaBand::Slight
+        } else if upto(0.4) {
+            KappaBand::Fair
+        } else if upto(0.6) {
+            KappaBand::Moderate
+        } else if upto(0.8) {
+            KappaBand::Substantial
+        } else {
+            KappaBand::AlmostPerfect
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -575,10 +609,7 @@ mod tests {
         }
         close(a.kappa, 1.0 - seen / expected);
         close(a.kappa, 9.0 / 11.0);
-        assert_eq!(
-            crate::report::context::KappaBand::of(a.kappa.unwrap()),
-            crate::report::context::KappaBand::AlmostPerfect
-        );
+        assert_eq!(KappaBand::of(a.kappa.unwrap()), KappaBand::AlmostPerfect);
         // The variant in the last paragraph: pair 1 verified two levels lower.
         let mut worse = pairs.clone();
         worse[0] = (3, 1);

@@ -10,10 +10,10 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use serde::Serialize;
 
-use super::{ItemStatus, Plan, HEADER, PLAN_SHEET, PROFILE_SHEET};
+use super::{ItemStatus, Plan, PLAN_SHEET, PROFILE_SHEET};
 use crate::workbook::ingest::guard;
 use crate::workbook::ingest::level::CellValue;
-use crate::workbook::ingest::sheet::{Book, Grid, SheetError};
+use crate::workbook::ingest::sheet::{header_row, Book, Grid, SheetError};
 use crate::workbook::ingest::{quietly, sheet_reason};
 use crate::workbook::{Diagnostic, Kind, Limits, Returned, Severity};
 
@@ -202,46 +202,10 @@ fn check_profile<'p>(
 fn check_rows(grid: &Grid, plan: &Plan, diags: &mut Vec<Diagnostic>) -> Plan {
     let sheet = grid.name.as_str();
     let mut returned = plan.clone();
-    let header = (0..HEADER_SEARCH_ROWS).find(|&r| {
-        grid.row(r).any(|(_, v)| {
-            v.as_text()
-                .is_some_and(|t| t.eq_ignore_ascii_case("question_id"))
-        })
-    });
-    let Some(header) = header else {
-        diags.push(
-            Diagnostic::error(Kind::MissingHeaderRow {
-                rows: HEADER_SEARCH_ROWS,
-            })
-            .in_sheet(sheet),
-        );
+    let Some((header, columns)) = header_row(grid, HEADER_SEARCH_ROWS, &REQUIRED, diags) else {
         return returned;
     };
-    let mut columns: BTreeMap<&'static str, u32> = BTreeMap::new();
-    for (col, value) in grid.row(header) {
-        let Some(text) = value.as_text() else {
-            continue;
-        };
-        let text = text.to_lowercase();
-        if let Some(name) = HEADER.iter().find(|h| **h == text) {
-            columns.entry(name).or_insert(col);
-        }
-    }
     let id_col = columns["question_id"];
-    let mut missing = false;
-    for column in REQUIRED {
-        if !columns.contains_key(column) {
-            missing = true;
-            diags.push(
-                Diagnostic::error(Kind::PlanMissingColumn { column })
-                    .in_sheet(sheet)
-                    .at(header, id_col),
-            );
-        }
-    }
-    if missing {
-        return returned;
-    }
     let col = |name: &str| columns.get(name).copied();
     let index: BTreeMap<&str, usize> = plan
         .items
@@ -402,7 +366,7 @@ mod tests {
             ws.write_string(r as u32, 1, *v).unwrap();
         }
         let ws = wb.add_worksheet().set_name("Plan").unwrap();
-        for (c, h) in HEADER.iter().enumerate() {
+        for (c, h) in super::super::HEADER.iter().enumerate() {
             ws.write_string(0, c as u16, *h).unwrap();
         }
         for (r, row) in rows.iter().enumerate() {

@@ -20,6 +20,7 @@ use crate::score::{
     is_above, reaches, tier_of, AgencyScore, Assurance, Change, FlagKind, RefIndex, THREAT_SCHEME,
 };
 use crate::verify::FileStatus;
+pub use crate::verify::KappaBand;
 use crate::workbook::{Answer, Status, Submission};
 
 use super::ReportInput;
@@ -374,40 +375,6 @@ pub struct NationalContext {
     pub plans: Option<NationalPlans>,
     pub rejected: Vec<RejectRow>,
     pub charts: Charts,
-}
-
-/// How far a quadratic-weighted kappa goes, in the words of Landis and Koch (1977), which
-/// most readers of agreement statistics know: below 0 poor, up to 0.20 slight, 0.40 fair,
-/// 0.60 moderate, 0.80 substantial, above almost perfect.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum KappaBand {
-    Poor,
-    Slight,
-    Fair,
-    Moderate,
-    Substantial,
-    AlmostPerfect,
-}
-
-impl KappaBand {
-    pub fn of(kappa: f64) -> KappaBand {
-        // A band's upper bound belongs to it (0.20 is slight), within the one tolerance.
-        let upto = |bound: f64| !is_above(kappa, bound);
-        if kappa < -crate::score::TOLERANCE {
-            KappaBand::Poor
-        } else if upto(0.2) {
-            KappaBand::Slight
-        } else if upto(0.4) {
-            KappaBand::Fair
-        } else if upto(0.6) {
-            KappaBand::Moderate
-        } else if upto(0.8) {
-            KappaBand::Substantial
-        } else {
-            KappaBand::AlmostPerfect
-        }
-    }
 }
 
 /// Which way self-assessment ran against verification (the sign of `inflation`).

@@ -19,8 +19,8 @@ use super::Verification;
 use crate::cycle::Cycle;
 use crate::framework::Framework;
 use crate::score::AgencyScore;
-use crate::workbook::ingest::level::{parse_level, CellValue};
-use crate::workbook::ingest::sheet::{Book, Grid, SheetError};
+use crate::workbook::ingest::level::parse_level;
+use crate::workbook::ingest::sheet::{header_row, Book, Grid, SheetError};
 use crate::workbook::ingest::{
     duplicate_rule, guard, profile, quietly, read_input_bytes, sheet_reason, Duplicate, InputFile,
 };
@@ -249,50 +249,7 @@ fn match_score<'s>(
 
 /// The Verification sheet's header row and the columns found in it, by lower-case name.
 fn header(grid: &Grid, diags: &mut Vec<Diagnostic>) -> Option<(u32, BTreeMap<String, u32>)> {
-    let sheet = grid.name.as_str();
-    let is_id = |v: &CellValue| {
-        v.as_text()
-            .is_some_and(|t| t.eq_ignore_ascii_case("question_id"))
-    };
-    let Some(row) = (0..HEADER_ROWS).find(|&r| grid.row(r).any(|(_, v)| is_id(v))) else {
-        diags.push(Diagnostic::error(Kind::MissingHeaderRow { rows: HEADER_ROWS }).in_sheet(sheet));
-        return None;
-    };
-    let mut columns: BTreeMap<String, u32> = BTreeMap::new();
-    let mut duplicated = false;
-    for (col, value) in grid.row(row) {
-        let Some(name) = value.as_text() else {
-            continue;
-        };
-        let name = name.to_lowercase();
-        match columns.get(&name) {
-            Some(&first_col) => {
-                duplicated = true;
-                diags.push(
-                    Diagnostic::error(Kind::DuplicateColumn { first_col })
-                        .in_sheet(sheet)
-                        .at(row, col)
-                        .with_found(&name),
-                );
-            }
-            None => {
-                columns.insert(name, col);
-            }
-        }
-    }
-    let id_col = columns["question_id"];
-    let mut missing = false;
-    for column in REQUIRED {
-        if !columns.contains_key(column) {
-            missing = true;
-            diags.push(
-                Diagnostic::error(Kind::VerificationMissingColumn { column })
-                    .in_sheet(sheet)
-                    .at(row, id_col),
-            );
-        }
-    }
-    (!missing && !duplicated).then_some((row, columns))
+    header_row(grid, HEADER_ROWS, &REQUIRED, diags)
 }
 
 /// The verified level of every framework question (unanswered: not checked), with each row
@@ -729,7 +686,7 @@ mod tests {
         let d = only_error(&read(&fw, &scores, &raw_rows(&rs))).clone();
         assert_eq!(
             d.kind,
-            Kind::VerificationMissingColumn {
+            Kind::MissingColumn {
                 column: "verified_level"
             }
         );

@@ -195,8 +195,11 @@ pub enum Kind {
     DuplicateColumn {
         first_col: u32,
     },
-    /// At the `question_id` header cell.
-    MissingLevelColumn,
+    /// At the `question_id` header cell: a column the sheet needs (`level` in a submission,
+    /// `status` in a plan, `verified_level` in a verification workbook) is missing.
+    MissingColumn {
+        column: &'static str,
+    },
     /// found: the question id.
     UnknownQuestion {
         framework: String,
@@ -241,10 +244,6 @@ pub enum Kind {
     },
     /// found: the Profile's cycle; expected: the cycle of the agency's plan.
     PlanWrongCycle,
-    /// At the header row: a column the plan needs is missing.
-    PlanMissingColumn {
-        column: &'static str,
-    },
     /// found: the question id, not one of the plan's rows.
     PlanUnknownQuestion,
     /// found: the cell as returned; expected: what posture wrote there.
@@ -267,10 +266,6 @@ pub enum Kind {
     /// found: the Profile's cycle; expected: the cycles in which `agency` was scored.
     VerificationWrongCycle {
         agency: String,
-    },
-    /// At the header row: a column the verification needs is missing.
-    VerificationMissingColumn {
-        column: &'static str,
     },
     /// found: the `claimed_level` cell as returned; expected: the submission's answer as
     /// the dropdown writes it (empty for an unanswered question).
@@ -339,7 +334,7 @@ impl Kind {
             Kind::SectorDiffers { .. } => "sector_differs",
             Kind::MissingHeaderRow { .. } => "missing_header_row",
             Kind::DuplicateColumn { .. } => "duplicate_column",
-            Kind::MissingLevelColumn => "missing_level_column",
+            Kind::MissingColumn { .. } => "missing_column",
             Kind::UnknownQuestion { .. } => "unknown_question",
             Kind::DuplicateQuestion { .. } => "duplicate_question",
             Kind::BadLevel { .. } => "bad_level",
@@ -349,14 +344,12 @@ impl Kind {
             Kind::ConflictingSubmissions { .. } => "conflicting_submissions",
             Kind::PlanWrongAgency { .. } => "plan_wrong_agency",
             Kind::PlanWrongCycle => "plan_wrong_cycle",
-            Kind::PlanMissingColumn { .. } => "plan_missing_column",
             Kind::PlanUnknownQuestion => "plan_unknown_question",
             Kind::PlanChangedCell { .. } => "plan_changed_cell",
             Kind::PlanBadDue { .. } => "plan_bad_due",
             Kind::PlanBadStatus => "plan_bad_status",
             Kind::VerificationUnknownAgency { .. } => "verification_unknown_agency",
             Kind::VerificationWrongCycle { .. } => "verification_wrong_cycle",
-            Kind::VerificationMissingColumn { .. } => "verification_missing_column",
             Kind::ClaimChanged => "claim_changed",
             Kind::NothingVerified => "nothing_verified",
         }
@@ -687,7 +680,7 @@ pub(crate) mod tests {
                 .in_sheet("Assessment")
                 .at(2, 5)
                 .with_found("level"),
-            Diagnostic::error(MissingLevelColumn)
+            Diagnostic::error(MissingColumn { column: "level" })
                 .in_sheet("Assessment")
                 .at(2, 0),
             Diagnostic::error(UnknownQuestion {
@@ -744,11 +737,6 @@ pub(crate) mod tests {
             .at(4, 1)
             .with_found("2024")
             .with_expected("2025, 2026"),
-            Diagnostic::error(VerificationMissingColumn {
-                column: "verified_level",
-            })
-            .in_sheet("Verification")
-            .at(0, 0),
             Diagnostic::error(ClaimChanged)
                 .in_sheet("Verification")
                 .at(6, 2)
@@ -789,9 +777,6 @@ pub(crate) mod tests {
                 .at(4, 1)
                 .with_found("2024")
                 .with_expected("2025"),
-            Diagnostic::error(PlanMissingColumn { column: "status" })
-                .in_sheet("Plan")
-                .at(1, 1),
             Diagnostic::error(PlanUnknownQuestion)
                 .in_sheet("Plan")
                 .at(5, 1)
@@ -817,7 +802,7 @@ pub(crate) mod tests {
     }
 
     /// Every kind's code, once; a new kind must be added here and to [`one_of_each`].
-    const CODES: usize = 54;
+    const CODES: usize = 52;
 
     #[test]
     fn one_of_each_covers_every_kind() {

@@ -249,8 +249,8 @@ pub fn render(d: &Diagnostic) -> Rendered {
             "duplicate column `{found}` (also at {}); expected each header once",
             a1(d.row.unwrap_or(0), *first_col)
         )),
-        Kind::MissingLevelColumn => plain(format!(
-            "missing column `level` in the header row {}",
+        Kind::MissingColumn { column } => plain(format!(
+            "missing column `{column}` in the header row {}",
             u64::from(d.row.unwrap_or(0)) + 1
         )),
         Kind::UnknownQuestion { framework, version } => plain(format!(
@@ -313,9 +313,6 @@ pub fn render(d: &Diagnostic) -> Rendered {
         Kind::PlanWrongCycle => plain(format!(
             "found cycle \"{found}\"; expected \"{expected}\" (the cycle of this agency's plan)"
         )),
-        Kind::PlanMissingColumn { column } => plain(format!(
-            "missing column `{column}` in the plan's header row"
-        )),
         Kind::PlanUnknownQuestion => plain(format!(
             "found question id \"{found}\"; expected a question of the plan (it has no such row)"
         )),
@@ -334,9 +331,6 @@ pub fn render(d: &Diagnostic) -> Rendered {
         )),
         Kind::VerificationWrongCycle { agency } => plain(format!(
             "found cycle \"{found}\"; expected a cycle in which {agency} was scored ({expected})"
-        )),
-        Kind::VerificationMissingColumn { column } => plain(format!(
-            "missing column `{column}` in the verification's header row"
         )),
         Kind::ClaimChanged => {
             let expected = if expected.is_empty() {

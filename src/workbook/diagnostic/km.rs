@@ -249,8 +249,8 @@ pub fn render(d: &Diagnostic) -> Rendered {
             "ជួរឈរ `{found}` មានពីរដង (មាននៅ {} ផងដែរ)។ ចំណងជើងនីមួយៗត្រូវមានតែម្ដង។",
             a1(d.row.unwrap_or(0), *first_col)
         )),
-        Kind::MissingLevelColumn => plain(format!(
-            "ខ្វះជួរឈរ `level` ក្នុងជួរដេកចំណងជើងទី {}។",
+        Kind::MissingColumn { column } => plain(format!(
+            "ខ្វះជួរឈរ `{column}` ក្នុងជួរដេកចំណងជើងទី {}។",
             u64::from(d.row.unwrap_or(0)) + 1
         )),
         Kind::UnknownQuestion { framework, version } => plain(format!(
@@ -313,9 +313,6 @@ pub fn render(d: &Diagnostic) -> Rendered {
         Kind::PlanWrongCycle => plain(format!(
             "បានរកឃើញវដ្ត \"{found}\" ប៉ុន្តែត្រូវការ \"{expected}\" (វដ្តនៃផែនការរបស់ស្ថាប័ននេះ)។"
         )),
-        Kind::PlanMissingColumn { column } => plain(format!(
-            "ខ្វះជួរឈរ `{column}` ក្នុងជួរដេកក្បាលនៃផែនការ។"
-        )),
         Kind::PlanUnknownQuestion => plain(format!(
             "បានរកឃើញលេខកូដសំណួរ \"{found}\" ប៉ុន្តែផែនការគ្មានសំណួរនេះទេ។"
         )),
@@ -334,9 +331,6 @@ pub fn render(d: &Diagnostic) -> Rendered {
         )),
         Kind::VerificationWrongCycle { agency } => plain(format!(
             "បានរកឃើញវដ្ត \"{found}\" ប៉ុន្តែ {agency} បានដាក់ពិន្ទុតែក្នុងវដ្ត {expected} ប៉ុណ្ណោះ។"
-        )),
-        Kind::VerificationMissingColumn { column } => plain(format!(
-            "ខ្វះជួរឈរ `{column}` ក្នុងជួរដេកចំណងជើងនៃការផ្ទៀងផ្ទាត់។"
         )),
         Kind::ClaimChanged => {
             let expected = if expected.is_empty() {

@@ -1,10 +1,8 @@
 //! The Assessment sheet (SPEC section 4): find the header row, map the columns by name,
 //! and turn each row into an answer aligned with the framework's questions.
 
-use std::collections::BTreeMap;
-
-use super::level::{parse_level, CellValue};
-use super::sheet::{Grid, HeaderColumns};
+use super::level::parse_level;
+use super::sheet::{header_row, Grid, HeaderColumns};
 use crate::framework::Framework;
 use crate::workbook::{Answer, AnswerCells, AnswerRow, Diagnostic, Kind, Submission};
 
@@ -35,47 +33,12 @@ struct Columns {
 
 /// Find the header row and its columns; errors go to `diags`.
 fn header(grid: &Grid, diags: &mut Vec<Diagnostic>) -> Option<(u32, Columns)> {
-    let sheet = grid.name.as_str();
-    let is_id = |v: &CellValue| matches!(v, CellValue::Text(t) if is_question_id_header(t));
-    let Some(row) = (0..HEADER_ROWS).find(|&r| grid.row(r).any(|(_, v)| is_id(v))) else {
-        diags.push(Diagnostic::error(Kind::MissingHeaderRow { rows: HEADER_ROWS }).in_sheet(sheet));
-        return None;
-    };
-    let mut by_name: BTreeMap<String, u32> = BTreeMap::new();
-    let mut duplicated = false;
-    for (col, value) in grid.row(row) {
-        let Some(name) = value.as_text() else {
-            continue;
-        };
-        let name = name.to_lowercase();
-        if let Some(&first) = by_name.get(&name) {
-            duplicated = true;
-            diags.push(
-                Diagnostic::error(Kind::DuplicateColumn { first_col: first })
-                    .in_sheet(sheet)
-                    .at(row, col)
-                    .with_found(&name),
-            );
-        } else {
-            by_name.insert(name, col);
-        }
-    }
-    let Some(&level) = by_name.get("level") else {
-        diags.push(
-            Diagnostic::error(Kind::MissingLevelColumn)
-                .in_sheet(sheet)
-                .at(row, by_name.get("question_id").copied().unwrap_or(0)),
-        );
-        return None;
-    };
-    if duplicated {
-        return None;
-    }
+    let (row, by_name) = header_row(grid, HEADER_ROWS, &["level"], diags)?;
     Some((
         row,
         Columns {
             question_id: by_name.get("question_id").copied().unwrap_or(0),
-            level,
+            level: by_name["level"],
             evidence: by_name.get("evidence").copied(),
             comment: by_name.get("comment").copied(),
         },

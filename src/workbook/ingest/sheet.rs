@@ -422,6 +422,59 @@ pub(crate) fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
+/// The header row of a sheet of rows returned to posture (a submission's Assessment, a plan,
+/// a verification): the first of rows `0..search_rows` with a `question_id` cell, and its
+/// columns by name (trimmed, lower case). `required` columns must be there. Every problem
+/// is a located diagnostic, and any of them makes the header unusable (`None`): no header
+/// row, a name given twice (at the second), a required column missing (at the header row).
+pub fn header_row(
+    grid: &Grid,
+    search_rows: u32,
+    required: &[&'static str],
+    diags: &mut Vec<crate::workbook::Diagnostic>,
+) -> Option<(u32, BTreeMap<String, u32>)> {
+    use crate::workbook::Diagnostic;
+    let sheet = grid.name.as_str();
+    let name_of = |v: &CellValue| v.as_text().map(|t| t.trim().to_lowercase());
+    let Some(row) = (0..search_rows).find(|&r| {
+        grid.row(r)
+            .any(|(_, v)| name_of(v).is_some_and(|n| n == "question_id"))
+    }) else {
+        diags.push(Diagnostic::error(Kind::MissingHeaderRow { rows: search_rows }).in_sheet(sheet));
+        return None;
+    };
+    let mut columns: BTreeMap<String, u32> = BTreeMap::new();
+    let mut usable = true;
+    for (col, value) in grid.row(row) {
+        let Some(name) = name_of(value).filter(|n| !n.is_empty()) else {
+            continue;
+        };
+        if let Some(&first_col) = columns.get(&name) {
+            usable = false;
+            diags.push(
+                Diagnostic::error(Kind::DuplicateColumn { first_col })
+                    .in_sheet(sheet)
+                    .at(row, col)
+                    .with_found(&name),
+            );
+        } else {
+            columns.insert(name, col);
+        }
+    }
+    let id_col = columns.get("question_id").copied().unwrap_or(0);
+    for &column in required {
+        if !columns.contains_key(column) {
+            usable = false;
+            diags.push(
+                Diagnostic::error(Kind::MissingColumn { column })
+                    .in_sheet(sheet)
+                    .at(row, id_col),
+            );
+        }
+    }
+    usable.then_some((row, columns))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
