@@ -19,7 +19,8 @@ include!(concat!(env!("OUT_DIR"), "/sample_data.rs"));
 Writes the sample inputs to DIR/sample-data/, then validates, scores (JSON, CSV, Parquet) and \
 renders every report in English (DIR/) and Khmer (DIR/km/), with each agency's action plan and \
 the progress of the 2025 plans sent back, and the national CERT's spot checks of six agencies \
-(sample-data/verification/), then the CSIRT network's reports \
+(sample-data/verification/), exports OSCAL assessment results and POA&Ms (DIR/oscal/), then \
+the CSIRT network's reports \
 against the csirt-maturity framework (DIR/csirt/). The sample contains a few \
 deliberate mistakes, so some workbooks are rejected and listed in the reports' annex."
 )]
@@ -83,6 +84,18 @@ pub fn run(args: DemoArgs) -> CmdResult {
             ),
         ),
         (
+            "export OSCAL 1.2.1 assessment results and POA&Ms (one each per agency of 2026)",
+            vec![
+                "export".into(),
+                "oscal".into(),
+                path(&submissions),
+                "--registry".into(),
+                path(&registry),
+                "--out".into(),
+                path(&out.join("oscal")),
+            ],
+        ),
+        (
             "render the CSIRT network's reports (framework csirt-maturity)",
             csirt_report,
         ),
@@ -110,6 +123,7 @@ pub fn run(args: DemoArgs) -> CmdResult {
         ("scores (CSV)", out.join("scores.csv")),
         ("scores (Parquet)", out.join("scores.parquet")),
         ("Khmer reports", out.join("km")),
+        ("OSCAL", out.join("oscal")),
         ("CSIRT network", out.join("csirt")),
     ];
     write_out(std::io::stdout().lock(), |stdout| {
