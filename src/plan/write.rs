@@ -5,15 +5,15 @@
 //! inputs (the creation date is pinned).
 
 use rust_xlsxwriter::{
-    Color, DataValidation, DataValidationErrorStyle, DataValidationRule, DocProperties,
-    ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+    DataValidation, DataValidationErrorStyle, DataValidationRule, DocProperties, ExcelDateTime,
+    Workbook, Worksheet, XlsxError,
 };
 
 use super::{
     ItemStatus, Plan, COL_DUE, COL_NOTE, COL_OWNER, COL_STATUS, HEADER, PLAN_PROFILE_FIELDS,
     PLAN_SHEET, PROFILE_SHEET,
 };
-use crate::workbook::template::{protect, row_height, TemplateError};
+use crate::workbook::template::{protect, row_height, Styles, TemplateError, CREATION_DATE};
 
 /// Zero-based row of the Plan header; the Khmer column names sit in the row above.
 pub const HEADER_ROW: u32 = 1;
@@ -38,55 +38,6 @@ const WIDTHS: [f64; 11] = [6.0, 12.0, 48.0, 9.0, 8.0, 48.0, 9.0, 18.0, 13.0, 14.
 
 /// The earliest and latest dates the `due` validation accepts.
 const DUE_RANGE: ((u16, u8, u8), (u16, u8, u8)) = ((2000, 1, 1), (2100, 12, 31));
-
-/// Creation date in docProps/core.xml, pinned like the submission template's.
-const CREATION_DATE: (u16, u8, u8) = (2025, 1, 1);
-
-struct Styles {
-    header: Format,
-    header_km: Format,
-    cell: Format,
-    id: Format,
-    number: Format,
-    priority: Format,
-    answer: Format,
-    date: Format,
-    field: Format,
-    value: Format,
-}
-
-impl Styles {
-    fn new() -> Self {
-        let border = Color::RGB(0xBFBFBF);
-        let cell = Format::new()
-            .set_text_wrap()
-            .set_align(FormatAlign::Top)
-            .set_border(FormatBorder::Thin)
-            .set_border_color(border);
-        let answer = cell
-            .clone()
-            .set_unlocked()
-            .set_background_color(Color::RGB(0xFFF2CC));
-        Styles {
-            header: cell
-                .clone()
-                .set_bold()
-                .set_background_color(Color::RGB(0xDDEBF7)),
-            header_km: cell
-                .clone()
-                .set_font_color(Color::RGB(0x595959))
-                .set_background_color(Color::RGB(0xF2F2F2)),
-            id: cell.clone().set_bold(),
-            number: cell.clone().set_align(FormatAlign::Center),
-            priority: cell.clone().set_num_format("0.00"),
-            date: answer.clone().set_num_format("yyyy-mm-dd"),
-            field: cell.clone().set_bold(),
-            value: cell.clone().set_background_color(Color::RGB(0xF2F2F2)),
-            answer,
-            cell,
-        }
-    }
-}
 
 /// The xlsx bytes of `plan`. Items already filled in (`owner`, `due`, `status`, `note`)
 /// are written too, so a test or a sample can produce a returned plan.
@@ -124,7 +75,7 @@ fn write_profile(ws: &mut Worksheet, plan: &Plan, s: &Styles) -> Result<(), Xlsx
     {
         let row = i as u32 + 1;
         ws.write_string_with_format(row, 0, *field, &s.field)?;
-        ws.write_string_with_format(row, 1, value, &s.value)?;
+        ws.write_string_with_format(row, 1, value, &s.value_locked)?;
     }
     let note = "This plan lists the questions below your target, highest priority first. Fill in the yellow cells (owner, due, status, note) and send it back with your next submission.\nផែនការនេះរាយសំណួរដែលនៅក្រោមកម្រិតគោលដៅ តាមលំដាប់អាទិភាព។ សូមបំពេញក្រឡាពណ៌លឿង (owner, due, status, note) ហើយផ្ញើមកវិញជាមួយការដាក់ស្នើលើកក្រោយ។";
     let row = PLAN_PROFILE_FIELDS.len() as u32 + 2;

@@ -55,7 +55,7 @@ const MAX_LIST_CHARS: usize = 255;
 
 /// Creation date written into docProps/core.xml, fixed so identical inputs give identical
 /// bytes (rust_xlsxwriter would otherwise stamp the current time).
-const CREATION_DATE: (u16, u8, u8) = (2025, 1, 1);
+pub(crate) const CREATION_DATE: (u16, u8, u8) = (2025, 1, 1);
 
 #[derive(Debug, thiserror::Error)]
 pub enum TemplateError {
@@ -276,25 +276,30 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), TemplateError> {
     })
 }
 
-struct Styles {
-    title: Format,
-    heading: Format,
-    text: Format,
-    note: Format,
-    step: Format,
-    header: Format,
-    header_km: Format,
-    cell: Format,
-    id: Format,
-    guidance: Format,
-    answer: Format,
-    level: Format,
-    field: Format,
-    value_locked: Format,
+pub(crate) struct Styles {
+    pub(crate) title: Format,
+    pub(crate) heading: Format,
+    pub(crate) text: Format,
+    pub(crate) note: Format,
+    pub(crate) step: Format,
+    pub(crate) header: Format,
+    pub(crate) header_km: Format,
+    pub(crate) cell: Format,
+    pub(crate) id: Format,
+    pub(crate) guidance: Format,
+    pub(crate) answer: Format,
+    pub(crate) level: Format,
+    pub(crate) field: Format,
+    pub(crate) value_locked: Format,
+    /// Centred numbers (levels, ranks) and two-decimal ones (priorities): action plans.
+    pub(crate) number: Format,
+    pub(crate) priority: Format,
+    /// An answer cell holding a date (`yyyy-mm-dd`): the plan's `due`.
+    pub(crate) date: Format,
 }
 
 impl Styles {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let border = Color::RGB(0xBFBFBF);
         let cell = Format::new()
             .set_text_wrap()
@@ -343,6 +348,13 @@ impl Styles {
                 .set_align(FormatAlign::Left),
             field: cell.clone().set_bold(),
             value_locked: cell.clone().set_background_color(Color::RGB(0xF2F2F2)),
+            number: cell.clone().set_align(FormatAlign::Center),
+            priority: cell.clone().set_num_format("0.00"),
+            date: cell
+                .clone()
+                .set_unlocked()
+                .set_background_color(Color::RGB(0xFFF2CC))
+                .set_num_format("yyyy-mm-dd"),
             cell,
         }
     }
