@@ -46,8 +46,15 @@ impl Cycle {
     pub fn start_timestamp(&self) -> i64 {
         match self.year() {
             Some(year) if year >= 1970 => {
-                let leap = |y: i64| (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-                let days: i64 = (1970..year).map(|y| if leap(y) { 366 } else { 365 }).sum();
+                let days: i64 = (1970..year)
+                    .map(|y| {
+                        if crate::calendar::is_leap_year(y) {
+                            366
+                        } else {
+                            365
+                        }
+                    })
+                    .sum();
                 days * 86_400
             }
             _ => 0,

@@ -17,6 +17,7 @@
 
 pub mod aggregate;
 pub mod atomic_file;
+pub mod calendar;
 pub mod chart;
 pub mod cli;
 pub mod cycle;

@@ -96,7 +96,7 @@ pub fn uuid_for(
 /// without one ([`Cycle::start_timestamp`]), as RFC 3339.
 pub fn timestamp(cycle: &Cycle) -> String {
     let secs = cycle.start_timestamp();
-    let (y, m, d) = crate::workbook::ingest::sheet::civil_from_days(secs.div_euclid(86_400));
+    let (y, m, d) = crate::calendar::civil_from_days(secs.div_euclid(86_400));
     let s = secs.rem_euclid(86_400);
     format!(
         "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",

@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::{ItemStatus, Plan, PLAN_SHEET, PROFILE_SHEET};
 use crate::workbook::ingest::guard;
 use crate::workbook::ingest::level::CellValue;
-use crate::workbook::ingest::sheet::{header_row, Book, Grid, SheetError};
+use crate::workbook::ingest::sheet::{header_row, question_rows, Book, Grid, SheetError};
 use crate::workbook::ingest::{quietly, sheet_reason};
 use crate::workbook::{Diagnostic, Kind, Limits, Returned, Severity};
 
@@ -213,34 +213,16 @@ fn check_rows(grid: &Grid, plan: &Plan, diags: &mut Vec<Diagnostic>) -> Plan {
         .enumerate()
         .map(|(i, item)| (item.question_id.as_str(), i))
         .collect();
-    let mut seen: BTreeMap<usize, u32> = BTreeMap::new();
-    let last = grid.last_row().unwrap_or(header);
-    for row in header + 1..=last {
-        let Some(id) = grid.get(row, id_col).as_text() else {
-            continue;
-        };
-        let Some(&i) = index.get(id.as_str()) else {
-            diags.push(
-                Diagnostic::error(Kind::PlanUnknownQuestion)
-                    .in_sheet(sheet)
-                    .at(row, id_col)
-                    .with_found(&id),
-            );
-            continue;
-        };
-        if let Some(&first_row) = seen.get(&i) {
-            diags.push(
-                Diagnostic::error(Kind::DuplicateQuestion {
-                    first_row,
-                    first_col: id_col,
-                })
-                .in_sheet(sheet)
-                .at(row, id_col)
-                .with_found(&id),
-            );
-            continue;
-        }
-        seen.insert(i, row);
+    let rows = question_rows(
+        grid,
+        header,
+        id_col,
+        &[],
+        |id| index.get(id).copied(),
+        || Kind::PlanUnknownQuestion,
+        diags,
+    );
+    for (row, i) in rows {
         let item = &mut returned.items[i];
         let written = &plan.items[i];
         for (column, want) in [
@@ -323,15 +305,7 @@ pub fn is_iso_date(s: &str) -> bool {
     let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) else {
         return false;
     };
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days).contains(&d)
+    crate::calendar::days_in_month(i64::from(y), m).is_some_and(|days| (1..=days).contains(&d))
 }
 
 #[cfg(test)]

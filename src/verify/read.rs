@@ -19,8 +19,9 @@ use super::Verification;
 use crate::cycle::Cycle;
 use crate::framework::Framework;
 use crate::score::AgencyScore;
+use crate::workbook::ingest::assessment::missing_question_rows;
 use crate::workbook::ingest::level::parse_level;
-use crate::workbook::ingest::sheet::{header_row, Book, Grid, SheetError};
+use crate::workbook::ingest::sheet::{header_row, question_rows, Book, Grid, SheetError};
 use crate::workbook::ingest::{
     duplicate_rule, guard, profile, quietly, read_input_bytes, sheet_reason, Duplicate, InputFile,
 };
@@ -269,41 +270,20 @@ fn check_rows(
     );
     let max = framework.max_level();
     let mut verified = vec![Answer::Unanswered; framework.questions.len()];
-    let mut seen: Vec<Option<u32>> = vec![None; framework.questions.len()];
-    let last = grid.last_row().unwrap_or(header_row);
-    for row in header_row + 1..=last {
-        let Some(id) = grid.get(row, id_col).as_text() else {
-            continue;
-        };
-        // The Khmer header the writer puts under the English one.
-        if id == VERIFICATION_HEADER[0].1 {
-            continue;
-        }
-        let Some(q) = framework.question_index(&id) else {
-            diags.push(
-                Diagnostic::error(Kind::UnknownQuestion {
-                    framework: framework.id.clone(),
-                    version: framework.version.clone(),
-                })
-                .in_sheet(sheet)
-                .at(row, id_col)
-                .with_found(&id),
-            );
-            continue;
-        };
-        if let Some(first_row) = seen[q] {
-            diags.push(
-                Diagnostic::error(Kind::DuplicateQuestion {
-                    first_row,
-                    first_col: id_col,
-                })
-                .in_sheet(sheet)
-                .at(row, id_col)
-                .with_found(&id),
-            );
-            continue;
-        }
-        seen[q] = Some(row);
+    // The Khmer header the writer puts under the English one is not a question.
+    let rows = question_rows(
+        grid,
+        header_row,
+        id_col,
+        &[VERIFICATION_HEADER[0].1],
+        |id| framework.question_index(id),
+        || Kind::UnknownQuestion {
+            framework: framework.id.clone(),
+            version: framework.version.clone(),
+        },
+        diags,
+    );
+    for &(row, q) in &rows {
         let question = &framework.questions[q];
         // The claim must still be the submission's answer. It is read with the level
         // grammar, so `3`, `3 - Defined` and `3 – Defined` are the same claim.
@@ -331,22 +311,7 @@ fn check_rows(
             Err(e) => diags.push((*e).in_sheet(sheet).at(row, verified_col)),
         }
     }
-    let missing: Vec<String> = framework
-        .questions
-        .iter()
-        .zip(&seen)
-        .filter(|(_, s)| s.is_none())
-        .map(|(q, _)| q.id.clone())
-        .collect();
-    if !missing.is_empty() {
-        diags.push(
-            Diagnostic::warning(Kind::MissingQuestionRows {
-                missing,
-                total: framework.questions.len(),
-            })
-            .in_sheet(sheet),
-        );
-    }
+    diags.extend(missing_question_rows(framework, &rows, sheet));
     let errors = diags.iter().any(|d| d.severity == Severity::Error);
     if !errors && verified.iter().all(|a| *a == Answer::Unanswered) {
         diags.push(

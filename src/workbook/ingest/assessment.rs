@@ -2,7 +2,7 @@
 //! and turn each row into an answer aligned with the framework's questions.
 
 use super::level::parse_level;
-use super::sheet::{header_row, Grid, HeaderColumns};
+use super::sheet::{header_row, question_rows, Grid, HeaderColumns};
 use crate::framework::Framework;
 use crate::workbook::{Answer, AnswerCells, AnswerRow, Diagnostic, Kind, Submission};
 
@@ -45,6 +45,33 @@ fn header(grid: &Grid, diags: &mut Vec<Diagnostic>) -> Option<(u32, Columns)> {
     ))
 }
 
+/// The warning for the framework questions that have no row among `rows` (the sheet's
+/// question rows, from [`question_rows`]); `None` when every question has one.
+pub(crate) fn missing_question_rows(
+    framework: &Framework,
+    rows: &[(u32, usize)],
+    sheet: &str,
+) -> Option<Diagnostic> {
+    let mut found = vec![false; framework.questions.len()];
+    for &(_, q) in rows {
+        found[q] = true;
+    }
+    let missing: Vec<String> = framework
+        .questions
+        .iter()
+        .zip(found)
+        .filter(|(_, found)| !found)
+        .map(|(q, _)| q.id.clone())
+        .collect();
+    (!missing.is_empty()).then(|| {
+        Diagnostic::warning(Kind::MissingQuestionRows {
+            missing,
+            total: framework.questions.len(),
+        })
+        .in_sheet(sheet)
+    })
+}
+
 /// Read the answers, one per framework question (in framework order).
 pub fn parse(grid: &Grid, framework: &Framework, diags: &mut Vec<Diagnostic>) -> Vec<AnswerRow> {
     parse_located(grid, framework, diags).0
@@ -68,40 +95,21 @@ pub fn parse_located(
     };
     cells.level_col = cols.level;
     cells.evidence_col = cols.evidence;
-    // The (row, column) of each question's first row.
-    let mut seen: Vec<Option<(u32, u32)>> = vec![None; framework.questions.len()];
     let mut level_errors = 0usize;
     let max = framework.max_level();
-    let last = grid.last_row().unwrap_or(header_row);
-    for row in header_row + 1..=last {
-        let Some(id) = grid.get(row, cols.question_id).as_text() else {
-            continue;
-        };
-        let Some(q) = framework.question_index(&id) else {
-            diags.push(
-                Diagnostic::error(Kind::UnknownQuestion {
-                    framework: framework.id.clone(),
-                    version: framework.version.clone(),
-                })
-                .in_sheet(sheet)
-                .at(row, cols.question_id)
-                .with_found(&id),
-            );
-            continue;
-        };
-        if let Some((first_row, first_col)) = seen[q] {
-            diags.push(
-                Diagnostic::error(Kind::DuplicateQuestion {
-                    first_row,
-                    first_col,
-                })
-                .in_sheet(sheet)
-                .at(row, cols.question_id)
-                .with_found(&id),
-            );
-            continue;
-        }
-        seen[q] = Some((row, cols.question_id));
+    let rows = question_rows(
+        grid,
+        header_row,
+        cols.question_id,
+        &[],
+        |id| framework.question_index(id),
+        || Kind::UnknownQuestion {
+            framework: framework.id.clone(),
+            version: framework.version.clone(),
+        },
+        diags,
+    );
+    for &(row, q) in &rows {
         cells.rows[q] = Some(row);
         let question = &framework.questions[q];
         let answer = match parse_level(grid.get(row, cols.level), max, question.allow_na) {
@@ -119,22 +127,7 @@ pub fn parse_located(
             comment: text(cols.comment),
         };
     }
-    let missing: Vec<&str> = framework
-        .questions
-        .iter()
-        .zip(&seen)
-        .filter(|(_, s)| s.is_none())
-        .map(|(q, _)| q.id.as_str())
-        .collect();
-    if !missing.is_empty() {
-        diags.push(
-            Diagnostic::warning(Kind::MissingQuestionRows {
-                missing: missing.iter().map(|id| id.to_string()).collect(),
-                total: framework.questions.len(),
-            })
-            .in_sheet(sheet),
-        );
-    }
+    diags.extend(missing_question_rows(framework, &rows, sheet));
     if Submission::count_answered(&answers) == 0 && level_errors == 0 {
         diags.push(Diagnostic::error(Kind::NoAnswers).in_sheet(sheet));
     }

@@ -404,22 +404,8 @@ fn excel_date(serial: f64) -> String {
     // Serial 60 is Excel's fictitious 1900-02-29; days after it are shifted by one.
     let days = serial.floor() as i64;
     let days_since_1899_12_30 = if days < 60 { days + 1 } else { days };
-    let (y, m, d) = civil_from_days(days_since_1899_12_30 - 25_569);
+    let (y, m, d) = crate::calendar::civil_from_days(days_since_1899_12_30 - 25_569);
     format!("{y:04}-{m:02}-{d:02}")
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
-pub(crate) fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 /// The header row of a sheet of rows returned to posture (a submission's Assessment, a plan,
@@ -473,6 +459,58 @@ pub fn header_row(
         }
     }
     usable.then_some((row, columns))
+}
+
+/// The rows below `header_row` that name a question, as (row, index) for the first row of
+/// each question `index_of` knows, in sheet order. Rows with no id, or an id in `skip` (a
+/// header in another language), are passed over; an id `index_of` does not know gets the
+/// error `unknown` at its cell, and a question's second row `duplicate_question`.
+pub fn question_rows(
+    grid: &Grid,
+    header_row: u32,
+    id_col: u32,
+    skip: &[&str],
+    index_of: impl Fn(&str) -> Option<usize>,
+    unknown: impl Fn() -> Kind,
+    diags: &mut Vec<crate::workbook::Diagnostic>,
+) -> Vec<(u32, usize)> {
+    use crate::workbook::Diagnostic;
+    let sheet = grid.name.as_str();
+    let mut first_rows: BTreeMap<usize, u32> = BTreeMap::new();
+    let mut rows = Vec::new();
+    let last = grid.last_row().unwrap_or(header_row);
+    for row in header_row + 1..=last {
+        let Some(id) = grid.get(row, id_col).as_text() else {
+            continue;
+        };
+        if skip.contains(&id.as_str()) {
+            continue;
+        }
+        let Some(index) = index_of(&id) else {
+            diags.push(
+                Diagnostic::error(unknown())
+                    .in_sheet(sheet)
+                    .at(row, id_col)
+                    .with_found(&id),
+            );
+            continue;
+        };
+        if let Some(&first_row) = first_rows.get(&index) {
+            diags.push(
+                Diagnostic::error(Kind::DuplicateQuestion {
+                    first_row,
+                    first_col: id_col,
+                })
+                .in_sheet(sheet)
+                .at(row, id_col)
+                .with_found(&id),
+            );
+            continue;
+        }
+        first_rows.insert(index, row);
+        rows.push((row, index));
+    }
+    rows
 }
 
 #[cfg(test)]
