@@ -8,6 +8,7 @@ use clap::Args;
 
 use super::ConfigError;
 use crate::cycle::Cycle;
+use crate::export::ScoresDocument;
 use crate::framework::{self, Framework};
 use crate::lang::Lang;
 use crate::plan::batch::{read_plans, Plans};
@@ -15,7 +16,7 @@ use crate::registry::{self, Registry};
 use crate::score::AgencyScore;
 use crate::verify::{read_verifications, FileStatus, Verified, VerifyOptions};
 use crate::workbook::ingest::{self, IngestOptions, Retain};
-use crate::workbook::{Limits, Status, Submission};
+use crate::workbook::{Diagnostic, Limits, Status, Submission};
 
 /// The flags every command that reads workbooks shares.
 #[derive(Args, Debug)]
@@ -128,7 +129,7 @@ pub fn print_rejects(submissions: &[Submission]) {
 /// Find and read the returned action plans under `dir` (`--plans`), judged against the
 /// scores of `cycle` (SPEC section 11). A folder that cannot be searched is a configuration
 /// error; a bad plan file is a rejected entry.
-pub fn read_returned_plans(
+fn read_returned_plans(
     dir: &Path,
     config: &IngestConfig,
     scores: &[AgencyScore],
@@ -150,35 +151,10 @@ pub fn read_returned_plans(
     ))
 }
 
-/// Every rejected plan file with every error on stderr, and one line of counts.
-pub fn print_plan_summary(plans: &Plans) {
-    for f in plans
-        .files
-        .iter()
-        .filter(|f| f.status == FileStatus::Rejected)
-    {
-        eprintln!("rejected plan: {}", f.file);
-        for e in &f.errors {
-            eprintln!("  {}", e.line(Lang::En));
-        }
-    }
-    let count = |status| plans.files.iter().filter(|f| f.status == status).count();
-    eprintln!(
-        "{} action plan(s): {} used, {} duplicate, {} rejected; progress counted for {} of {} agencies of cycle {} with a plan to return",
-        plans.files.len(),
-        count(FileStatus::Used),
-        count(FileStatus::Duplicate),
-        count(FileStatus::Rejected),
-        plans.counted.len(),
-        plans.expected_from.len(),
-        plans.cycle,
-    );
-}
-
 /// Find and read the returned verification workbooks under `dir` (`--verification`, SPEC
 /// section 10) against the scored agencies, and compute what they say. A folder without
 /// workbooks is not an error: nothing was verified yet, and `verification_files` is empty.
-pub fn read_verification(
+fn read_verification(
     dir: &Path,
     config: &IngestConfig,
     scores: &[AgencyScore],
@@ -199,24 +175,101 @@ pub fn read_verification(
     Ok(Verified::of(&config.framework, scores, read))
 }
 
-/// Every rejected verification workbook with every error on stderr, then one count line.
-pub fn print_verification(verified: &Verified) {
-    for f in verified
-        .files
-        .iter()
-        .filter(|f| f.status == FileStatus::Rejected)
-    {
-        eprintln!("rejected verification: {}", f.file);
-        for e in &f.errors {
-            eprintln!("  {}", e.line(Lang::En));
+/// What came back beside the submissions: the returned action plans (`--plans`) and
+/// verification workbooks (`--verification`), each read only when its folder was given.
+pub struct Returns {
+    pub plans: Option<Plans>,
+    pub verified: Option<Verified>,
+}
+
+impl Returns {
+    /// Read both folders; plans are judged against the scores of `cycle`.
+    pub fn read(
+        plans: Option<&Path>,
+        verification: Option<&Path>,
+        config: &IngestConfig,
+        scores: &[AgencyScore],
+        cycle: &Cycle,
+    ) -> Result<Returns, ConfigError> {
+        Ok(Returns {
+            plans: plans
+                .map(|dir| read_returned_plans(dir, config, scores, cycle))
+                .transpose()?,
+            verified: verification
+                .map(|dir| read_verification(dir, config, scores))
+                .transpose()?,
+        })
+    }
+
+    /// `plan_files`, `plan_progress`, `verification_files` and the verification blocks.
+    pub fn attach(&self, doc: &mut ScoresDocument) {
+        if let Some(plans) = &self.plans {
+            doc.attach_plans(plans);
+        }
+        if let Some(verified) = &self.verified {
+            doc.attach_verification(verified);
         }
     }
-    let count = |status: FileStatus| verified.files.iter().filter(|f| f.status == status).count();
-    eprintln!(
-        "{} verification workbook(s): {} used, {} duplicate, {} rejected",
-        verified.files.len(),
-        count(FileStatus::Used),
-        count(FileStatus::Duplicate),
-        count(FileStatus::Rejected)
-    );
+
+    /// Returned files that were rejected: each makes the exit status 1.
+    pub fn rejected(&self) -> usize {
+        self.plans.as_ref().map_or(0, Plans::rejected)
+            + self.verified.as_ref().map_or(0, Verified::rejected)
+    }
+
+    /// Every rejected file with every error on stderr, then one count line per kind.
+    pub fn print(&self) {
+        if let Some(plans) = &self.plans {
+            let counts = print_files(
+                "plan",
+                plans
+                    .files
+                    .iter()
+                    .map(|f| (f.file.as_str(), f.status, &f.errors[..])),
+            );
+            eprintln!(
+                "{} action plan(s): {counts}; progress counted for {} of {} agencies of cycle {} with a plan to return",
+                plans.files.len(),
+                plans.counted.len(),
+                plans.expected_from.len(),
+                plans.cycle,
+            );
+        }
+        if let Some(verified) = &self.verified {
+            let counts = print_files(
+                "verification",
+                verified
+                    .files
+                    .iter()
+                    .map(|f| (f.file.as_str(), f.status, &f.errors[..])),
+            );
+            eprintln!(
+                "{} verification workbook(s): {counts}",
+                verified.files.len()
+            );
+        }
+    }
+}
+
+/// Print every rejected file of one kind (`rejected <what>: <file>`, then its errors) and
+/// return the counts by status (`8 used, 0 duplicate, 1 rejected`).
+fn print_files<'a>(
+    what: &str,
+    files: impl Iterator<Item = (&'a str, FileStatus, &'a [Diagnostic])>,
+) -> String {
+    let (mut used, mut duplicate, mut rejected) = (0, 0, 0);
+    for (file, status, errors) in files {
+        match status {
+            FileStatus::Used => used += 1,
+            FileStatus::Duplicate => duplicate += 1,
+            FileStatus::Rejected => rejected += 1,
+        }
+        if status == FileStatus::Rejected {
+            eprintln!("rejected {what}: {file}");
+            for e in errors {
+                eprintln!("  {}", e.line(Lang::En));
+            }
+        }
+    }
+    format!("{used} used, {duplicate} duplicate, {rejected} rejected")
 }

@@ -8,10 +8,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::assets::{load_report_assets, locate_typst};
-use super::inputs::{
-    print_plan_summary, print_rejects, print_verification, read_inputs, read_returned_plans,
-    read_verification, IngestArgs, IngestConfig,
-};
+use super::inputs::{print_rejects, read_inputs, IngestArgs, IngestConfig, Returns};
 use super::{CmdResult, ConfigError, Exit};
 use crate::aggregate::aggregate_scored;
 use crate::cycle::Cycle;
@@ -119,31 +116,20 @@ pub fn run(args: ReportArgs) -> CmdResult {
     let scored = score_batch(framework, &submissions, &cells, registry);
     let national = aggregate_scored(framework, &scored, &submissions, registry);
     let mut doc = export::build_document(framework, registry, &submissions, &scored, &national);
-    let plans = match &config.plans {
-        Some(dir) => {
-            let cycle = config
-                .build
-                .cycle
-                .clone()
-                .or_else(|| crate::score::latest_cycle(&scored.scores, &submissions));
-            let plans = read_returned_plans(
-                dir,
-                &config.ingest,
-                &scored.scores,
-                &cycle.unwrap_or_default(),
-            )?;
-            doc.attach_plans(&plans);
-            Some(plans)
-        }
-        None => None,
-    };
-    let verified = match &config.verification {
-        Some(dir) => Some(read_verification(dir, &config.ingest, &scored.scores)?),
-        None => None,
-    };
-    if let Some(v) = &verified {
-        doc.attach_verification(v);
-    }
+    let cycle = config
+        .build
+        .cycle
+        .clone()
+        .or_else(|| crate::score::latest_cycle(&scored.scores, &submissions))
+        .unwrap_or_default();
+    let returns = Returns::read(
+        config.plans.as_deref(),
+        config.verification.as_deref(),
+        &config.ingest,
+        &scored.scores,
+        &cycle,
+    )?;
+    returns.attach(&mut doc);
     config
         .compile
         .extra_files
@@ -156,8 +142,8 @@ pub fn run(args: ReportArgs) -> CmdResult {
         scores: &scored.scores,
         assurance: &scored.assurance,
         national: &national,
-        plans: plans.as_ref(),
-        verification: verified.as_ref(),
+        plans: returns.plans.as_ref(),
+        verification: returns.verified.as_ref(),
     };
     let outcome = report::render(
         &input,
@@ -170,9 +156,7 @@ pub fn run(args: ReportArgs) -> CmdResult {
     .map_err(|e| ConfigError::new(e.to_string()))?;
 
     print_rejects(&submissions);
-    if let Some(plans) = &plans {
-        print_plan_summary(plans);
-    }
+    returns.print();
     for (document, reason) in &outcome.failed {
         eprintln!("error: failed to produce {document} ({reason})");
     }
@@ -191,20 +175,11 @@ pub fn run(args: ReportArgs) -> CmdResult {
         outcome.cycle,
         config.out.display()
     );
-    if let Some(v) = &verified {
-        print_verification(v);
-    }
     if let Some(dir) = &outcome.build_dir {
         eprintln!("kept the Typst sources in {}", dir.display());
     }
-    let plans_rejected = plans.as_ref().map_or(0, |p| p.rejected());
-    let verification_rejected = verified.as_ref().map_or(0, |v| v.rejected());
     Ok(
-        if rejected > 0
-            || plans_rejected > 0
-            || verification_rejected > 0
-            || !outcome.failed.is_empty()
-        {
+        if rejected > 0 || returns.rejected() > 0 || !outcome.failed.is_empty() {
             Exit::SomeRejected
         } else {
             Exit::Success

@@ -7,10 +7,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::inputs::{
-    print_plan_summary, print_rejects, print_verification, read_inputs, read_returned_plans,
-    read_verification, IngestArgs, IngestConfig,
-};
+use super::inputs::{print_rejects, read_inputs, IngestArgs, IngestConfig, Returns};
 use super::{CmdResult, ConfigError, Exit};
 use crate::aggregate::aggregate_scored;
 use crate::export::{self, Format};
@@ -94,29 +91,21 @@ pub fn run(args: ScoreArgs) -> CmdResult {
     let scored = score_batch(framework, submissions, cells, registry);
     let national = aggregate_scored(framework, &scored, submissions, registry);
     let mut doc = export::build_document(framework, registry, submissions, &scored, &national);
-    let plans = match &config.plans {
-        Some(dir) => {
-            let cycle = latest_cycle(&scored.scores, submissions).unwrap_or_default();
-            let plans = read_returned_plans(dir, &config.ingest, &scored.scores, &cycle)?;
-            doc.attach_plans(&plans);
-            Some(plans)
-        }
-        None => None,
-    };
-    let verified = match &config.verification {
-        Some(dir) => Some(read_verification(dir, &config.ingest, &scored.scores)?),
-        None => None,
-    };
-    if let Some(v) = &verified {
-        doc.attach_verification(v);
-    }
+    // `score` has no --cycle: plans are judged by the latest cycle.
+    let cycle = latest_cycle(&scored.scores, submissions).unwrap_or_default();
+    let returns = Returns::read(
+        config.plans.as_deref(),
+        config.verification.as_deref(),
+        &config.ingest,
+        &scored.scores,
+        &cycle,
+    )?;
+    returns.attach(&mut doc);
     let written = export::write(framework, &doc, config.format, &config.out)
         .map_err(|e| ConfigError::new(e.to_string()))?;
 
     print_rejects(submissions);
-    if let Some(plans) = &plans {
-        print_plan_summary(plans);
-    }
+    returns.print();
     let count = |status: Status| submissions.iter().filter(|s| s.status == status).count();
     let (scored, duplicate, rejected) = (
         count(Status::Scored),
@@ -131,16 +120,9 @@ pub fn run(args: ScoreArgs) -> CmdResult {
             _ => format!("{} file(s) under {}", written.len(), config.out.display()),
         }
     );
-    let plans_rejected = plans.as_ref().map_or(0, |p| p.rejected());
-    let verification_rejected = verified.as_ref().map_or(0, |v| v.rejected());
-    if let Some(v) = &verified {
-        print_verification(v);
-    }
-    Ok(
-        if rejected > 0 || plans_rejected > 0 || verification_rejected > 0 {
-            Exit::SomeRejected
-        } else {
-            Exit::Success
-        },
-    )
+    Ok(if rejected > 0 || returns.rejected() > 0 {
+        Exit::SomeRejected
+    } else {
+        Exit::Success
+    })
 }

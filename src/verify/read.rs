@@ -535,7 +535,7 @@ mod tests {
     fn a_tampered_claim_is_located_with_the_submissions_answer() {
         let (fw, scores) = scored();
         let mut rs = rows(&fw, &scores[0]);
-        // D1.A-01 was claimed at 4: raised to... lowered to 3 by hand.
+        // D1.A-01 was claimed at 4; the claim is lowered to 3 by hand.
         rs[1][2] = "3 - L3".into();
         rs[1][4] = "3".into();
         let f = read(&fw, &scores, &raw_rows(&rs));
