@@ -744,6 +744,15 @@ impl<'a> Prepared<'a> {
         }
     }
 
+    /// The report cycle's score of agency `id` (`scores` is sorted by agency id).
+    pub fn score_of(&self, id: &str) -> Option<&'a AgencyScore> {
+        let i = self
+            .scores
+            .binary_search_by(|s| s.agency_id.as_str().cmp(id))
+            .ok()?;
+        Some(self.scores[i])
+    }
+
     fn fw(&self) -> &'a Framework {
         self.input.framework
     }
@@ -1452,7 +1461,7 @@ impl<'a> Prepared<'a> {
             .low_confidence
             .iter()
             .filter_map(|id| {
-                let s = self.scores.iter().find(|s| &s.agency_id == id)?;
+                let s = self.score_of(id)?;
                 let a = self.assurance.get(id)?;
                 let mut kinds: Vec<FlagKind> = a
                     .flags

@@ -190,7 +190,7 @@ impl Prepared<'_> {
             .counted
             .iter()
             .map(|(id, c)| {
-                let score = self.scores.iter().find(|s| &s.agency_id == id);
+                let score = self.score_of(id);
                 NationalPlanRow {
                     id: id.clone(),
                     name: self.agency_name(id, score.map_or("", |s| s.agency_name.as_str())),
